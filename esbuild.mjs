@@ -1,0 +1,47 @@
+// One build script, several bundles (cjs for Node: CLI, worker, server; the extension joins later).
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const production = process.argv.includes('--production');
+
+/** Bundles for the Node side; an entry whose source does not exist yet is skipped. */
+const nodeBundles = [
+  { in: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  { in: 'src/node/analysisWorker.ts', out: 'dist/worker.js' },
+  { in: 'src/server/main.ts', out: 'dist/server.js' },
+];
+
+/** Tokenizer assets loaded at run time from next to the bundles (WASM and BPE ranks). */
+const assets = [
+  ['node_modules/tiktoken/lite/tiktoken_bg.wasm', 'dist/tiktoken_bg.wasm'],
+  ['node_modules/tiktoken/encoders/o200k_base.json', 'dist/encoders/o200k_base.json'],
+  ['node_modules/tiktoken/encoders/cl100k_base.json', 'dist/encoders/cl100k_base.json'],
+];
+
+mkdirSync(join(root, 'dist/encoders'), { recursive: true });
+for (const [from, to] of assets) copyFileSync(join(root, from), join(root, to));
+
+await Promise.all(
+  nodeBundles
+    .filter((b) => existsSync(join(root, b.in)))
+    .map((b) =>
+      build({
+        entryPoints: [join(root, b.in)],
+        outfile: join(root, b.out),
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        sourcemap: !production,
+        minify: production,
+        logLevel: 'warning',
+        banner: b.banner ? { js: b.banner } : undefined,
+        // Native/optional drivers stay outside the bundle and resolve from node_modules.
+        external: ['pg-native', 'vscode'],
+      }),
+    ),
+);
+if (existsSync(join(root, 'dist/cli.js'))) chmodSync(join(root, 'dist/cli.js'), 0o755);

@@ -1,0 +1,46 @@
+// Lint rules, including the dependency direction between layers (HOUSE_STYLE §2).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads', 'child_process', 'stream', 'util', 'url', 'zlib', 'http', 'https', 'net', 'events', 'buffer'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'bench/data/**', 'test/summaryReporter.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: nodeBuiltins, message: 'src/core is pure: no Node built-ins.' },
+          { group: ['vscode'], message: 'src/core is pure: no vscode.' },
+          { group: ['**/node/**', '**/server/**', '**/cli/**', '**/extension/**', 'tiktoken', 'tiktoken/*'], message: 'src/core depends on nothing outside core.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/cli/**', '**/extension/**', 'vscode'], message: 'src/node depends only on core and shared.' }] }],
+    },
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/cli/**', '**/extension/**', 'vscode'], message: 'src/server depends on core, shared and node only.' }] }],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.{ts,mjs}'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);
