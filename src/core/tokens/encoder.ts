@@ -1,0 +1,17 @@
+/**
+ * The one interface every token counter implements, exact (BPE) or estimated.
+ */
+import type { EncodingName } from '../types';
+
+/** Counts tokens of plain text for one encoding. Implementations never throw. */
+export interface TokenEncoder {
+  /** The encoding the counts are labelled with. */
+  readonly name: EncodingName;
+  /** True for a real BPE count; false for an estimate. */
+  readonly exact: boolean;
+  /**
+   * Raw BPE token count of one text. Special-token text such as `<|endoftext|>` is counted as ordinary text
+   * (it is data in a training file, not a control token).
+   */
+  count(text: string): number;
+}

@@ -1,0 +1,103 @@
+/**
+ * Node-side loading of exact BPE encoders: tiktoken's lite WASM build (the Rust core OpenAI's Python tiktoken
+ * uses, so counts match Python exactly) with the ranks read from JSON files at run time.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tiktokenLite from 'tiktoken/lite/init';
+import type { Tiktoken } from 'tiktoken/lite/init';
+import { estimateTokens, createEstimateEncoder } from '../core/tokens/estimate';
+import type { TokenEncoder } from '../core/tokens/encoder';
+import type { EncodingName } from '../core/types';
+
+/** The ranks file format shipped in `tiktoken/encoders/*.json`. */
+interface RanksFile {
+  bpe_ranks: string;
+  special_tokens: Record<string, number>;
+  pat_str: string;
+}
+
+/** wasm-bindgen glue of `tiktoken/lite`; `__wbg_set_wasm` is not in its typings but is how the glue is wired. */
+type WasmGlue = typeof tiktokenLite & { __wbg_set_wasm(exports: unknown): void };
+
+/** The part of the WebAssembly global we use (lib ES2022 and @types/node 20 do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, unknown>) => { exports: unknown };
+}
+
+const loaded = new Map<EncodingName, Tiktoken>();
+let wasmReady = false;
+
+/**
+ * Path of a tokenizer asset: next to the running bundle (esbuild.mjs copies them into dist/), otherwise from
+ * node_modules (tests and scripts run from TypeScript sources).
+ */
+function assetPath(bundled: string, packagePath: string): string {
+  const local = join(__dirname, bundled);
+  if (existsSync(local)) return local;
+  try {
+    return require.resolve(packagePath);
+  } catch {
+    throw new Error(`Tokenizer asset ${bundled} not found next to ${__dirname} nor as ${packagePath}`);
+  }
+}
+
+/** Instantiate the WASM module synchronously, once per process or worker. */
+function ensureWasm(): void {
+  if (wasmReady) return;
+  const bytes = readFileSync(assetPath('tiktoken_bg.wasm', 'tiktoken/lite/tiktoken_bg.wasm'));
+  const glue = tiktokenLite as WasmGlue;
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const instance = new wasm.Instance(new wasm.Module(bytes), { './tiktoken_bg.js': glue });
+  glue.__wbg_set_wasm(instance.exports);
+  wasmReady = true;
+}
+
+function tiktokenFor(name: EncodingName): Tiktoken {
+  const existing = loaded.get(name);
+  if (existing) return existing;
+  ensureWasm();
+  const file = assetPath(join('encoders', `${name}.json`), `tiktoken/encoders/${name}.json`);
+  const ranks = JSON.parse(readFileSync(file, 'utf8')) as RanksFile;
+  const tiktoken = new tiktokenLite.Tiktoken(ranks.bpe_ranks, ranks.special_tokens, ranks.pat_str);
+  loaded.set(name, tiktoken);
+  return tiktoken;
+}
+
+/**
+ * The exact encoder for `name`. Loads lazily (WASM ~1 MB, ranks 1–2.3 MB; 100–300 ms) on first use and is
+ * cached for the process; throws if the assets cannot be found. Special-token text counts as plain text
+ * (`encode_ordinary`).
+ */
+export function loadEncoder(name: EncodingName): TokenEncoder {
+  tiktokenFor(name);
+  return {
+    name,
+    exact: true,
+    // Looked up per call so an encoder obtained before freeEncoders() transparently reloads.
+    count(text: string): number {
+      try {
+        return tiktokenFor(name).encode_ordinary(text).length;
+      } catch {
+        // Only a WASM fault (e.g. out of memory) lands here; an estimate beats failing the whole analysis.
+        return estimateTokens(text);
+      }
+    },
+  };
+}
+
+/** {@link loadEncoder}, or the estimate encoder when the tokenizer assets cannot be loaded. */
+export function loadEncoderOrEstimate(name: EncodingName): TokenEncoder {
+  try {
+    return loadEncoder(name);
+  } catch {
+    return createEstimateEncoder(name);
+  }
+}
+
+/** Free the WASM-side memory of all loaded encodings (tests; long-lived hosts that are done counting). */
+export function freeEncoders(): void {
+  for (const tiktoken of loaded.values()) tiktoken.free();
+  loaded.clear();
+}
