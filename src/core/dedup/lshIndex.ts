@@ -1,0 +1,253 @@
+/**
+ * LSH bucket index on typed arrays. One open-addressing table maps a band key to the head of a chain of entries
+ * (item id + next), so millions of items cost a few flat arrays instead of a JS Map/Set per bucket (see
+ * research/performance.md §3: 1.7 GB heap with Maps vs ~100 MB with typed arrays). Band keys already mix in the
+ * band index, so all bands share one table.
+ */
+import { fmix32 } from './hash';
+
+const FREE_SLOT = -2;
+const END = -1;
+
+function powerOfTwoAtLeast(n: number): number {
+  let p = 16;
+  while (p < n) p *= 2;
+  return p;
+}
+
+function growInt32(a: Int32Array, size: number, fill: number): Int32Array {
+  const out = new Int32Array(size).fill(fill);
+  out.set(a);
+  return out;
+}
+
+/** Buckets of items by LSH band key. Item ids are small non-negative integers (e.g. record indices). */
+export class LshIndex {
+  private readonly bandsPerItem: number;
+  private slotKeys: Uint32Array;
+  private slotHeads: Int32Array;
+  private usedSlots = 0;
+  private entryIds: Int32Array;
+  private entryNext: Int32Array;
+  private entryTop = 0;
+  private freeEntry = END;
+  private itemKeys: Uint32Array;
+  private itemKeyCount: Uint16Array;
+  private itemPresent: Uint8Array;
+  private marks: Int32Array;
+  private stamp = 0;
+  private live = 0;
+
+  /**
+   * @param expectedItems pre-sizes every table so that no rehash happens below this many items (growth by
+   *   doubling beyond it).
+   * @param bandsPerItem band keys stored per item (extra keys passed to `add` are ignored).
+   */
+  constructor(expectedItems = 1024, bandsPerItem = 16) {
+    const items = Math.max(16, Math.ceil(expectedItems));
+    this.bandsPerItem = Math.max(1, Math.floor(bandsPerItem));
+    const entries = items * this.bandsPerItem;
+    const slots = powerOfTwoAtLeast(entries * 2);
+    this.slotKeys = new Uint32Array(slots);
+    this.slotHeads = new Int32Array(slots).fill(FREE_SLOT);
+    this.entryIds = new Int32Array(entries);
+    this.entryNext = new Int32Array(entries);
+    this.itemKeys = new Uint32Array(items * this.bandsPerItem);
+    this.itemKeyCount = new Uint16Array(items);
+    this.itemPresent = new Uint8Array(items);
+    this.marks = new Int32Array(items);
+  }
+
+  /** Number of items currently indexed. */
+  get size(): number {
+    return this.live;
+  }
+
+  /** Whether `id` is indexed. */
+  has(id: number): boolean {
+    return id >= 0 && id < this.itemPresent.length && this.itemPresent[id] === 1;
+  }
+
+  /** Index `id` under its band keys. Re-adding an indexed id replaces its keys. */
+  add(id: number, bandKeys: Uint32Array): void {
+    if (!Number.isInteger(id) || id < 0) return;
+    if (this.has(id)) this.remove(id);
+    this.ensureItemCapacity(id + 1);
+    const count = Math.min(bandKeys.length, this.bandsPerItem);
+    const base = id * this.bandsPerItem;
+    for (let b = 0; b < count; b++) {
+      const key = bandKeys[b] ?? 0;
+      this.itemKeys[base + b] = key;
+      const slot = this.slotFor(key, true);
+      const e = this.allocEntry();
+      this.entryIds[e] = id;
+      this.entryNext[e] = this.slotHeads[slot] ?? END;
+      this.slotHeads[slot] = e;
+    }
+    this.itemKeyCount[id] = count;
+    this.itemPresent[id] = 1;
+    this.live++;
+  }
+
+  /** Remove `id` from every bucket (e.g. after its line was edited). Returns false if it was not indexed. */
+  remove(id: number): boolean {
+    if (!this.has(id)) return false;
+    const base = id * this.bandsPerItem;
+    const count = this.itemKeyCount[id] ?? 0;
+    for (let b = 0; b < count; b++) {
+      const slot = this.slotFor(this.itemKeys[base + b] ?? 0, false);
+      if (slot < 0) continue;
+      let prev = END;
+      let e = this.slotHeads[slot] ?? END;
+      while (e !== END && this.entryIds[e] !== id) {
+        prev = e;
+        e = this.entryNext[e] ?? END;
+      }
+      if (e === END) continue;
+      const next = this.entryNext[e] ?? END;
+      if (prev === END) this.slotHeads[slot] = next;
+      else this.entryNext[prev] = next;
+      this.entryNext[e] = this.freeEntry;
+      this.freeEntry = e;
+    }
+    this.itemPresent[id] = 0;
+    this.itemKeyCount[id] = 0;
+    this.live--;
+    return true;
+  }
+
+  /**
+   * Ids sharing at least one bucket with `id` (its stored keys) or with the given band keys; deduplicated, in no
+   * particular order, never including `id` itself.
+   */
+  candidates(idOrKeys: number | Uint32Array): number[] {
+    const out: number[] = [];
+    let self = -1;
+    let keys: Uint32Array;
+    if (typeof idOrKeys === 'number') {
+      if (!this.has(idOrKeys)) return out;
+      self = idOrKeys;
+      const base = idOrKeys * this.bandsPerItem;
+      keys = this.itemKeys.subarray(base, base + (this.itemKeyCount[idOrKeys] ?? 0));
+    } else {
+      keys = idOrKeys;
+    }
+    const stamp = this.nextStamp();
+    for (let b = 0; b < keys.length; b++) {
+      const slot = this.slotFor(keys[b] ?? 0, false);
+      if (slot < 0) continue;
+      for (let e = this.slotHeads[slot] ?? END; e !== END; e = this.entryNext[e] ?? END) {
+        const other = this.entryIds[e] ?? -1;
+        if (other === self || this.marks[other] === stamp) continue;
+        this.marks[other] = stamp;
+        out.push(other);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Call `cb(a, b)` once for every unordered pair of indexed ids that share a bucket, with a < b, in increasing
+   * order of a. The index must not be modified from inside the callback.
+   */
+  forEachCandidatePair(cb: (a: number, b: number) => void): void {
+    const n = this.itemPresent.length;
+    for (let a = 0; a < n; a++) {
+      if (this.itemPresent[a] !== 1) continue;
+      const stamp = this.nextStamp();
+      const base = a * this.bandsPerItem;
+      const count = this.itemKeyCount[a] ?? 0;
+      for (let k = 0; k < count; k++) {
+        const slot = this.slotFor(this.itemKeys[base + k] ?? 0, false);
+        if (slot < 0) continue;
+        for (let e = this.slotHeads[slot] ?? END; e !== END; e = this.entryNext[e] ?? END) {
+          const b = this.entryIds[e] ?? -1;
+          if (b <= a || this.marks[b] === stamp) continue;
+          this.marks[b] = stamp;
+          cb(a, b);
+        }
+      }
+    }
+  }
+
+  private nextStamp(): number {
+    if (this.stamp >= 0x7ffffffe) {
+      this.marks.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+
+  /** Slot holding `key`; with `insert`, claims a free slot when absent (else returns -1). */
+  private slotFor(key: number, insert: boolean): number {
+    let mask = this.slotKeys.length - 1;
+    let s = fmix32(key) & mask;
+    for (;;) {
+      const head = this.slotHeads[s] ?? FREE_SLOT;
+      if (head === FREE_SLOT) break;
+      if (this.slotKeys[s] === key) return s;
+      s = (s + 1) & mask;
+    }
+    if (!insert) return -1;
+    if ((this.usedSlots + 1) * 2 > this.slotKeys.length) {
+      this.rehash(this.slotKeys.length * 2);
+      mask = this.slotKeys.length - 1;
+      s = fmix32(key) & mask;
+      while ((this.slotHeads[s] ?? FREE_SLOT) !== FREE_SLOT) s = (s + 1) & mask;
+    }
+    this.slotKeys[s] = key;
+    this.slotHeads[s] = END;
+    this.usedSlots++;
+    return s;
+  }
+
+  /** Rebuild the key table at `size` slots, dropping keys whose chains are empty. */
+  private rehash(size: number): void {
+    const oldKeys = this.slotKeys;
+    const oldHeads = this.slotHeads;
+    this.slotKeys = new Uint32Array(size);
+    this.slotHeads = new Int32Array(size).fill(FREE_SLOT);
+    this.usedSlots = 0;
+    const mask = size - 1;
+    for (let i = 0; i < oldKeys.length; i++) {
+      const head = oldHeads[i] ?? FREE_SLOT;
+      if (head < 0) continue;
+      const key = oldKeys[i] ?? 0;
+      let s = fmix32(key) & mask;
+      while ((this.slotHeads[s] ?? FREE_SLOT) !== FREE_SLOT) s = (s + 1) & mask;
+      this.slotKeys[s] = key;
+      this.slotHeads[s] = head;
+      this.usedSlots++;
+    }
+  }
+
+  private allocEntry(): number {
+    if (this.freeEntry !== END) {
+      const e = this.freeEntry;
+      this.freeEntry = this.entryNext[e] ?? END;
+      return e;
+    }
+    if (this.entryTop === this.entryIds.length) {
+      const size = this.entryIds.length * 2;
+      this.entryIds = growInt32(this.entryIds, size, 0);
+      this.entryNext = growInt32(this.entryNext, size, END);
+    }
+    return this.entryTop++;
+  }
+
+  private ensureItemCapacity(items: number): void {
+    if (items <= this.itemPresent.length) return;
+    let size = this.itemPresent.length;
+    while (size < items) size *= 2;
+    const keys = new Uint32Array(size * this.bandsPerItem);
+    keys.set(this.itemKeys);
+    this.itemKeys = keys;
+    const counts = new Uint16Array(size);
+    counts.set(this.itemKeyCount);
+    this.itemKeyCount = counts;
+    const present = new Uint8Array(size);
+    present.set(this.itemPresent);
+    this.itemPresent = present;
+    this.marks = growInt32(this.marks, size, 0);
+  }
+}

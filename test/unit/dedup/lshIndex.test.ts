@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { LshIndex } from '../../../src/core/dedup/lshIndex';
+
+const keys = (...k: number[]): Uint32Array => Uint32Array.from(k);
+const sorted = (a: number[]): number[] => [...a].sort((x, y) => x - y);
+
+describe('dedup/LshIndex', () => {
+  it('returns ids sharing a bucket, deduplicated, excluding the item itself', () => {
+    const index = new LshIndex(4, 3);
+    index.add(0, keys(1, 2, 3));
+    index.add(1, keys(1, 2, 9));
+    index.add(2, keys(7, 8, 3));
+    index.add(3, keys(10, 11, 12));
+    assert.deepEqual(sorted(index.candidates(0)), [1, 2]);
+    assert.deepEqual(index.candidates(3), []);
+    assert.deepEqual(sorted(index.candidates(keys(9, 8))), [1, 2]);
+    assert.deepEqual(index.candidates(42), []);
+    assert.equal(index.size, 4);
+  });
+
+  it('lists every candidate pair once with a < b', () => {
+    const index = new LshIndex(8, 2);
+    index.add(5, keys(1, 2));
+    index.add(2, keys(1, 3));
+    index.add(7, keys(4, 2));
+    index.add(1, keys(9, 9));
+    const pairs: string[] = [];
+    index.forEachCandidatePair((a, b) => pairs.push(`${a}-${b}`));
+    assert.deepEqual(pairs.sort(), ['2-5', '5-7']);
+  });
+
+  it('removes items and supports re-adding an id with new keys', () => {
+    const index = new LshIndex(4, 2);
+    index.add(0, keys(1, 2));
+    index.add(1, keys(1, 5));
+    index.add(2, keys(6, 2));
+    assert.equal(index.remove(1), true);
+    assert.equal(index.remove(1), false);
+    assert.equal(index.has(1), false);
+    assert.deepEqual(index.candidates(0), [2]);
+    index.add(1, keys(6, 7));
+    assert.deepEqual(sorted(index.candidates(1)), [2]);
+    assert.deepEqual(index.candidates(0), [2]);
+    index.add(2, keys(100, 101));
+    assert.deepEqual(index.candidates(0), []);
+    assert.equal(index.size, 3);
+  });
+
+  it('grows past its pre-sized capacity and keeps every bucket', () => {
+    const index = new LshIndex(2, 4);
+    const n = 5000;
+    for (let id = 0; id < n; id++) index.add(id * 3, keys(id % 97, 1000 + (id % 89), 5000 + id, 90000 + id));
+    assert.equal(index.size, n);
+    const expected: number[] = [];
+    for (let id = 1; id < n; id++) if (id % 97 === 0 || id % 89 === 0) expected.push(id * 3);
+    assert.deepEqual(sorted(index.candidates(0)), expected);
+    let pairs = 0;
+    index.forEachCandidatePair(() => pairs++);
+    const groups = (m: number): number => {
+      let total = 0;
+      for (let r = 0; r < m; r++) {
+        const size = Math.floor((n - 1 - r) / m) + 1;
+        total += (size * (size - 1)) / 2;
+      }
+      return total;
+    };
+    // Pairs sharing both residues are counted once, not twice.
+    const both = groups(97 * 89);
+    assert.equal(pairs, groups(97) + groups(89) - both);
+  });
+
+  it('ignores invalid ids', () => {
+    const index = new LshIndex();
+    index.add(-1, keys(1));
+    index.add(1.5, keys(1));
+    assert.equal(index.size, 0);
+  });
+});
