@@ -1,0 +1,373 @@
+/**
+ * All checks of one record on its own: format detection, normalization, the OpenAI cookbook's format checks,
+ * SLMGEN's and our own conversation checks, and sensitive data, each finding with an exact range and fixes.
+ */
+import type { RecordSpan } from '../analysis/record';
+import type { ChatExample, ChatRole, DatasetFormat } from '../formats/chat';
+import type { Finding, Fix, FixKind, Range, TextEdit } from '../types';
+import type { MessageOrigin, NormalizeIssue } from '../formats/normalize';
+import type { JsonPath, TextSpan } from '../parse/jsonLocate';
+import type { CodeName } from './codes';
+import type { CookbookMode } from './cookbook';
+import type { SensitiveKind } from './sensitive';
+import { ACCEPTED_SHAPES, detectFormat, isJsonObject } from '../formats/detect';
+import { normalizeRecord, toOpenAIRecord } from '../formats/normalize';
+import { locateKey, locateRecord, locateValue, mapStringOffsets, rangeAt } from '../parse/jsonLocate';
+import { severityOf } from './codes';
+import { countCookbookErrors } from './cookbook';
+import { findSensitive, redact } from './sensitive';
+
+/** Options of the per-record checks. */
+export interface CheckOptions {
+  /** Assistant replies shorter than this many characters (code points, after trimming) get `short-reply`. */
+  shortReplyChars?: number;
+  /** Which cookbook rules `cookbookErrors` follows (default: the notebook's, exactly). */
+  cookbookMode?: CookbookMode;
+}
+
+/** Everything the per-record checks produce. */
+export interface RecordCheck {
+  format: DatasetFormat | null;
+  /** The normalized example, or null when the record could not be normalized. */
+  example: ChatExample | null;
+  findings: Finding[];
+  /** OpenAI cookbook `format_errors` counts of this record (non-zero keys only). */
+  cookbookErrors: Record<string, number>;
+  /** Cookbook data warnings: the example has no system / no user message. */
+  missingSystem: boolean;
+  missingUser: boolean;
+}
+
+/** Default `shortReplyChars`. */
+export const SHORT_REPLY_CHARS = 10;
+
+const SENSITIVE_CODES: Record<SensitiveKind, CodeName> = {
+  email: 'pii-email',
+  phone: 'pii-phone',
+  'credit-card': 'pii-credit-card',
+  iban: 'pii-iban',
+  'api-key': 'secret-api-key',
+  'private-key': 'secret-private-key',
+};
+
+/** Per format: the list of turns and the keys of a turn's role and content (formats without turns: null). */
+const TURN_KEYS: Partial<Record<DatasetFormat, { list: string; role: string; content: string }>> = {
+  openai: { list: 'messages', role: 'role', content: 'content' },
+  sharegpt: { list: 'conversations', role: 'from', content: 'value' },
+};
+
+/** Roles whose adjacent repeats mean a split turn (several tool results in a row are normal). */
+const MERGEABLE_ROLES: ReadonlySet<ChatRole> = new Set(['system', 'user', 'assistant']);
+
+function getAt(value: unknown, path: JsonPath): unknown {
+  let current = value;
+  for (const step of path) {
+    if (typeof step === 'number') current = Array.isArray(current) ? current[step] : undefined;
+    else current = isJsonObject(current) && Object.hasOwn(current, step) ? current[step] : undefined;
+  }
+  return current;
+}
+
+function cloneJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function codePointLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** Locations, findings and edits in document coordinates for one record. */
+class RecordContext {
+  readonly findings: Finding[] = [];
+  private readonly whole: TextSpan;
+
+  constructor(
+    private readonly text: string,
+    private readonly span: RecordSpan,
+  ) {
+    this.whole = locateRecord(text);
+  }
+
+  range(textSpan: TextSpan): Range {
+    return rangeAt(this.text, textSpan, this.span);
+  }
+
+  recordRange(): Range {
+    return this.range(this.whole);
+  }
+
+  valueSpan(path: JsonPath | null): TextSpan {
+    return (path && locateValue(this.text, path)) || this.whole;
+  }
+
+  valueRange(path: JsonPath | null): Range {
+    return this.range(this.valueSpan(path));
+  }
+
+  keyRange(path: JsonPath): Range {
+    const key = locateKey(this.text, path);
+    return key ? this.range(key) : this.valueRange(path);
+  }
+
+  add(code: CodeName, message: string, range: Range, fixes: Fix[] = []): Finding {
+    const finding: Finding = { code, severity: severityOf(code), message, range };
+    if (fixes.length > 0) finding.fixes = fixes;
+    this.findings.push(finding);
+    return finding;
+  }
+
+  replaceValue(path: JsonPath, value: unknown): TextEdit {
+    return { range: this.valueRange(path), newText: JSON.stringify(value) };
+  }
+
+  replaceRecord(record: unknown): TextEdit {
+    return { range: this.recordRange(), newText: JSON.stringify(record) };
+  }
+}
+
+function fix(title: string, kind: FixKind, edits: TextEdit[], isSafe: boolean): Fix {
+  return isSafe ? { title, kind, edits, isSafe, isPreferred: true } : { title, kind, edits, isSafe };
+}
+
+function describe(origin: MessageOrigin, index: number): string {
+  if (origin.path) {
+    const [list, i] = origin.path;
+    return `${String(list)}[${String(i)}]`;
+  }
+  const first = origin.contentPaths[0];
+  return first ? `"${first.map(String).join('.')}"` : `message ${index + 1}`;
+}
+
+function issueRange(ctx: RecordContext, issue: NormalizeIssue): Range {
+  if (!issue.path) return ctx.recordRange();
+  return issue.atKey ? ctx.keyRange(issue.path) : ctx.valueRange(issue.path);
+}
+
+function reportIssues(ctx: RecordContext, issues: NormalizeIssue[]): void {
+  for (const issue of issues) {
+    const fixes: Fix[] = [];
+    if (issue.code === 'role-alias' && issue.path && issue.rename) {
+      fixes.push(fix(`Rename role to "${issue.rename}"`, 'rename-role', [ctx.replaceValue(issue.path, issue.rename)], true));
+    }
+    ctx.add(issue.code, issue.message, issueRange(ctx, issue), fixes);
+  }
+}
+
+function contentRange(ctx: RecordContext, origin: MessageOrigin): Range {
+  return ctx.valueRange(origin.editPath ?? (origin.path ? [...origin.path, 'content'] : (origin.contentPaths[0] ?? null)));
+}
+
+function checkContents(ctx: RecordContext, example: ChatExample, origins: MessageOrigin[], shortReplyChars: number): void {
+  example.messages.forEach((message, i) => {
+    const origin = origins[i];
+    if (!origin || origin.contentKind === 'none') return;
+    const where = describe(origin, i);
+    const trimmed = message.content.trim();
+    if (message.role === 'assistant') {
+      if (trimmed === '') {
+        if (!origin.hasCall) ctx.add('empty-assistant', `${where}: the assistant reply is empty; write the reply the model should learn`, contentRange(ctx, origin));
+        return;
+      }
+      const length = codePointLength(trimmed);
+      if (length < shortReplyChars) {
+        ctx.add('short-reply', `${where}: the assistant reply has ${length} characters (fewer than ${shortReplyChars}); very short replies teach little`, contentRange(ctx, origin));
+      }
+      if (trimmed !== message.content && origin.editPath) {
+        const trim = fix('Trim whitespace from the reply', 'trim', [ctx.replaceValue(origin.editPath, trimmed)], true);
+        ctx.add('untrimmed-reply', `${where}: the assistant reply starts or ends with whitespace`, contentRange(ctx, origin), [trim]);
+      }
+      return;
+    }
+    if (message.content === '' && !origin.hasCall) {
+      ctx.add('missing-content', `${where}: the ${message.role} content is empty; expected text`, contentRange(ctx, origin));
+    } else if (trimmed === '' && message.content !== '') {
+      ctx.add('whitespace-only-content', `${where}: the ${message.role} content is only whitespace; expected text`, contentRange(ctx, origin));
+    }
+  });
+}
+
+function mergeFix(ctx: RecordContext, record: Record<string, unknown>, format: DatasetFormat, index: number): Fix | null {
+  const keys = TURN_KEYS[format];
+  if (!keys) return null;
+  const copy = cloneJson(record);
+  const list = copy[keys.list];
+  const previous: unknown = Array.isArray(list) ? list[index - 1] : undefined;
+  const current: unknown = Array.isArray(list) ? list[index] : undefined;
+  if (!Array.isArray(list) || !isJsonObject(previous) || !isJsonObject(current)) return null;
+  const a = previous[keys.content];
+  const b = current[keys.content];
+  if (typeof a !== 'string' || typeof b !== 'string') return null;
+  previous[keys.content] = `${a}\n\n${b}`;
+  list.splice(index, 1);
+  return fix('Merge with the previous turn', 'merge-turns', [ctx.replaceRecord(copy)], false);
+}
+
+function moveSystemFix(ctx: RecordContext, record: Record<string, unknown>, format: DatasetFormat, origins: MessageOrigin[]): Fix | null {
+  const keys = TURN_KEYS[format];
+  const list = keys ? record[keys.list] : undefined;
+  if (!keys || !Array.isArray(list)) return null;
+  const roleAt = new Map<number, ChatRole | null>();
+  for (const origin of origins) {
+    const index = origin.path?.[1];
+    if (typeof index === 'number') roleAt.set(index, origin.role);
+  }
+  const system = list.filter((_, i) => roleAt.get(i) === 'system');
+  const rest = list.filter((_, i) => roleAt.get(i) !== 'system');
+  const copy = cloneJson(record);
+  copy[keys.list] = cloneJson([...system, ...rest]);
+  return fix('Move system messages to the start', 'move-system-first', [ctx.replaceRecord(copy)], false);
+}
+
+function checkConversation(ctx: RecordContext, record: Record<string, unknown>, format: DatasetFormat, example: ChatExample, origins: MessageOrigin[]): void {
+  const messages = example.messages;
+  const has = (role: ChatRole): boolean => messages.some((m) => m.role === role);
+  const isText = format === 'text';
+  if (!isText && messages.length < 2) {
+    ctx.add('too-few-messages', `an example needs at least 2 messages (a prompt and a reply); found ${messages.length}`, ctx.recordRange());
+  }
+  if (!has('assistant')) {
+    ctx.add('missing-assistant', 'the example has no assistant message; add the reply the model should learn', ctx.recordRange());
+  }
+  if (!isText && !has('user')) {
+    ctx.add('no-user-turn', 'the example has no user message; add the prompt the reply answers', ctx.recordRange());
+  }
+  let seenNonSystem = false;
+  messages.forEach((message, i) => {
+    const origin = origins[i];
+    if (!origin) return;
+    const previous = i > 0 ? messages[i - 1] : undefined;
+    const previousOrigin = i > 0 ? origins[i - 1] : undefined;
+    if (
+      previous &&
+      previous.role === message.role &&
+      MERGEABLE_ROLES.has(message.role) &&
+      !origin.hasCall &&
+      !previousOrigin?.hasCall
+    ) {
+      const merge = origin.path && previousOrigin?.path ? mergeFix(ctx, record, format, Number(origin.path[1])) : null;
+      ctx.add(
+        'consecutive-same-role',
+        `${describe(origin, i)}: two ${message.role} messages in a row; roles should alternate`,
+        ctx.valueRange(origin.path ?? origin.contentPaths[0] ?? null),
+        merge ? [merge] : [],
+      );
+    }
+    if (message.role === 'system' && seenNonSystem) {
+      const move = origin.path ? moveSystemFix(ctx, record, format, origins) : null;
+      ctx.add(
+        'system-not-first',
+        `${describe(origin, i)}: the system message comes after the conversation started; it should be first`,
+        ctx.valueRange(origin.rolePath ?? origin.path),
+        move ? [move] : [],
+      );
+    }
+    if (message.role !== 'system') seenNonSystem = true;
+  });
+  const last = messages[messages.length - 1];
+  const lastOrigin = origins[messages.length - 1];
+  if (last && lastOrigin && last.role !== 'assistant' && has('assistant')) {
+    ctx.add(
+      'last-not-assistant',
+      `${describe(lastOrigin, messages.length - 1)}: the conversation ends with a ${last.role} message; it should end with an assistant reply`,
+      ctx.valueRange(lastOrigin.path ?? lastOrigin.contentPaths[0] ?? null),
+    );
+  }
+}
+
+function checkSensitive(ctx: RecordContext, text: string, record: Record<string, unknown>, origins: MessageOrigin[]): void {
+  for (const origin of origins) {
+    for (const path of origin.contentPaths) {
+      const value = getAt(record, path);
+      if (typeof value !== 'string') continue;
+      const matches = findSensitive(value);
+      if (matches.length === 0) continue;
+      const literal = ctx.valueSpan(path);
+      const offsets = mapStringOffsets(text, literal.start);
+      const redaction = fix('Redact sensitive data in this text', 'redact', [ctx.replaceValue(path, redact(value, matches))], false);
+      for (const match of matches) {
+        const start = offsets[match.start] ?? literal.start;
+        const end = offsets[match.end] ?? literal.end;
+        const message = `possible ${match.label} in this text; remove or redact it before fine-tuning`;
+        ctx.add(SENSITIVE_CODES[match.kind], message, ctx.range({ start, end }), [redaction]);
+      }
+    }
+  }
+}
+
+/** Cookbook data warnings: from the written roles for OpenAI records (as the notebook does), else the example. */
+function dataWarnings(record: Record<string, unknown>, format: DatasetFormat, example: ChatExample | null): { missingSystem: boolean; missingUser: boolean } {
+  if (format === 'openai') {
+    const list = record['messages'];
+    if (!Array.isArray(list) || list.length === 0) return { missingSystem: false, missingUser: false };
+    const roles = list.map((m: unknown) => (isJsonObject(m) ? m['role'] : undefined));
+    return { missingSystem: !roles.includes('system'), missingUser: !roles.includes('user') };
+  }
+  if (!example) return { missingSystem: false, missingUser: false };
+  const roles = example.messages.map((m) => m.role);
+  return { missingSystem: !roles.includes('system'), missingUser: format !== 'text' && !roles.includes('user') };
+}
+
+function compareRanges(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+/**
+ * Check one parsed record. `text` is the record's source text (starting at column 0 of `span.startLine`), used
+ * for ranges and fixes. Every fix is a set of text edits in document coordinates. For a non-OpenAI record with
+ * a usable example, every finding also offers "Convert record to OpenAI messages" (except `text` records,
+ * whose single assistant message would not make a valid chat example).
+ */
+export function checkRecord(value: unknown, text: string, span: RecordSpan, options: CheckOptions = {}): RecordCheck {
+  const shortReplyChars = options.shortReplyChars ?? SHORT_REPLY_CHARS;
+  const ctx = new RecordContext(text, span);
+  const detection = detectFormat(value);
+  const none = { format: null, example: null, missingSystem: false, missingUser: false };
+  if (detection.kind === 'not-an-object' || !isJsonObject(value)) {
+    const found = detection.kind === 'not-an-object' ? detection.found : 'a value';
+    ctx.add('not-an-object', `each record must be a JSON object; found ${found}`, ctx.recordRange());
+    return { ...none, findings: ctx.findings, cookbookErrors: countCookbookErrors(value, options.cookbookMode) };
+  }
+  if (detection.kind === 'unknown-shape') {
+    const keys = detection.keys.length > 0 ? detection.keys.map((k) => JSON.stringify(k)).join(', ') : 'no keys';
+    ctx.add('unknown-shape', `unrecognized record shape (found ${keys}); expected one of ${ACCEPTED_SHAPES.join(', ')}`, ctx.recordRange());
+    return { ...none, findings: ctx.findings, cookbookErrors: countCookbookErrors(value, options.cookbookMode) };
+  }
+
+  const format = detection.format;
+  const { example, origins, issues } = normalizeRecord(value, format);
+  reportIssues(ctx, issues);
+  if (example) {
+    checkContents(ctx, example, origins, shortReplyChars);
+    checkConversation(ctx, value, format, example, origins);
+  }
+  checkSensitive(ctx, text, value, origins);
+
+  if (example && format !== 'openai' && format !== 'text') {
+    const convert = fix('Convert record to OpenAI messages', 'convert-to-messages', [ctx.replaceRecord(toOpenAIRecord(value, example, format))], false);
+    for (const finding of ctx.findings) finding.fixes = [...(finding.fixes ?? []), convert];
+  }
+  const cookbookErrors = format === 'openai' ? countCookbookErrors(value, options.cookbookMode) : {};
+  return {
+    format,
+    example,
+    findings: ctx.findings.sort(compareRanges),
+    cookbookErrors,
+    ...dataWarnings(value, format, example),
+  };
+}
+
+/**
+ * The "Convert record to OpenAI messages" fix for a record of another format, for hosts that offer conversion
+ * without a finding (e.g. on a mixed-formats file). Null when the record is already OpenAI, plain text, or does
+ * not normalize.
+ */
+export function convertToOpenAIFix(value: unknown, text: string, span: RecordSpan): Fix | null {
+  const detection = detectFormat(value);
+  if (detection.kind !== 'format' || detection.format === 'openai' || detection.format === 'text' || !isJsonObject(value)) return null;
+  const { example } = normalizeRecord(value, detection.format);
+  if (!example) return null;
+  const ctx = new RecordContext(text, span);
+  return fix('Convert record to OpenAI messages', 'convert-to-messages', [ctx.replaceRecord(toOpenAIRecord(value, example, detection.format))], false);
+}

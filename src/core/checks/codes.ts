@@ -1,0 +1,89 @@
+/**
+ * The one table of finding codes. Codes are stable kebab-case identifiers (documented in the README); every
+ * finding any part of the engine emits uses a code from here and takes its severity from here.
+ */
+import type { Severity } from '../types';
+
+/** One finding code and what it means. */
+export interface FindingCodeInfo {
+  code: string;
+  severity: Severity;
+  title: string;
+  description: string;
+}
+
+/** Every finding code, grouped: parse, file, OpenAI cookbook, SLMGEN/ours, duplicates, sensitive data. */
+export const FINDING_CODES = [
+  // Parse (per line).
+  { code: 'invalid-json', severity: 'error', title: 'Invalid JSON', description: 'The line is not valid JSON.' },
+  { code: 'invalid-utf8', severity: 'error', title: 'Invalid UTF-8', description: 'The line contains bytes that are not valid UTF-8.' },
+  { code: 'multiline-record', severity: 'warning', title: 'Record spans several lines', description: 'JSONL needs one record per line; this record is pretty-printed over several lines.' },
+  { code: 'bom', severity: 'info', title: 'Byte order mark', description: 'The file starts with a UTF-8 byte order mark, which many JSONL readers reject.' },
+  { code: 'not-an-object', severity: 'error', title: 'Record is not an object', description: 'Every record must be a JSON object (cookbook: data_type).' },
+  { code: 'unknown-shape', severity: 'error', title: 'Unknown record shape', description: 'The record matches none of the accepted shapes: OpenAI messages, ShareGPT conversations, Alpaca, prompt/completion, text.' },
+  // File level.
+  { code: 'mixed-formats', severity: 'error', title: 'Mixed formats', description: 'Records of more than one dataset format are present in the file.' },
+  { code: 'no-examples', severity: 'error', title: 'No usable examples', description: 'The file has no usable training example.' },
+  { code: 'too-few-examples', severity: 'warning', title: 'Too few examples', description: 'The dataset has fewer examples than recommended for fine-tuning.' },
+  { code: 'inconsistent-system', severity: 'warning', title: 'Inconsistent system prompts', description: 'Some examples have a system prompt and a sizeable share do not.' },
+  // OpenAI cookbook format checks.
+  { code: 'missing-messages-list', severity: 'error', title: 'Missing messages list', description: 'The record has no non-empty list of messages (cookbook: missing_messages_list).' },
+  { code: 'message-missing-key', severity: 'error', title: 'Message missing a key', description: 'A message lacks "role" or "content" (cookbook: message_missing_key).' },
+  { code: 'message-unrecognized-key', severity: 'error', title: 'Unrecognized message key', description: 'A message has a key other than role, content, name, weight, tool_calls, tool_call_id, function_call (cookbook: message_unrecognized_key).' },
+  { code: 'unrecognized-role', severity: 'error', title: 'Unrecognized role', description: 'A message role is not one of system, user, assistant, tool (cookbook: unrecognized_role).' },
+  { code: 'missing-content', severity: 'error', title: 'Missing content', description: 'A message has no text content, or content that is neither a string nor a list of text parts (cookbook: missing_content).' },
+  { code: 'missing-assistant', severity: 'error', title: 'No assistant message', description: 'The example has no assistant message to learn from (cookbook: example_missing_assistant_message).' },
+  // SLMGEN and our own per-record checks.
+  { code: 'too-few-messages', severity: 'error', title: 'Too few messages', description: 'An example needs at least two messages (a prompt and a reply).' },
+  { code: 'no-user-turn', severity: 'error', title: 'No user turn', description: 'The example has no user message.' },
+  { code: 'empty-assistant', severity: 'error', title: 'Empty assistant reply', description: 'An assistant reply is empty after trimming whitespace.' },
+  { code: 'short-reply', severity: 'info', title: 'Short reply', description: 'An assistant reply is shorter than the short-reply threshold (10 characters by default).' },
+  { code: 'role-alias', severity: 'error', title: 'Role alias', description: 'A role such as "User", "human", "gpt", "bot" or "model" is not accepted in OpenAI format; rename it to the canonical role.' },
+  { code: 'consecutive-same-role', severity: 'warning', title: 'Consecutive turns of one role', description: 'Two adjacent messages have the same role; they usually belong in one turn.' },
+  { code: 'system-not-first', severity: 'warning', title: 'System message not first', description: 'A system message appears after the conversation has started.' },
+  { code: 'last-not-assistant', severity: 'warning', title: 'Last message not from the assistant', description: 'The conversation does not end with an assistant reply, so its last turn teaches nothing.' },
+  { code: 'whitespace-only-content', severity: 'error', title: 'Whitespace-only content', description: 'A message content consists only of whitespace.' },
+  { code: 'untrimmed-reply', severity: 'info', title: 'Untrimmed reply', description: 'An assistant reply starts or ends with whitespace.' },
+  { code: 'invalid-weight', severity: 'error', title: 'Invalid weight', description: 'A message weight must be 0 or 1.' },
+  { code: 'too-long', severity: 'warning', title: 'Example too long', description: 'The example has more tokens than the maximum sequence length and will be truncated.' },
+  // Cross-record checks.
+  { code: 'exact-duplicate', severity: 'warning', title: 'Exact duplicate', description: 'The example repeats an earlier one.' },
+  { code: 'near-duplicate', severity: 'warning', title: 'Near duplicate', description: 'The example is almost identical to an earlier one.' },
+  { code: 'contradiction', severity: 'warning', title: 'Contradicting replies', description: 'The same prompt has different replies in different examples.' },
+  // Sensitive data.
+  { code: 'pii-email', severity: 'warning', title: 'Email address', description: 'The content contains what looks like an email address.' },
+  { code: 'pii-phone', severity: 'warning', title: 'Phone number', description: 'The content contains what looks like a phone number.' },
+  { code: 'pii-credit-card', severity: 'warning', title: 'Credit card number', description: 'The content contains what looks like a payment card number.' },
+  { code: 'pii-iban', severity: 'warning', title: 'IBAN', description: 'The content contains what looks like an IBAN.' },
+  { code: 'secret-api-key', severity: 'error', title: 'API key', description: 'The content contains what looks like an API key or access token.' },
+  { code: 'secret-private-key', severity: 'error', title: 'Private key', description: 'The content contains a private key block.' },
+] as const satisfies readonly FindingCodeInfo[];
+
+/** Any finding code. */
+export type CodeName = (typeof FINDING_CODES)[number]['code'];
+
+const BY_CODE: ReadonlyMap<string, FindingCodeInfo> = new Map(FINDING_CODES.map((info) => [info.code, info]));
+
+/** The table entry of `code`, or undefined for an unknown code. */
+export function codeInfo(code: string): FindingCodeInfo | undefined {
+  return BY_CODE.get(code);
+}
+
+/** The severity of a known code. */
+export function severityOf(code: CodeName): Severity {
+  return BY_CODE.get(code)?.severity ?? 'error';
+}
+
+/** Our code → the OpenAI cookbook's `format_errors` key that counts the same problem. */
+export const COOKBOOK_KEYS = {
+  'not-an-object': 'data_type',
+  'missing-messages-list': 'missing_messages_list',
+  'message-missing-key': 'message_missing_key',
+  'message-unrecognized-key': 'message_unrecognized_key',
+  'unrecognized-role': 'unrecognized_role',
+  'missing-content': 'missing_content',
+  'missing-assistant': 'example_missing_assistant_message',
+} as const satisfies Partial<Record<CodeName, string>>;
+
+/** A cookbook `format_errors` key. */
+export type CookbookKey = (typeof COOKBOOK_KEYS)[keyof typeof COOKBOOK_KEYS];

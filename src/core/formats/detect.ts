@@ -1,0 +1,47 @@
+/**
+ * Per-record format detection: which accepted dataset shape a parsed JSON record has.
+ */
+import type { DatasetFormat } from './chat';
+
+/** The outcome of detecting one record's format. */
+export type FormatDetection =
+  | { kind: 'format'; format: DatasetFormat }
+  | { kind: 'not-an-object'; found: string }
+  | { kind: 'unknown-shape'; keys: string[] };
+
+/** The accepted shapes, in detection order, for messages that tell the user what we expected. */
+export const ACCEPTED_SHAPES: readonly string[] = [
+  '"messages" (OpenAI chat)',
+  '"conversations" (ShareGPT)',
+  '"instruction" + "output" (Alpaca)',
+  '"prompt" + "completion"',
+  '"text"',
+];
+
+/** A JSON object (not an array, not null). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The JSON type name of a value, for messages ("array", "string", "null", …). */
+export function jsonTypeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/**
+ * Detect the format of one parsed record by its keys. The first matching key wins, so a record with both
+ * `messages` and `text` is OpenAI chat: `messages` → openai, `conversations` → sharegpt, `instruction` with
+ * `output` → alpaca, `prompt` with `completion` → prompt_completion, `text` → text.
+ */
+export function detectFormat(value: unknown): FormatDetection {
+  if (!isJsonObject(value)) return { kind: 'not-an-object', found: jsonTypeName(value) };
+  const has = (key: string): boolean => Object.hasOwn(value, key);
+  if (has('messages')) return { kind: 'format', format: 'openai' };
+  if (has('conversations')) return { kind: 'format', format: 'sharegpt' };
+  if (has('instruction') && has('output')) return { kind: 'format', format: 'alpaca' };
+  if (has('prompt') && has('completion')) return { kind: 'format', format: 'prompt_completion' };
+  if (has('text')) return { kind: 'format', format: 'text' };
+  return { kind: 'unknown-shape', keys: Object.keys(value) };
+}
