@@ -32,6 +32,8 @@ export interface ScriptTally {
   total: number;
   /** Code points above U+007F. */
   nonAscii: number;
+  /** ASCII letters A–Z, a–z. */
+  latin: number;
   /** Latin letters with diacritics and other Latin-extended letters. */
   latinExtended: number;
   han: number;
@@ -44,6 +46,8 @@ export interface ScriptTally {
   otherLetters: number;
   /** Emoji and pictographs (not a language signal). */
   emoji: number;
+  /** Stop-word votes for Latin-script languages (from a sample of each message). */
+  votes: Record<string, number>;
 }
 
 /** Everything the aggregation stage needs to know about one record. */
@@ -94,6 +98,7 @@ export function emptyScriptTally(): ScriptTally {
   return {
     total: 0,
     nonAscii: 0,
+    latin: 0,
     latinExtended: 0,
     han: 0,
     kana: 0,
@@ -103,6 +108,7 @@ export function emptyScriptTally(): ScriptTally {
     devanagari: 0,
     otherLetters: 0,
     emoji: 0,
+    votes: {},
   };
 }
 

@@ -1,0 +1,96 @@
+// npm run bench: generates its own synthetic data (never committed), then measures the engine next to baselines
+// measured in the same run (wc -l, and a bare line-split + JSON.parse loop). Figures are reported as ratios.
+// Usage: npx tsx bench/run.ts [--size 1GB] [--seed 1] [--skip-exact]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatasetDocument } from '../src/core/analysis/datasetDocument';
+import { TokenCounter } from '../src/core/tokens/tokenCounter';
+import { loadEncoder } from '../src/node/tokenizers';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
+};
+const size = arg('size', '1GB');
+const seed = arg('seed', '1');
+const dataDir = join(__dirname, 'data');
+mkdirSync(dataDir, { recursive: true });
+const file = join(dataDir, `chat-${size}-seed${seed}.jsonl`);
+if (!existsSync(file)) {
+  console.log(`generating ${file} …`);
+  execFileSync(process.execPath, [join(__dirname, 'genDataset.mjs'), '--out', file, '--size', size, '--seed', seed, '--truth', `${file}.truth.tsv`], { stdio: 'inherit' });
+}
+const bytes = statSync(file).size;
+const mb = bytes / 1e6;
+const rate = (s: number) => (mb / s).toFixed(1);
+
+function timeIt(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return (performance.now() - t0) / 1000;
+}
+
+// Baseline 1: wc -l.
+const wc = timeIt(() => execFileSync('wc', ['-l', file]));
+// Baseline 2: bare split + JSON.parse over 4 MiB reads.
+const parseOnly = timeIt(() => {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(4 << 20);
+  let carry = Buffer.alloc(0);
+  for (;;) {
+    const n = readSync(fd, buf, 0, buf.length, null);
+    if (n === 0) break;
+    const chunk = Buffer.concat([carry, buf.subarray(0, n)]);
+    let start = 0;
+    let nl = chunk.indexOf(10, start);
+    while (nl >= 0) {
+      if (nl > start) JSON.parse(chunk.toString('utf8', start, nl));
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
+    }
+    carry = Buffer.from(chunk.subarray(start));
+  }
+  closeSync(fd);
+});
+
+function pass(mode: 'fast' | 'exact', workers: number) {
+  const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), join(__dirname, 'pass.ts'), file, mode, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`pass ${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as { seconds: number; maxRssMB: number; loopP99ms: number; loopMaxMs: number; examples: number; exactDups: number; nearDups: number; tokens: number };
+}
+
+const fast = pass('fast', 2);
+const exact = process.argv.includes('--skip-exact') ? undefined : pass('exact', 2);
+
+// Incremental: a 100,000-line document of short (Alpaca-like) chat records, one line edited; median of 21 edits.
+const shortFile = join(dataDir, `short-50MB-seed${seed}.jsonl`);
+if (!existsSync(shortFile)) {
+  execFileSync(process.execPath, [join(__dirname, 'genDataset.mjs'), '--out', shortFile, '--size', '50MB', '--seed', seed, '--profile', 'short'], { stdio: 'inherit' });
+}
+const lines = readFileSync(shortFile, 'utf8').split('\n').slice(0, 100_000);
+const doc = new DatasetDocument({ counter: new TokenCounter(loadEncoder('o200k_base')), countMode: 'raw', maxSeqLength: 2048, encoding: 'o200k_base', tokensExact: true });
+const loadSeconds = timeIt(() => doc.setText(lines.join('\n')));
+doc.report();
+const edits: number[] = [];
+const reports: number[] = [];
+for (let k = 0; k < 21; k++) {
+  const at = 1000 + k * 4000;
+  const edited = (lines[at] as string).replace('"content": "', '"content": "edited ').replace('"content":"', '"content":"edited ');
+  edits.push(timeIt(() => doc.applyChange(at, at + 1, edited)) * 1000);
+  reports.push(timeIt(() => doc.findings()) * 1000);
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+const rows: [string, string, string, string][] = [
+  ['wc -l (baseline)', wc.toFixed(2), rate(wc), '-'],
+  ['split + JSON.parse, 1 thread (baseline)', parseOnly.toFixed(2), rate(parseOnly), '1.00x'],
+  ['full pass, estimated tokens, 2 workers', fast.seconds.toFixed(2), rate(fast.seconds), `${(parseOnly / fast.seconds).toFixed(2)}x`],
+];
+if (exact) rows.push(['full pass, exact o200k tokens, 2 workers', exact.seconds.toFixed(2), rate(exact.seconds), `${(parseOnly / exact.seconds).toFixed(2)}x`]);
+console.log(`\nfile: ${file} (${mb.toFixed(1)} MB, ${fast.examples} examples)`);
+console.log('| pass | seconds | MB/s | speed vs split+parse |\n|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log(`\nfast pass: peak RSS ${fast.maxRssMB.toFixed(0)} MB, event-loop p99 ${fast.loopP99ms.toFixed(1)} ms (max ${fast.loopMaxMs.toFixed(0)} ms); exact dups ${fast.exactDups}, near dups ${fast.nearDups}`);
+if (exact) console.log(`exact pass: peak RSS ${exact.maxRssMB.toFixed(0)} MB, event-loop p99 ${exact.loopP99ms.toFixed(1)} ms (max ${exact.loopMaxMs.toFixed(0)} ms); ${exact.tokens} tokens; estimate/exact total = ${(fast.tokens / exact.tokens).toFixed(3)}`);
+console.log(`incremental: 100,000-line document loaded in ${loadSeconds.toFixed(1)} s; one-line re-check median ${median(edits).toFixed(2)} ms (max ${Math.max(...edits).toFixed(2)} ms); full findings rebuild after an edit median ${median(reports).toFixed(0)} ms`);

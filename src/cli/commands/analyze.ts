@@ -1,0 +1,64 @@
+/**
+ * `slmgen analyze FILE… [--json] [--encoding E] [--count raw|openai] [--max-seq-length N] [--estimate]`:
+ * a human summary per file, or one JSON report object per file (one per line) with `--json`.
+ */
+import { parseArgs } from 'node:util';
+import type { DatasetReport } from '../../core/analysis/report';
+import { analyzeFile } from '../../node/analyzeFile';
+import type { CliCommand, CliIo } from '../io';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
+import { analysisOptionSpecs, analysisOptions, assertReadableFile } from '../options';
+import { progressBar } from '../progress';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** Human-readable summary of one report. */
+export function formatSummary(file: string, r: DatasetReport): string {
+  const t = r.token_stats.total;
+  const a = r.token_stats.assistant;
+  const m = r.token_stats.messages_per_example;
+  const errors = r.findings.filter((f) => f.severity === 'error').length;
+  const warnings = r.findings.filter((f) => f.severity === 'warning').length;
+  const infos = r.findings.filter((f) => f.severity === 'info').length;
+  const kind = r.tokens_exact ? 'exact' : 'estimate';
+  const lines = [
+    `${file}: ${r.format} format, ${fmt(r.total_examples)} examples (${fmt(r.invalid_examples)} invalid records, ${fmt(r.blank_lines)} blank lines, ${fmt(r.total_lines)} lines)`,
+    `  tokens (${r.encoding}, ${r.count_mode}, ${kind}): total ${fmt(r.total_tokens)}; per example mean ${t.mean}, median ${t.median}, p5 ${t.p5}, p95 ${t.p95}, min ${t.min}, max ${t.max}`,
+    `  assistant tokens per example: mean ${a.mean}, median ${a.median}, p95 ${a.p95}; messages per example: mean ${m.mean}, max ${m.max}`,
+    `  over ${fmt(r.over_limit.max_seq_length)} tokens: ${fmt(r.over_limit.count)} examples`,
+    `  duplicates: ${fmt(r.duplicates.exact.count)} exact, ${fmt(r.duplicates.near.count)} near (Jaccard >= ${r.duplicates.near.threshold}); contradictions: ${fmt(r.contradictions.count)}`,
+    `  billing: ${fmt(r.billing.billable_tokens)} billable tokens x ${r.billing.epochs} epochs = ${fmt(r.billing.charged_tokens)} charged`,
+    `  quality score: ${r.quality_score.toFixed(2)}`,
+    ...r.quality_issues.map((q) => `    -${q.points.toFixed(2)} ${q.code}: ${q.message}`),
+    `  findings: ${errors} errors, ${warnings} warnings, ${infos} info${errors + warnings + infos > 0 ? ' (see `slmgen lint`)' : ''}`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+async function analyzeOne(file: string, io: CliIo, json: boolean, values: Parameters<typeof analysisOptions>[0]): Promise<boolean> {
+  const progress = progressBar(io, file);
+  try {
+    const { report } = await analyzeFile(file, { ...analysisOptions(values), onProgress: progress.onProgress, findingCapPerCode: 1000 });
+    progress.done();
+    io.stdout(json ? JSON.stringify({ file, ...report }) + '\n' : formatSummary(file, report));
+    return report.format_valid;
+  } catch (err) {
+    progress.done();
+    throw err;
+  }
+}
+
+/** The analyze command. */
+export const analyzeCommand: CliCommand = async (args, io) => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, ...analysisOptionSpecs },
+  });
+  if (positionals.length === 0) throw new UsageError('analyze needs at least one FILE');
+  analysisOptions(values);
+  positionals.forEach(assertReadableFile);
+  let allValid = true;
+  for (const file of positionals) allValid = (await analyzeOne(file, io, values.json === true, values)) && allValid;
+  return allValid ? EXIT_OK : EXIT_FINDINGS;
+};

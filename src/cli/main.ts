@@ -1,0 +1,68 @@
+/**
+ * The `slmgen` command line: dispatches to a command, maps errors to exit codes (2 for bad usage or unreadable
+ * input, with a one-line reason).
+ */
+import { analyzeCommand } from './commands/analyze';
+import { lintCommand } from './commands/lint';
+import type { CliCommand, CliIo } from './io';
+import { EXIT_USAGE, UsageError } from './io';
+import { CLI_VERSION } from './version';
+
+const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
+  analyze: { run: analyzeCommand, summary: 'analyze FILE… [--json] [--encoding o200k_base|cl100k_base] [--count raw|openai] [--max-seq-length N] [--estimate]' },
+  lint: { run: lintCommand, summary: 'lint FILE… [--format text|json|sarif]' },
+};
+
+/** Usage text listing every command. */
+export function usage(): string {
+  return ['Usage: slmgen <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  slmgen ${c.summary}`), ''].join('\n');
+}
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage());
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${CLI_VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`slmgen: unknown command "${name}"\n${usage()}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      io.stderr(`slmgen ${name}: ${(err as Error).message}\n`);
+      return EXIT_USAGE;
+    }
+    if (typeof code === 'string' && ['ENOENT', 'EACCES', 'EISDIR', 'EPERM'].includes(code)) {
+      io.stderr(`slmgen ${name}: cannot read input: ${(err as Error).message}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIo = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isStderrTty: process.stderr.isTTY === true,
+  };
+  runCli(process.argv.slice(2), io).then(
+    (exitCode) => {
+      process.exitCode = exitCode;
+    },
+    (err: unknown) => {
+      process.stderr.write(`slmgen: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

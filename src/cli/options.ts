@@ -1,0 +1,50 @@
+/**
+ * Shared option parsing for the analysis commands (analyze, lint).
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import type { CountMode, EncodingName } from '../core/types';
+import { COUNT_MODES, DEFAULT_MAX_SEQ_LENGTH, ENCODING_NAMES } from '../core/types';
+import type { AnalyzeFileOptions } from '../node/analyzeFile';
+import { UsageError } from './io';
+
+/** parseArgs option specs shared by analyze and lint. */
+export const analysisOptionSpecs = {
+  encoding: { type: 'string' },
+  count: { type: 'string' },
+  'max-seq-length': { type: 'string' },
+  estimate: { type: 'boolean' },
+  workers: { type: 'string' },
+} as const;
+
+/** Validate the shared options into analyzeFile options. */
+export function analysisOptions(values: {
+  encoding?: string;
+  count?: string;
+  'max-seq-length'?: string;
+  estimate?: boolean;
+  workers?: string;
+}): AnalyzeFileOptions {
+  const encoding = values.encoding ?? 'o200k_base';
+  if (!ENCODING_NAMES.includes(encoding as EncodingName)) {
+    throw new UsageError(`--encoding must be one of ${ENCODING_NAMES.join(', ')}; got "${encoding}"`);
+  }
+  const count = values.count ?? 'raw';
+  if (!COUNT_MODES.includes(count as CountMode)) throw new UsageError(`--count must be one of ${COUNT_MODES.join(', ')}; got "${count}"`);
+  const maxSeq = values['max-seq-length'] === undefined ? DEFAULT_MAX_SEQ_LENGTH : Number(values['max-seq-length']);
+  if (!Number.isInteger(maxSeq) || maxSeq < 1) throw new UsageError(`--max-seq-length must be a positive integer; got "${values['max-seq-length']}"`);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 16)) {
+    throw new UsageError(`--workers must be an integer from 0 to 16; got "${values.workers}"`);
+  }
+  return { encoding: encoding as EncodingName, countMode: count as CountMode, maxSeqLength: maxSeq, exact: !values.estimate, workers };
+}
+
+/** Fail with a one-line reason when a file cannot be read. */
+export function assertReadableFile(file: string): void {
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    throw new UsageError(`cannot read ${file}: no such file or permission denied`);
+  }
+  if (!statSync(file).isFile()) throw new UsageError(`cannot read ${file}: not a regular file`);
+}

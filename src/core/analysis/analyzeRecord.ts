@@ -1,0 +1,196 @@
+/**
+ * Per-record analysis: parse, check, normalize, count tokens, hash — everything about one record that does not
+ * need the rest of the file. Pure and synchronous, so it runs the same in a worker, a server or an editor.
+ */
+import { checkRecord } from '../checks/checkRecord';
+import { hashCanonicalExample, hashPromptAndReply } from '../dedup/hash';
+import { lshBandKeys, minhashSignature } from '../dedup/minhash';
+import { shingleHashes } from '../dedup/shingles';
+import type { ChatExample } from '../formats/chat';
+import { describeJsonError, offsetToPosition } from '../parse/jsonError';
+import type { TokenCounter } from '../tokens/tokenCounter';
+import type { CountMode, Finding } from '../types';
+import { makeRange } from '../types';
+import type { RecordResult, RecordSpan } from './record';
+import { emptyRoleCounts, emptyScriptTally } from './record';
+import { hasCode, looksLikeJson, tallyScripts } from './textFacts';
+
+/** Settings that shape per-record analysis. */
+export interface RecordOptions {
+  counter: TokenCounter;
+  countMode: CountMode;
+  maxSeqLength: number;
+  /** Compute MinHash band keys for near-duplicate detection (default true). */
+  nearDuplicates?: boolean;
+  shortReplyChars?: number;
+}
+
+/** One record as the reader assembled it. */
+export interface RecordInput {
+  ordinal: number;
+  text: string;
+  span: RecordSpan;
+  multiline: boolean;
+  invalidUtf8?: { line: number; character: number };
+}
+
+/** The per-record result plus the normalized example (null when the record did not normalize). */
+export interface AnalyzedRecord {
+  result: RecordResult;
+  example: ChatExample | null;
+}
+
+/** Range covering a whole record. */
+export function recordRange(span: RecordSpan) {
+  return makeRange(span.startLine, 0, span.endLine, span.endCharacter);
+}
+
+/** Analyse one record on its own. Never throws on bad input: problems become findings. */
+export function analyzeRecord(input: RecordInput, options: RecordOptions): AnalyzedRecord {
+  const { span, text } = input;
+  const result = emptyResult(input.ordinal, span);
+  const findings = result.findings;
+
+  if (input.invalidUtf8) {
+    const at = input.invalidUtf8;
+    findings.push({
+      code: 'invalid-utf8',
+      severity: 'error',
+      message: 'Invalid UTF-8 byte sequence: datasets must be UTF-8 encoded text.',
+      range: makeRange(at.line, at.character, at.line, at.character + 1),
+    });
+  }
+
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    findings.push(jsonErrorFinding(text, span));
+    result.cookbookErrors.data_type = 1;
+    return { result, example: null };
+  }
+
+  if (input.multiline) {
+    findings.push({
+      code: 'multiline-record',
+      severity: 'warning',
+      message: `This record is a pretty-printed JSON object spread over ${span.endLine - span.startLine + 1} lines; JSONL needs one record per line.`,
+      range: recordRange(span),
+      fixes: [
+        {
+          title: 'Join the record onto one line',
+          kind: 'join-lines',
+          isSafe: true,
+          isPreferred: true,
+          edits: [{ range: recordRange(span), newText: JSON.stringify(value) }],
+        },
+      ],
+    });
+  }
+
+  const check = checkRecord(value, text, span, { shortReplyChars: options.shortReplyChars ?? 10, cookbookMode: 'extended' });
+  findings.push(...check.findings);
+  result.format = check.format;
+  result.cookbookErrors = check.cookbookErrors;
+  result.missingSystem = check.missingSystem;
+  result.missingUser = check.missingUser;
+  const example = check.example;
+  if (example) fillExampleFacts(result, example, options);
+  result.valid = example !== null && !findings.some((f) => f.severity === 'error');
+  if (!result.valid) {
+    result.exactHash = null;
+    result.promptHash = null;
+    result.replyHash = null;
+    result.bandKeys = null;
+  }
+  return { result, example };
+}
+
+function emptyResult(ordinal: number, span: RecordSpan): RecordResult {
+  return {
+    ordinal,
+    span,
+    format: null,
+    valid: false,
+    findings: [],
+    cookbookErrors: {},
+    missingSystem: false,
+    missingUser: false,
+    messageCount: 0,
+    roles: emptyRoleCounts(),
+    contentChars: 0,
+    tokens: 0,
+    assistantTokens: 0,
+    replyCount: 0,
+    shortReplies: 0,
+    replyChars: 0,
+    jsonReplies: 0,
+    codeReplies: 0,
+    script: emptyScriptTally(),
+    exactHash: null,
+    promptHash: null,
+    replyHash: null,
+    bandKeys: null,
+  };
+}
+
+function jsonErrorFinding(text: string, span: RecordSpan): Finding {
+  const described = describeJsonError(text);
+  const offset = described?.offset ?? 0;
+  const at = offsetToPosition(text, offset, span.startLine);
+  return {
+    code: 'invalid-json',
+    severity: 'error',
+    message: `Invalid JSON: ${described?.message ?? 'the record could not be parsed'}.`,
+    range: makeRange(at.line, at.character, at.line, at.character + 1),
+  };
+}
+
+/** Count code points without allocating. */
+function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+function fillExampleFacts(result: RecordResult, example: ChatExample, options: RecordOptions): void {
+  const shortLimit = options.shortReplyChars ?? 10;
+  result.messageCount = example.messages.length;
+  for (const m of example.messages) {
+    result.roles[m.role]++;
+    const chars = codePointLength(m.content);
+    result.contentChars += chars;
+    tallyScripts(m.content, result.script);
+    if (m.role === 'assistant') {
+      result.replyCount++;
+      result.replyChars += chars;
+      const trimmed = m.content.trim();
+      if (trimmed.length > 0 && codePointLength(trimmed) < shortLimit) result.shortReplies++;
+      if (looksLikeJson(m.content)) result.jsonReplies++;
+      if (hasCode(m.content)) result.codeReplies++;
+    }
+  }
+  const tokens = options.counter.countExample(example, options.countMode);
+  result.tokens = tokens.total;
+  result.assistantTokens = tokens.assistant;
+  if (tokens.total > options.maxSeqLength) {
+    const estimated = options.counter.exact ? '' : ' (estimated)';
+    result.findings.push({
+      code: 'too-long',
+      severity: 'warning',
+      message: `Example has ${tokens.total} tokens${estimated}, more than the max sequence length of ${options.maxSeqLength}: it will be truncated in training.`,
+      range: recordRange(result.span),
+    });
+  }
+  result.exactHash = hashCanonicalExample(example);
+  const pr = hashPromptAndReply(example);
+  result.promptHash = pr?.promptHash ?? null;
+  result.replyHash = pr?.replyHash ?? null;
+  if (options.nearDuplicates !== false) {
+    const signature = minhashSignature(shingleHashes(example));
+    result.bandKeys = signature ? lshBandKeys(signature) : null;
+  }
+}

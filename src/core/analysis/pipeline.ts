@@ -1,0 +1,102 @@
+/**
+ * The per-record pipeline over bytes: split lines, decode, assemble records (multi-line objects), analyse each
+ * record. Pure; the Node side feeds it file chunks (in-process) or whole blocks (in a worker).
+ */
+import { decodeLine } from '../parse/decodeLine';
+import { LineSplitter } from '../parse/lineSplitter';
+import type { AssembledRecord } from '../parse/recordAssembler';
+import { RecordAssembler, assembleText } from '../parse/recordAssembler';
+import type { AnalyzedRecord, RecordOptions } from './analyzeRecord';
+import { analyzeRecord } from './analyzeRecord';
+
+/** Where a block starts in the file, so that lines, byte offsets and ordinals are absolute. */
+export interface BlockOrigin {
+  line: number;
+  byte: number;
+  ordinal: number;
+}
+
+/** Receives pipeline output in file order. */
+export interface PipelineSink {
+  record(r: AnalyzedRecord): void;
+  blank(line: number): void;
+}
+
+/** Streams bytes through split → decode → assemble → analyse. */
+export class RecordPipeline {
+  private readonly splitter = new LineSplitter();
+  private readonly assembler = new RecordAssembler();
+  private ordinal: number;
+  private readonly origin: BlockOrigin;
+
+  constructor(
+    private readonly options: RecordOptions,
+    private readonly sink: PipelineSink,
+    origin: BlockOrigin = { line: 0, byte: 0, ordinal: 0 },
+  ) {
+    this.origin = origin;
+    this.ordinal = origin.ordinal;
+  }
+
+  /** True when the stream began with a UTF-8 BOM (only meaningful for the block at byte 0). */
+  get hasBom(): boolean {
+    return this.origin.byte === 0 && this.splitter.hasBom;
+  }
+
+  /** Records emitted so far. */
+  get recordCount(): number {
+    return this.ordinal - this.origin.ordinal;
+  }
+
+  push(chunk: Uint8Array): void {
+    for (const raw of this.splitter.push(chunk)) this.line(raw);
+  }
+
+  end(): void {
+    for (const raw of this.splitter.end()) this.line(raw);
+    this.emit(this.assembler.end());
+  }
+
+  private line(raw: { line: number; byteOffset: number; bytes: Uint8Array }): void {
+    const decoded = decodeLine(raw.bytes);
+    const line = raw.line + this.origin.line;
+    this.emit(
+      this.assembler.push({
+        line,
+        byteOffset: raw.byteOffset + this.origin.byte,
+        byteLength: raw.bytes.length,
+        text: decoded.text,
+        invalidUtf8: decoded.invalidUtf8,
+      }),
+    );
+  }
+
+  private emit(items: AssembledRecord[]): void {
+    for (const item of items) {
+      if (item.kind === 'blank') {
+        this.sink.blank(item.line);
+        continue;
+      }
+      this.sink.record(
+        analyzeRecord(
+          { ordinal: this.ordinal++, text: item.text, span: item.span, multiline: item.multiline, invalidUtf8: item.invalidUtf8 },
+          this.options,
+        ),
+      );
+    }
+  }
+}
+
+/** Analyse an in-memory document (an editor buffer, a test fixture): same pipeline, no byte stream. */
+export function analyzeText(text: string, options: RecordOptions, sink: PipelineSink): void {
+  let ordinal = 0;
+  for (const item of assembleText(text)) {
+    if (item.kind === 'blank') {
+      sink.blank(item.line);
+    } else {
+      sink.record(
+        analyzeRecord({ ordinal: ordinal++, text: item.text, span: item.span, multiline: item.multiline, invalidUtf8: item.invalidUtf8 }, options),
+      );
+    }
+  }
+}

@@ -1,0 +1,362 @@
+/**
+ * Analyse a dataset file of any size: streams bytes (never the whole file in one string), runs the per-record
+ * pipeline in-process for small files or in a pool of worker threads for big ones, merges results in file order
+ * and re-reads only the candidate records needed to verify near duplicates and contradictions.
+ */
+import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { AnalyzedRecord } from '../core/analysis/analyzeRecord';
+import { analyzeRecord } from '../core/analysis/analyzeRecord';
+import type { ExampleSource } from '../core/analysis/aggregate';
+import { DatasetAggregator } from '../core/analysis/aggregate';
+import { RecordPipeline } from '../core/analysis/pipeline';
+import type { RecordSpan } from '../core/analysis/record';
+import type { DatasetReport } from '../core/analysis/report';
+import { checkRecord } from '../core/checks/checkRecord';
+import type { ChatExample, ChatMessage } from '../core/formats/chat';
+import type { ArrayElement } from '../core/parse/jsonArraySplitter';
+import { JsonArraySplitter } from '../core/parse/jsonArraySplitter';
+import type { CountMode, EncodingName, Finding } from '../core/types';
+import { DEFAULT_ENCODING, DEFAULT_MAX_SEQ_LENGTH } from '../core/types';
+import { createRecordOptions } from './recordOptions';
+import type { BlockResult } from './workerPool';
+import { WorkerPool } from './workerPool';
+import type { AnalysisSettings } from './workerProtocol';
+
+/** Options of one analysis run. */
+export interface AnalyzeFileOptions {
+  encoding?: EncodingName;
+  countMode?: CountMode;
+  maxSeqLength?: number;
+  /** Exact tokenizer counts (default) or the fast estimate. */
+  exact?: boolean;
+  /** Near-duplicate detection (default true). */
+  nearDuplicates?: boolean;
+  /** Also return the valid normalized examples in file order (a second, cheap pass). */
+  collectExamples?: boolean;
+  /** Worker threads; default 0 for files under 8 MiB, else up to 2. */
+  workers?: number;
+  /** Keep at most this many findings per code (counts stay exact). */
+  findingCapPerCode?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: { bytes: number; totalBytes: number }) => void;
+}
+
+/** Report, findings with fixes (0-based ranges) and optionally the valid examples. */
+export interface AnalyzeFileResult {
+  report: DatasetReport;
+  findings: Finding[];
+  examples?: ChatExample[];
+}
+
+const CHUNK_BYTES = 1 << 20;
+const BLOCK_BYTES = 4 << 20;
+const WORKER_THRESHOLD_BYTES = 8 << 20;
+
+function settingsFrom(options: AnalyzeFileOptions): AnalysisSettings {
+  return {
+    encoding: options.encoding ?? DEFAULT_ENCODING,
+    countMode: options.countMode ?? 'raw',
+    maxSeqLength: options.maxSeqLength ?? DEFAULT_MAX_SEQ_LENGTH,
+    exact: options.exact ?? true,
+    nearDuplicates: options.nearDuplicates ?? true,
+  };
+}
+
+function abortError(): Error {
+  const err = new Error('Analysis cancelled');
+  err.name = 'AbortError';
+  return err;
+}
+
+/** True when the first non-whitespace byte (after a BOM) is `[`: a JSON array file rather than JSONL. */
+function isJsonArrayFile(fd: number): boolean {
+  const probe = Buffer.alloc(4096);
+  const n = readSync(fd, probe, 0, probe.length, 0);
+  let i = n >= 3 && probe[0] === 0xef && probe[1] === 0xbb && probe[2] === 0xbf ? 3 : 0;
+  while (i < n && (probe[i] === 0x20 || probe[i] === 0x0a || probe[i] === 0x0d || probe[i] === 0x09)) i++;
+  return i < n && probe[i] === 0x5b;
+}
+
+/** Analyse the file at `path`. Rejects only for unreadable files or cancellation; bad data becomes findings. */
+export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}): Promise<AnalyzeFileResult> {
+  const settings = settingsFrom(options);
+  const fd = openSync(path, 'r');
+  try {
+    const totalBytes = fstatSync(fd).size;
+    const aggregator = new DatasetAggregator({
+      encoding: settings.encoding,
+      countMode: settings.countMode,
+      tokensExact: settings.exact,
+      maxSeqLength: settings.maxSeqLength,
+      findingCapPerCode: options.findingCapPerCode,
+      expectedRecords: Math.ceil(totalBytes / 1000) + 16,
+    });
+    const jsonArray = isJsonArrayFile(fd);
+    // JSON arrays have no line-addressable records to re-read, so their (small) examples stay in memory.
+    const kept = new Map<number, ChatExample>();
+    const workers = jsonArray ? 0 : (options.workers ?? (totalBytes < WORKER_THRESHOLD_BYTES ? 0 : Math.min(2, availableParallelism())));
+    if (workers > 0) {
+      await runWithWorkers(fd, totalBytes, settings, workers, aggregator, options);
+    } else {
+      await streamRecords(path, settings, {
+        record: (r) => {
+          aggregator.add(r.result);
+          if (jsonArray && r.example) kept.set(r.result.ordinal, r.example);
+        },
+        blank: (line) => aggregator.addBlank(line),
+        bom: (has) => aggregator.setBom(has),
+        fileFinding: (f) => aggregator.addFileFinding(f),
+      }, options);
+    }
+    if (options.signal?.aborted) throw abortError();
+    const source: ExampleSource = jsonArray ? (i) => kept.get(i) ?? null : rereadSource(fd, aggregator);
+    const { report, findings } = aggregator.finish(source);
+    const result: AnalyzeFileResult = { report, findings };
+    if (options.collectExamples) {
+      const examples: ChatExample[] = [];
+      await streamRecords(path, { ...settings, exact: false, nearDuplicates: false }, {
+        record: (r) => {
+          if (r.result.valid && r.example) examples.push(r.example);
+        },
+      }, { signal: options.signal });
+      result.examples = examples;
+    }
+    return result;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Re-read one record by its byte range and normalize it (used only for dedup/contradiction candidates). */
+function rereadSource(fd: number, aggregator: DatasetAggregator): ExampleSource {
+  return (i) => {
+    const span = aggregator.spanOf(i);
+    const buf = Buffer.alloc(span.byteLength);
+    readSync(fd, buf, 0, span.byteLength, span.byteOffset);
+    return normalizeText(buf.toString('utf8'), span);
+  };
+}
+
+function normalizeText(text: string, span: RecordSpan): ChatExample | null {
+  try {
+    return checkRecord(JSON.parse(text), text, span, {}).example;
+  } catch {
+    return null;
+  }
+}
+
+/** Receives records of an in-process pass. */
+interface RecordSink {
+  record(r: AnalyzedRecord): void;
+  blank?(line: number): void;
+  bom?(hasBom: boolean): void;
+  fileFinding?(f: Finding): void;
+}
+
+/** One in-process pass over a JSONL or JSON-array file, in file order. */
+async function streamRecords(
+  path: string,
+  settings: AnalysisSettings,
+  sink: RecordSink,
+  options: { signal?: AbortSignal; onProgress?: AnalyzeFileOptions['onProgress'] },
+): Promise<void> {
+  const fd = openSync(path, 'r');
+  let jsonArray: boolean;
+  let totalBytes: number;
+  try {
+    jsonArray = isJsonArrayFile(fd);
+    totalBytes = fstatSync(fd).size;
+  } finally {
+    closeSync(fd);
+  }
+  const recordOptions = createRecordOptions(settings);
+  if (!jsonArray) {
+    const pipeline = new RecordPipeline(recordOptions, { record: (r) => sink.record(r), blank: (line) => sink.blank?.(line) });
+    await streamChunks(path, (chunk, bytes) => {
+      pipeline.push(chunk);
+      options.onProgress?.({ bytes, totalBytes });
+    }, options.signal);
+    pipeline.end();
+    sink.bom?.(pipeline.hasBom);
+    return;
+  }
+  const splitter = new JsonArraySplitter();
+  const decoder = new TextDecoder('utf-8');
+  let ordinal = 0;
+  let first = true;
+  const handle = (elements: ArrayElement[]) => {
+    for (const el of elements) {
+      const span: RecordSpan = { startLine: el.startLine, endLine: el.endLine, endCharacter: el.endCharacter, byteOffset: 0, byteLength: 0 };
+      sink.record(analyzeRecord({ ordinal: ordinal++, text: el.text, span, multiline: false }, recordOptions));
+    }
+  };
+  await streamChunks(path, (chunk, bytes) => {
+    if (first) sink.bom?.(chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf);
+    first = false;
+    handle(splitter.push(decoder.decode(chunk, { stream: true })));
+    options.onProgress?.({ bytes, totalBytes });
+  }, options.signal);
+  const tail = decoder.decode();
+  if (tail) handle(splitter.push(tail));
+  const end = splitter.end();
+  handle(end.elements);
+  if (end.error) {
+    const { line, character, message } = end.error;
+    sink.fileFinding?.({
+      code: 'invalid-json',
+      severity: 'error',
+      message: `Invalid JSON array file: ${message}.`,
+      range: { start: { line, character }, end: { line, character: character + 1 } },
+    });
+  }
+}
+
+/** Read `path` in fresh 1 MiB chunks (a splitter may keep references to earlier chunks). */
+async function streamChunks(path: string, onChunk: (chunk: Uint8Array, bytesSoFar: number) => void, signal?: AbortSignal): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    let position = 0;
+    for (;;) {
+      if (signal?.aborted) throw abortError();
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      const { bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      onChunk(buf.subarray(0, bytesRead), position);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Where to cut a block: after the last "\n" that starts a new top-level line, else after the last "\n". */
+function cutPoint(buf: Buffer, length: number): number {
+  const lastNl = buf.lastIndexOf(10, length - 1);
+  if (lastNl < 0) return -1;
+  // Prefer a line that starts with `{`, so a pretty-printed object is never split between blocks.
+  let at = lastNl;
+  while (at >= 0) {
+    if (at + 1 < length && buf[at + 1] === 0x7b) return at + 1;
+    if (lastNl - at > BLOCK_BYTES / 2) break;
+    at = buf.lastIndexOf(10, at - 1);
+  }
+  return lastNl + 1;
+}
+
+function countNewlines(buf: Uint8Array): number {
+  let n = 0;
+  let i = buf.indexOf(10);
+  while (i >= 0) {
+    n++;
+    i = buf.indexOf(10, i + 1);
+  }
+  return n;
+}
+
+async function runWithWorkers(
+  fd: number,
+  totalBytes: number,
+  settings: AnalysisSettings,
+  workers: number,
+  aggregator: DatasetAggregator,
+  options: AnalyzeFileOptions,
+): Promise<void> {
+  const pool = new WorkerPool(workers, settings);
+  const pending = new Map<number, Promise<BlockResult>>();
+  const blockBytes = new Map<number, number>();
+  let nextToMerge = 0;
+  let ordinalBase = 0;
+  let bytesMerged = 0;
+  const merge = async () => {
+    const block = await pending.get(nextToMerge);
+    if (!block) return;
+    pending.delete(nextToMerge);
+    if (nextToMerge === 0) aggregator.setBom(block.hasBom);
+    // The aggregator only counts blanks, so their order relative to records does not matter.
+    for (const line of block.blanks) aggregator.addBlank(line);
+    for (const r of block.records) {
+      r.ordinal += ordinalBase;
+      aggregator.add(r);
+    }
+    ordinalBase += block.records.length;
+    bytesMerged += blockBytes.get(nextToMerge) ?? 0;
+    blockBytes.delete(nextToMerge);
+    options.onProgress?.({ bytes: bytesMerged, totalBytes });
+    nextToMerge++;
+  };
+  try {
+    let position = 0;
+    let line = 0;
+    let id = 0;
+    let carry = Buffer.alloc(0);
+    for (;;) {
+      if (options.signal?.aborted) throw abortError();
+      const buf = Buffer.allocUnsafe(carry.length + BLOCK_BYTES);
+      carry.copy(buf, 0);
+      const bytesRead = position < totalBytes ? readSync(fd, buf, carry.length, BLOCK_BYTES, position) : 0;
+      position += bytesRead;
+      const length = carry.length + bytesRead;
+      if (length === 0) break;
+      const atEnd = position >= totalBytes;
+      const cut = atEnd ? length : cutPoint(buf, length);
+      if (cut <= 0) {
+        // No line ends in this block: keep reading until one does (memory is bounded by the longest line).
+        carry = Buffer.from(buf.subarray(0, length));
+        continue;
+      }
+      const block = new Uint8Array(new ArrayBuffer(cut));
+      block.set(buf.subarray(0, cut));
+      const blockStart = position - length;
+      carry = Buffer.from(buf.subarray(cut, length));
+      blockBytes.set(id, cut);
+      const blockLines = countNewlines(block);
+      // The buffer is transferred to the worker (detached here), so count its lines first.
+      pending.set(id, pool.run({ type: 'block', id, line, byte: blockStart, bytes: block.buffer }));
+      line += blockLines;
+      id++;
+      while (pending.size >= workers * 2) await merge();
+      if (atEnd && carry.length === 0) break;
+    }
+    while (pending.size > 0) await merge();
+  } finally {
+    await pool.close();
+  }
+}
+
+/** One example of a preview page. */
+export interface PreviewExample {
+  index: number;
+  messages: ChatMessage[];
+  token_count: number;
+}
+
+/** A page of valid examples (1-based `page`), with exact token counts for the page only. */
+export async function readExamplesPage(
+  path: string,
+  page: number,
+  pageSize: number,
+  options: { encoding?: EncodingName; countMode?: CountMode; signal?: AbortSignal } = {},
+): Promise<{ examples: PreviewExample[]; total_count: number }> {
+  const settings = settingsFrom({ ...options, exact: false, nearDuplicates: false });
+  const first = (page - 1) * pageSize;
+  const picked: ChatExample[] = [];
+  let validSeen = 0;
+  await streamRecords(path, settings, {
+    record: (r) => {
+      if (!r.result.valid || !r.example) return;
+      if (validSeen >= first && picked.length < pageSize) picked.push(r.example);
+      validSeen++;
+    },
+  }, { signal: options.signal });
+  const exact = createRecordOptions({ ...settings, exact: true });
+  return {
+    examples: picked.map((example, k) => ({
+      index: first + k,
+      messages: example.messages,
+      token_count: exact.counter.countExample(example, settings.countMode).total,
+    })),
+    total_count: validSeen,
+  };
+}

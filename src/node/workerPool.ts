@@ -1,0 +1,85 @@
+/**
+ * A small pool of analysis worker threads. Blocks go to the least-busy worker; each answer resolves the promise
+ * of its block. From bundles the worker is `dist/worker.js`; from TypeScript sources (tests, tsx) it is
+ * `analysisWorker.ts` run through tsx.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RecordResult } from '../core/analysis/record';
+import type { AnalysisSettings, WorkerRequest, WorkerResponse } from './workerProtocol';
+
+/** What a worker returns for one block. */
+export interface BlockResult {
+  records: RecordResult[];
+  blanks: number[];
+  hasBom: boolean;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+  waiting: Map<number, { resolve: (r: BlockResult) => void; reject: (e: Error) => void }>;
+}
+
+/** Resolve the worker script for the current layout (bundle or sources). */
+export function workerScript(): { file: string; execArgv: string[] } {
+  const bundled = join(__dirname, 'worker.js');
+  if (existsSync(bundled)) return { file: bundled, execArgv: [] };
+  return { file: join(__dirname, 'analysisWorker.ts'), execArgv: ['--require', require.resolve('tsx/cjs')] };
+}
+
+/** A fixed-size pool; `close()` terminates every worker. */
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private failure: Error | undefined;
+
+  constructor(size: number, settings: AnalysisSettings) {
+    const script = workerScript();
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(script.file, { execArgv: script.execArgv });
+      const slot: Slot = { worker, busy: 0, waiting: new Map() };
+      worker.on('message', (msg: WorkerResponse) => this.onMessage(slot, msg));
+      worker.on('error', (err) => this.fail(slot, err));
+      worker.on('exit', (code) => {
+        if (code !== 0 && slot.waiting.size > 0) this.fail(slot, new Error(`analysis worker exited with code ${code}`));
+      });
+      worker.postMessage({ type: 'init', settings } satisfies WorkerRequest);
+      this.slots.push(slot);
+    }
+  }
+
+  /** Analyse one block; the block's buffer is transferred (not copied) to the worker. */
+  run(request: Extract<WorkerRequest, { type: 'block' }>): Promise<BlockResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    let slot = this.slots[0] as Slot;
+    for (const s of this.slots) if (s.busy < slot.busy) slot = s;
+    slot.busy++;
+    return new Promise<BlockResult>((resolve, reject) => {
+      slot.waiting.set(request.id, { resolve, reject });
+      slot.worker.postMessage(request, [request.bytes]);
+    });
+  }
+
+  private onMessage(slot: Slot, msg: WorkerResponse): void {
+    if (msg.type === 'block') {
+      const waiter = slot.waiting.get(msg.id);
+      slot.waiting.delete(msg.id);
+      slot.busy--;
+      waiter?.resolve({ records: msg.records, blanks: msg.blanks, hasBom: msg.hasBom });
+    } else if (msg.type === 'error') {
+      this.fail(slot, new Error(`analysis worker failed: ${msg.message}`));
+    }
+  }
+
+  private fail(slot: Slot, err: Error): void {
+    this.failure = err;
+    for (const w of slot.waiting.values()) w.reject(err);
+    slot.waiting.clear();
+  }
+
+  /** Stop all workers (also used for cancellation). */
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Messages between the analysis worker pool and its workers.
+ */
+import type { RecordResult } from '../core/analysis/record';
+import type { CountMode, EncodingName } from '../core/types';
+
+/** Settings a worker needs to analyse records (plain data, structured-cloneable). */
+export interface AnalysisSettings {
+  encoding: EncodingName;
+  countMode: CountMode;
+  maxSeqLength: number;
+  /** Exact tokenizer counts (true) or the fast estimate (false). */
+  exact: boolean;
+  nearDuplicates: boolean;
+}
+
+export type WorkerRequest =
+  | { type: 'init'; settings: AnalysisSettings }
+  | { type: 'block'; id: number; line: number; byte: number; bytes: ArrayBuffer };
+
+export type WorkerResponse =
+  | { type: 'ready' }
+  | { type: 'block'; id: number; records: RecordResult[]; blanks: number[]; hasBom: boolean }
+  | { type: 'error'; message: string };

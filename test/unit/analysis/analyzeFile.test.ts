@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeFile, readExamplesPage } from '../../../src/node/analyzeFile';
+
+const fixture = (name: string) => join(__dirname, '../../fixtures/analysis', name);
+
+describe('analyzeFile (streaming engine over real files)', () => {
+  it('reports a clean OpenAI-format file with exact o200k_base tokens', async () => {
+    const { report } = await analyzeFile(fixture('valid.jsonl'));
+    assert.equal(report.format, 'openai');
+    assert.equal(report.total_examples, 12);
+    assert.equal(report.invalid_examples, 0);
+    assert.equal(report.total_lines, 12);
+    assert.equal(report.blank_lines, 0);
+    assert.equal(report.format_valid, true);
+    assert.equal(report.encoding, 'o200k_base');
+    assert.equal(report.tokens_exact, true);
+    assert.ok(report.total_tokens > 12 * 20, `total tokens ${report.total_tokens}`);
+    assert.equal(report.duplicates.count, 0);
+    assert.equal(report.distribution.roles.user, 12);
+    assert.equal(report.distribution.roles.assistant, 12);
+    assert.equal(report.token_stats.messages_per_example.max, 2);
+    assert.equal(report.billing.epochs, 8, '12 examples × 3 < 100, so epochs = floor(100 / 12)');
+    assert.equal(report.billing.charged_tokens, report.billing.billable_tokens * 8);
+  });
+
+  it('accounts for every line of a broken CRLF file and locates each problem', async () => {
+    const { report, findings } = await analyzeFile(fixture('broken.jsonl'));
+    assert.equal(report.total_lines, 12);
+    assert.equal(report.blank_lines, 2);
+    assert.equal(report.total_examples + report.invalid_examples, 10);
+    assert.equal(report.invalid_examples, 3, 'bad JSON, missing assistant, role alias');
+    assert.equal(report.format_valid, false);
+    assert.equal(report.duplicates.count, 1);
+    assert.deepEqual(report.duplicates.examples, [7]);
+    assert.deepEqual(report.duplicates.exact.groups[0]?.lines, [1, 8]);
+
+    const badJson = report.findings.find((f) => f.code === 'invalid-json');
+    assert.ok(badJson, 'invalid-json finding');
+    const line3 = readFileSync(fixture('broken.jsonl'), 'utf8').split('\r\n')[2] as string;
+    assert.equal(badJson.line, 3);
+    assert.equal(badJson.column, line3.indexOf('"content": "x"') + 1, 'column where parsing failed');
+    assert.match(badJson.message, /expected/i);
+
+    const dup = findings.find((f) => f.code === 'exact-duplicate');
+    assert.ok(dup?.related?.[0], 'duplicate has a related location');
+    assert.equal(dup.related[0].range.start.line, 0, 'related = first copy');
+    assert.equal(dup.fixes?.[0]?.kind, 'delete-duplicate');
+    assert.ok(report.findings.some((f) => f.code === 'role-alias' && f.line === 10));
+    assert.ok(report.findings.some((f) => f.code === 'missing-assistant' && f.line === 9));
+  });
+
+  it('joins a pretty-printed record and flags it, with a final line lacking a newline', async () => {
+    const { report, findings } = await analyzeFile(fixture('pretty.jsonl'));
+    assert.equal(report.total_examples, 3);
+    const ml = findings.find((f) => f.code === 'multiline-record');
+    assert.ok(ml, 'multiline-record finding');
+    assert.equal(ml.range.start.line, 1);
+    assert.ok(ml.range.end.line > 2);
+    const fix = ml.fixes?.[0];
+    assert.equal(fix?.kind, 'join-lines');
+    assert.doesNotThrow(() => JSON.parse(fix!.edits[0]!.newText));
+    assert.equal(report.total_lines, readFileSync(fixture('pretty.jsonl'), 'utf8').split('\n').length);
+  });
+
+  it('reads a .json file holding a top-level array', async () => {
+    const { report } = await analyzeFile(fixture('array.json'), { collectExamples: true });
+    assert.equal(report.format, 'openai');
+    assert.equal(report.total_examples, 4);
+    assert.equal(report.format_valid, true);
+  });
+
+  it('detects Alpaca records and normalizes them', async () => {
+    const { report, examples } = await analyzeFile(fixture('alpaca.jsonl'), { collectExamples: true });
+    assert.equal(report.format, 'alpaca');
+    assert.equal(report.total_examples, 5);
+    assert.equal(examples?.length, 5);
+    assert.deepEqual(examples?.[0]?.messages.map((m) => m.role), ['user', 'assistant']);
+  });
+
+  it('reports a BOM and an invalid UTF-8 line without losing the other lines', async () => {
+    const { report } = await analyzeFile(fixture('bom-invalid-utf8.jsonl'));
+    assert.equal(report.total_lines, 3);
+    assert.ok(report.findings.some((f) => f.code === 'bom'));
+    const bad = report.findings.find((f) => f.code === 'invalid-utf8');
+    assert.ok(bad);
+    assert.equal(bad.line, 2);
+    assert.equal(bad.column, 21);
+    assert.equal(report.total_examples, 2);
+  });
+
+  it('gives identical reports with 0 and 2 worker threads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmgen-workers-'));
+    try {
+      const base = readFileSync(fixture('valid.jsonl'), 'utf8').trim().split('\n');
+      const lines: string[] = [];
+      for (let i = 0; i < 3000; i++) {
+        const rec = JSON.parse(base[i % base.length] as string) as { messages: { content: string }[] };
+        if (i % 7 !== 0) rec.messages[0]!.content += ` variant ${i} with some unique words ${i * 31}`;
+        lines.push(i % 500 === 3 ? '' : JSON.stringify(rec, null, i % 997 === 5 ? 2 : undefined));
+      }
+      const file = join(dir, 'many.jsonl');
+      writeFileSync(file, lines.join('\n') + '\n');
+      const inline = await analyzeFile(file, { workers: 0, exact: false });
+      const pooled = await analyzeFile(file, { workers: 2, exact: false });
+      assert.ok(inline.report.total_examples > 2900);
+      assert.deepEqual(pooled.report, inline.report);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('labels estimates and changes totals with the count mode', async () => {
+    const est = await analyzeFile(fixture('valid.jsonl'), { exact: false });
+    assert.equal(est.report.tokens_exact, false);
+    const raw = await analyzeFile(fixture('valid.jsonl'), { encoding: 'cl100k_base', countMode: 'raw' });
+    const openai = await analyzeFile(fixture('valid.jsonl'), { encoding: 'cl100k_base', countMode: 'openai' });
+    assert.equal(openai.report.count_mode, 'openai');
+    // openai mode adds 3 per message + role tokens + 3 priming per example.
+    assert.ok(openai.report.total_tokens >= raw.report.total_tokens + 12 * (3 * 2 + 3 + 2));
+  });
+
+  it('pages through valid examples with exact token counts', async () => {
+    const page = await readExamplesPage(fixture('valid.jsonl'), 2, 5);
+    assert.equal(page.total_count, 12);
+    assert.deepEqual(page.examples.map((e) => e.index), [5, 6, 7, 8, 9]);
+    assert.ok(page.examples.every((e) => e.token_count > 10));
+  });
+
+  it('handles a 20 MB line among normal ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmgen-long-'));
+    try {
+      const file = join(dir, 'long.jsonl');
+      const huge = 'lorem ipsum dolor sit amet '.repeat(800_000);
+      const normal = readFileSync(fixture('valid.jsonl'), 'utf8').split('\n')[0] as string;
+      writeFileSync(file, [normal, JSON.stringify({ messages: [{ role: 'user', content: 'Repeat it.' }, { role: 'assistant', content: huge }] }), normal.replace('student', 'pupil')].join('\n'));
+      const { report } = await analyzeFile(file, { exact: false });
+      assert.equal(report.total_lines, 3);
+      assert.equal(report.total_examples, 3);
+      assert.equal(report.over_limit.count, 1);
+      assert.ok(report.findings.some((f) => f.code === 'too-long' && f.line === 2));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports progress and can be cancelled while workers run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmgen-cancel-'));
+    try {
+      const file = join(dir, 'big.jsonl');
+      const line = readFileSync(fixture('valid.jsonl'), 'utf8').split('\n')[0] as string;
+      writeFileSync(file, (line + '\n').repeat(40_000));
+      const controller = new AbortController();
+      const seen: number[] = [];
+      const run = analyzeFile(file, {
+        workers: 2,
+        exact: false,
+        signal: controller.signal,
+        onProgress: (p) => {
+          seen.push(p.bytes);
+          if (p.bytes > 0) controller.abort();
+        },
+      });
+      await assert.rejects(run, (err: Error) => err.name === 'AbortError');
+      assert.ok(seen.length >= 1 && (seen[0] as number) > 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
