@@ -3,7 +3,7 @@
  * need the rest of the file. Pure and synchronous, so it runs the same in a worker, a server or an editor.
  */
 import { checkRecord } from '../checks/checkRecord';
-import { hashCanonicalExample, hashPromptAndReply } from '../dedup/hash';
+import { hashExampleKeys } from '../dedup/hash';
 import { lshBandKeys, minhashSignature } from '../dedup/minhash';
 import { shingleHashes } from '../dedup/shingles';
 import type { ChatExample } from '../formats/chat';
@@ -185,10 +185,10 @@ function fillExampleFacts(result: RecordResult, example: ChatExample, options: R
       range: recordRange(result.span),
     });
   }
-  result.exactHash = hashCanonicalExample(example);
-  const pr = hashPromptAndReply(example);
-  result.promptHash = pr?.promptHash ?? null;
-  result.replyHash = pr?.replyHash ?? null;
+  const keys = hashExampleKeys(example);
+  result.exactHash = keys.exactHash;
+  result.promptHash = keys.promptHash;
+  result.replyHash = keys.replyHash;
   if (options.nearDuplicates !== false) {
     const signature = minhashSignature(shingleHashes(example));
     result.bandKeys = signature ? lshBandKeys(signature) : null;

@@ -178,3 +178,47 @@ export function hashPromptAndReply(example: ChatExample): PromptReplyHashes | nu
     replyHash: hashMessages(messages, last, last + 1, true),
   };
 }
+
+/** The three keys per-record analysis needs, from one canonical pass over each message. */
+export interface ExampleKeys {
+  /** Canonical hash of the whole example (same equality as {@link hashCanonicalExample}). */
+  exactHash: number;
+  /** Every message before the last assistant message, and that message; null without an assistant message. */
+  promptHash: number | null;
+  replyHash: number | null;
+}
+
+/** Mix 53-bit message hashes `[from, to)` into one 53-bit hash (order-sensitive). */
+function combineHashes(hashes: readonly number[], from: number, to: number): number {
+  let h1 = SEED1 ^ (to - from);
+  let h2 = SEED2;
+  for (let i = from; i < to; i++) {
+    const h = hashes[i] as number;
+    const lo = h >>> 0;
+    const hi = Math.floor(h / 4294967296);
+    h1 = Math.imul(h1 ^ lo, M1);
+    h2 = Math.imul(h2 ^ lo, M2);
+    h1 = Math.imul(h1 ^ hi, M1);
+    h2 = Math.imul(h2 ^ hi, M2);
+  }
+  return finish(h1, h2);
+}
+
+/**
+ * Exact, prompt and reply hashes in one pass: each message is canonicalized and hashed once (the separate
+ * functions above walk the text twice). Prompt/reply matching is case-sensitive here.
+ */
+export function hashExampleKeys(example: ChatExample): ExampleKeys {
+  const messages = example.messages;
+  const hashes = new Array<number>(messages.length);
+  let last = -1;
+  for (let i = 0; i < messages.length; i++) {
+    hashes[i] = hashMessages(messages, i, i + 1, false);
+    if (messages[i]?.role === 'assistant') last = i;
+  }
+  return {
+    exactHash: combineHashes(hashes, 0, messages.length),
+    promptHash: last < 0 ? null : combineHashes(hashes, 0, last),
+    replyHash: last < 0 ? null : (hashes[last] as number),
+  };
+}

@@ -121,6 +121,8 @@ export class TokenCounter {
   countText(text: string): number {
     this.calls++;
     if (text.length === 0) return 0;
+    // The estimate is linear and cheaper than a cache lookup: no splitting, no caching.
+    if (!this.encoder.exact) return this.encoder.count(text);
     const cached = this.cache.get(text);
     if (cached !== undefined) {
       this.cacheHits++;

@@ -7,7 +7,7 @@ import type { ChatExample } from '../../../src/core/formats/chat';
 /** An encoder that records what it was asked to count (1 token per UTF-16 unit). */
 function recordingEncoder(): TokenEncoder & { seen: string[] } {
   const seen: string[] = [];
-  return { name: 'o200k_base', exact: false, seen, count: (t) => (seen.push(t), t.length) };
+  return { name: 'o200k_base', exact: true, seen, count: (t) => (seen.push(t), t.length) };
 }
 
 function isBrokenSurrogateAt(s: string, i: number): boolean {
@@ -74,6 +74,16 @@ describe('tokens/TokenCounter', () => {
     assert.equal(counter.countText(text), 2500);
     assert.deepEqual(enc.seen.map((s) => s.length), [1000, 1000, 500]);
     assert.equal(counter.stats().splitTexts, 1);
+  });
+
+  it('passes estimate counts straight through: no splitting, no cache', () => {
+    const enc = { ...recordingEncoder(), exact: false };
+    const counter = new TokenCounter(enc);
+    const long = 'x'.repeat(5000);
+    assert.equal(counter.countText(long), 5000);
+    assert.equal(counter.countText(long), 5000);
+    assert.equal(counter.stats().cacheHits, 0);
+    assert.equal(counter.stats().splitTexts, 0);
   });
 
   it('counts each distinct text once and reports cache hits', () => {
