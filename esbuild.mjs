@@ -12,6 +12,7 @@ const nodeBundles = [
   { in: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { in: 'src/node/analysisWorker.ts', out: 'dist/worker.js' },
   { in: 'src/server/main.ts', out: 'dist/server.js' },
+  { in: 'bench/pass.ts', out: 'dist/benchPass.js' },
 ];
 
 /** Tokenizer assets loaded at run time from next to the bundles (WASM and BPE ranks). */

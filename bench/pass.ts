@@ -1,5 +1,5 @@
 // One measured analysis pass in its own process (so peak RSS is this pass alone). Prints one JSON line.
-// Usage: npx tsx bench/pass.ts FILE fast|exact [workers]
+// Usage: node dist/benchPass.js FILE fast|exact [workers] (bundled by npm run build)
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { analyzeFile } from '../src/node/analyzeFile';
 

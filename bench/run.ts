@@ -55,7 +55,8 @@ const parseOnly = timeIt(() => {
 });
 
 function pass(mode: 'fast' | 'exact', workers: number) {
-  const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), join(__dirname, 'pass.ts'), file, mode, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // The bundled pass (dist/benchPass.js) runs the same code as the shipped CLI, with dist/worker.js as workers.
+  const r = spawnSync(process.execPath, [join(__dirname, '../dist/benchPass.js'), file, mode, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`pass ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as { seconds: number; maxRssMB: number; loopP99ms: number; loopMaxMs: number; examples: number; exactDups: number; nearDups: number; tokens: number };
 }

@@ -26,7 +26,7 @@ interface Slot {
 export function workerScript(): { file: string; execArgv: string[] } {
   const bundled = join(__dirname, 'worker.js');
   if (existsSync(bundled)) return { file: bundled, execArgv: [] };
-  return { file: join(__dirname, 'analysisWorker.ts'), execArgv: ['--require', require.resolve('tsx/cjs')] };
+  return { file: join(__dirname, 'analysisWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
 }
 
 /** A fixed-size pool; `close()` terminates every worker. */
