@@ -159,11 +159,17 @@ function codePointLength(s: string): number {
 function fillExampleFacts(result: RecordResult, example: ChatExample, options: RecordOptions): void {
   const shortLimit = options.shortReplyChars ?? 10;
   result.messageCount = example.messages.length;
+  // Stop-word votes need only a sample: the first user message and the first reply of each example.
+  let votedUser = false;
+  let votedReply = false;
   for (const m of example.messages) {
     result.roles[m.role]++;
     const chars = codePointLength(m.content);
     result.contentChars += chars;
-    tallyScripts(m.content, result.script);
+    const vote = (m.role === 'user' && !votedUser) || (m.role === 'assistant' && !votedReply);
+    if (m.role === 'user') votedUser = true;
+    if (m.role === 'assistant') votedReply = true;
+    tallyScripts(m.content, result.script, vote);
     if (m.role === 'assistant') {
       result.replyCount++;
       result.replyChars += chars;

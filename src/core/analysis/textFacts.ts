@@ -21,8 +21,8 @@ const STOP_WORDS: ReadonlyMap<string, string> = new Map(
   ].flatMap(([lang, words]) => (words as string).split(' ').map((w) => [w, lang as string] as const)),
 );
 
-/** Add the script tally of `text` (a bounded prefix) into `tally`. */
-export function tallyScripts(text: string, tally: ScriptTally): void {
+/** Add the script tally of `text` (a bounded prefix) into `tally`; with `vote`, also its stop-word votes. */
+export function tallyScripts(text: string, tally: ScriptTally, vote = true): void {
   const n = Math.min(text.length, SCRIPT_SAMPLE);
   for (let i = 0; i < n; i++) {
     let c = text.charCodeAt(i);
@@ -47,7 +47,7 @@ export function tallyScripts(text: string, tally: ScriptTally): void {
     else if (c >= 0x1f000 || (c >= 0x2600 && c <= 0x27bf) || c === 0x200d || (c >= 0xfe00 && c <= 0xfe0f)) tally.emoji++;
     else if ((c >= 0x0370 && c <= 0x03ff) || (c >= 0x0590 && c <= 0x05ff) || (c >= 0x0e00 && c <= 0x0e7f)) tally.otherLetters++;
   }
-  voteLanguages(text, tally.votes);
+  if (vote) voteLanguages(text, tally.votes);
 }
 
 /** Count stop words of Latin-script languages in a prefix of `text`. */
