@@ -3,7 +3,10 @@
  * input, with a one-line reason).
  */
 import { analyzeCommand } from './commands/analyze';
+import { generateCommand } from './commands/generate';
 import { lintCommand } from './commands/lint';
+import { modelsCommand } from './commands/models';
+import { recommendCommand } from './commands/recommend';
 import type { CliCommand, CliIo } from './io';
 import { EXIT_USAGE, UsageError } from './io';
 import { CLI_VERSION } from './version';
@@ -11,6 +14,12 @@ import { CLI_VERSION } from './version';
 const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   analyze: { run: analyzeCommand, summary: 'analyze FILE… [--json] [--encoding o200k_base|cl100k_base] [--count raw|openai] [--max-seq-length N] [--estimate]' },
   lint: { run: lintCommand, summary: 'lint FILE… [--format text|json|sarif]' },
+  models: { run: modelsCommand, summary: 'models [--json]' },
+  recommend: { run: recommendCommand, summary: 'recommend FILE --task T --deploy D [--json] [--top N]' },
+  generate: {
+    run: generateCommand,
+    summary: 'generate FILE --model ID [--preset fast|balanced|quality | --config JSON|@file] [--target colab|trl] [--no-embed] [--out PATH] [--json]',
+  },
 };
 
 /** Usage text listing every command. */

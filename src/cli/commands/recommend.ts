@@ -1,0 +1,57 @@
+/**
+ * `slmgen recommend FILE --task T --deploy D [--json] [--top N]`: analyse the dataset and rank every registry model
+ * for the task and deployment target, with the reasons behind each score.
+ */
+import { parseArgs } from 'node:util';
+import { parseDeploymentTarget, parseTaskType, recommendModels } from '../../core/recommend/recommend';
+import type { Recommendation } from '../../core/recommend/recommend';
+import { analyzeFile } from '../../node/analyzeFile';
+import type { CliCommand } from '../io';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
+import { analysisOptionSpecs, analysisOptions, assertReadableFile } from '../options';
+import { progressBar } from '../progress';
+
+/** Human-readable ranking: the top `top` models with their reasons. */
+export function formatRecommendations(recs: readonly Recommendation[], top: number): string {
+  const lines: string[] = [];
+  for (const r of recs.slice(0, top)) {
+    lines.push(`${r.rank}. ${r.model_name} (${r.model_id}, ${r.size}) — ${r.score_100}/100  [task ${r.breakdown.task}/50, deployment ${r.breakdown.deployment}/30, data ${r.breakdown.data}/20]${r.is_gated ? '  gated' : ''}`);
+    for (const reason of r.reasons) lines.push(`     - ${reason}`);
+  }
+  if (recs.length > top) lines.push(`   … ${recs.length - top} more (--top ${recs.length} or --json for all)`);
+  return lines.join('\n') + '\n';
+}
+
+/** The recommend command. */
+export const recommendCommand: CliCommand = async (args, io) => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { task: { type: 'string' }, deploy: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' }, ...analysisOptionSpecs },
+  });
+  if (positionals.length !== 1) throw new UsageError('recommend needs exactly one FILE');
+  const task = parseTaskType(values.task ?? 'instruction_following');
+  if (!task.ok) throw new UsageError(`--task: ${task.message}`);
+  const deploy = parseDeploymentTarget(values.deploy ?? 'cloud');
+  if (!deploy.ok) throw new UsageError(`--deploy: ${deploy.message}`);
+  const top = values.top === undefined ? 5 : Number(values.top);
+  if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a positive integer; got "${values.top}"`);
+  const options = analysisOptions(values);
+  const file = positionals[0] ?? '';
+  assertReadableFile(file);
+  const progress = progressBar(io, file);
+  const { report } = await analyzeFile(file, { ...options, onProgress: progress.onProgress, findingCapPerCode: 100 });
+  progress.done();
+  if (report.total_examples === 0) {
+    io.stderr(`slmgen recommend: ${file} has no valid examples (see \`slmgen lint ${file}\`)\n`);
+    return EXIT_FINDINGS;
+  }
+  const recs = recommendModels(report, task.value, deploy.value);
+  if (values.json) {
+    io.stdout(`${JSON.stringify({ file, task_type: task.value, deployment_target: deploy.value, total_examples: report.total_examples, recommendations: recs })}\n`);
+  } else {
+    io.stdout(`${file}: ${report.total_examples.toLocaleString('en-US')} examples, task ${task.value}, deployment ${deploy.value}\n`);
+    io.stdout(formatRecommendations(recs, top));
+  }
+  return EXIT_OK;
+};

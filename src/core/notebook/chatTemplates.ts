@@ -1,0 +1,147 @@
+/**
+ * The text layout of each chat-template family, as rendered by the models' own Jinja templates
+ * (tokenizer_config.json), and the Ollama Modelfile TEMPLATE built mechanically from the same layout so that the
+ * exported model is prompted exactly as it was trained.
+ */
+import type { ModelEntry, TemplateFamily } from '../recommend/registry';
+
+/** How a family renders the system message. */
+export type SystemLayout =
+  | { mode: 'block'; prefix: string; suffix: string }
+  /** Always emitted once at the start, with the system text (possibly empty) inside (Llama 3). */
+  | { mode: 'header'; prefix: string; suffix: string }
+  /** Prepended to the first user turn, separated by a blank line (Gemma, Mistral). */
+  | { mode: 'fold' };
+
+/** Prefix/suffix text around each turn, and the generation prompt. */
+export interface TemplateParts {
+  system: SystemLayout;
+  user: readonly [string, string];
+  assistant: readonly [string, string];
+  generation: string;
+}
+
+// Llama 3.1+/3.2 templates put a knowledge-cutoff header in the system block; the date is pinned for training.
+const LLAMA_SYSTEM_HEADER = 'Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n';
+
+/** The layout of a model's template (zephyr-style templates end turns with the model's own eos token). */
+export function templateParts(model: ModelEntry): TemplateParts {
+  const family: TemplateFamily = model.family;
+  switch (family) {
+    case 'chatml':
+    case 'qwen3':
+      return {
+        system: { mode: 'block', prefix: '<|im_start|>system\n', suffix: '<|im_end|>\n' },
+        user: ['<|im_start|>user\n', '<|im_end|>\n'],
+        assistant: ['<|im_start|>assistant\n', '<|im_end|>\n'],
+        // Qwen3 with enable_thinking=False: an empty think block opens the reply.
+        generation: family === 'qwen3' ? '<|im_start|>assistant\n<think>\n\n</think>\n\n' : '<|im_start|>assistant\n',
+      };
+    case 'llama3':
+      return {
+        system: { mode: 'header', prefix: `<|start_header_id|>system<|end_header_id|>\n\n${LLAMA_SYSTEM_HEADER}`, suffix: '<|eot_id|>' },
+        user: ['<|start_header_id|>user<|end_header_id|>\n\n', '<|eot_id|>'],
+        assistant: ['<|start_header_id|>assistant<|end_header_id|>\n\n', '<|eot_id|>'],
+        generation: '<|start_header_id|>assistant<|end_header_id|>\n\n',
+      };
+    case 'gemma':
+      return {
+        system: { mode: 'fold' },
+        user: ['<start_of_turn>user\n', '<end_of_turn>\n'],
+        assistant: ['<start_of_turn>model\n', '<end_of_turn>\n'],
+        generation: '<start_of_turn>model\n',
+      };
+    case 'phi3':
+      return {
+        system: { mode: 'block', prefix: '<|system|>\n', suffix: '<|end|>\n' },
+        user: ['<|user|>\n', '<|end|>\n'],
+        assistant: ['<|assistant|>\n', '<|end|>\n'],
+        generation: '<|assistant|>\n',
+      };
+    case 'phi4-mini':
+      return {
+        system: { mode: 'block', prefix: '<|system|>', suffix: '<|end|>' },
+        user: ['<|user|>', '<|end|>'],
+        assistant: ['<|assistant|>', '<|end|>'],
+        generation: '<|assistant|>',
+      };
+    case 'mistral':
+      return { system: { mode: 'fold' }, user: ['[INST] ', '[/INST]'], assistant: [' ', '</s>'], generation: '' };
+    case 'zephyr': {
+      const eos = model.stopTokens[0] ?? '</s>';
+      return {
+        system: { mode: 'block', prefix: '<|system|>\n', suffix: `${eos}\n` },
+        user: ['<|user|>\n', `${eos}\n`],
+        assistant: ['<|assistant|>\n', `${eos}\n`],
+        generation: '<|assistant|>\n',
+      };
+    }
+    case 'deepseek-coder':
+      return {
+        system: { mode: 'block', prefix: '', suffix: '' },
+        user: ['### Instruction:\n', '\n'],
+        assistant: ['### Response:\n', '\n<|EOT|>\n'],
+        generation: '### Response:',
+      };
+  }
+}
+
+/** A message as the renderer sees it. */
+export interface TemplateMessage {
+  role: string;
+  content: string;
+}
+
+/**
+ * Render a conversation the way the family's template does (system, user and assistant turns; other roles are
+ * skipped). The notebook trains on the tokenizer's own rendering; this mirror drives the Ollama TEMPLATE.
+ */
+export function renderChat(model: ModelEntry, messages: readonly TemplateMessage[], addGenerationPrompt: boolean): string {
+  const p = templateParts(model);
+  let out = '';
+  let pendingSystem = '';
+  if (p.system.mode === 'header') {
+    const sys = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+    out += p.system.prefix + sys + p.system.suffix;
+  }
+  for (const m of messages) {
+    if (m.role === 'system') {
+      if (p.system.mode === 'block') out += p.system.prefix + m.content + p.system.suffix;
+      else if (p.system.mode === 'fold') pendingSystem = m.content;
+    } else if (m.role === 'user') {
+      const text = pendingSystem ? `${pendingSystem}\n\n${m.content}` : m.content;
+      pendingSystem = '';
+      out += p.user[0] + text + p.user[1];
+    } else if (m.role === 'assistant') {
+      out += p.assistant[0] + m.content + p.assistant[1];
+    }
+  }
+  return addGenerationPrompt ? out + p.generation : out;
+}
+
+/** The Ollama (Go text/template) TEMPLATE equivalent to `renderChat(model, .Messages, true)`. */
+export function ollamaTemplate(model: ModelEntry): string {
+  const p = templateParts(model);
+  let t = '';
+  if (p.system.mode === 'header') {
+    t += '{{ $sys := "" }}{{ range .Messages }}{{ if eq .Role "system" }}{{ $sys = .Content }}{{ end }}{{ end }}';
+    t += `${p.system.prefix}{{ $sys }}${p.system.suffix}`;
+  } else if (p.system.mode === 'fold') {
+    t += '{{ $sys := "" }}';
+  }
+  t += '{{ range .Messages }}{{ if eq .Role "system" }}';
+  if (p.system.mode === 'block') t += `${p.system.prefix}{{ .Content }}${p.system.suffix}`;
+  else if (p.system.mode === 'fold') t += '{{ $sys = .Content }}';
+  t += `{{ else if eq .Role "user" }}${p.user[0]}`;
+  if (p.system.mode === 'fold') t += '{{ if $sys }}{{ $sys }}\n\n{{ $sys = "" }}{{ end }}';
+  t += `{{ .Content }}${p.user[1]}{{ else if eq .Role "assistant" }}${p.assistant[0]}{{ .Content }}${p.assistant[1]}{{ end }}{{ end }}`;
+  return t + p.generation;
+}
+
+/** The Modelfile after its `FROM` line: TEMPLATE, one `PARAMETER stop` per stop token, and the default SYSTEM. */
+export function ollamaModelfileBody(model: ModelEntry): string {
+  let body = `TEMPLATE """${ollamaTemplate(model)}"""\n`;
+  for (const stop of model.stopTokens) body += `PARAMETER stop ${JSON.stringify(stop)}\n`;
+  if (model.defaultSystem !== null) body += `SYSTEM """${model.defaultSystem}"""\n`;
+  return body;
+}

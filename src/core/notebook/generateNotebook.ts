@@ -1,0 +1,859 @@
+/**
+ * The fine-tuning notebook (nbformat 4.5): a Colab notebook on Unsloth, or a `trl` variant on transformers + peft +
+ * trl for one's own CUDA machine. Everything model-specific comes from the registry and every training_config field
+ * becomes a constant that the training code reads. The dataset is the normalized valid examples, embedded as
+ * gzip + base64 or loaded from a file the user uploads.
+ */
+import type { DatasetReport } from '../analysis/report';
+import type { ChatExample } from '../formats/chat';
+import type { ModelEntry } from '../recommend/registry';
+import { estimateTraining } from '../recommend/trainingConfig';
+import type { ExportFormat, TrainingConfig, TrainingEstimates } from '../recommend/trainingConfig';
+import { encodeBase64 } from './base64';
+import { ollamaModelfileBody } from './chatTemplates';
+import { examplesToJsonl } from './datasetJsonl';
+
+/** Pinned, mutually compatible package versions (the September 2025 Unsloth release line). */
+export const PINNED_VERSIONS = {
+  unsloth: '2025.9.11',
+  unsloth_zoo: '2025.9.14',
+  transformers: '4.56.2',
+  trl: '0.23.0',
+  peft: '0.17.1',
+  accelerate: '1.10.1',
+  datasets: '4.1.1',
+  bitsandbytes: '0.47.0',
+} as const;
+
+/** Notebook flavours. */
+export type NotebookTarget = 'colab' | 'trl';
+
+/** One nbformat 4.5 cell. */
+export interface NotebookCell {
+  cell_type: 'markdown' | 'code';
+  id: string;
+  metadata: Record<string, unknown>;
+  source: string[];
+  execution_count?: null;
+  outputs?: unknown[];
+}
+
+/** An nbformat 4.5 notebook. */
+export interface NotebookJson {
+  nbformat: 4;
+  nbformat_minor: 5;
+  metadata: Record<string, unknown>;
+  cells: NotebookCell[];
+}
+
+/** Input of `generateNotebook`. */
+export interface GenerateNotebookInput {
+  report: DatasetReport;
+  /** The normalized valid examples, in file order. */
+  examples: ChatExample[];
+  model: ModelEntry;
+  config: TrainingConfig;
+  target: NotebookTarget;
+  /** Embed the data (gzip + base64); otherwise the notebook reads `datasetFileName`'s normalized copy. */
+  embed: boolean;
+  /** Name of the user's dataset file (shown in the summary; names the normalized copy). */
+  datasetFileName?: string;
+  gzip: (data: Uint8Array) => Uint8Array;
+  now?: Date;
+  /** Name of the preset the config came from, for the summary. */
+  preset?: string;
+}
+
+/** Output of `generateNotebook`. */
+export interface GeneratedNotebook {
+  notebook: NotebookJson;
+  /** The notebook serialized (2-space indent, trailing newline). */
+  json: string;
+  fileName: string;
+  /** The normalized examples as JSONL: the file to upload when `embed` is false. */
+  datasetJsonl: string;
+  /** File name the notebook reads when `embed` is false. */
+  datasetFileName: string;
+  estimates: TrainingEstimates;
+  /** Problems worth telling the user (e.g. a notebook too large for Colab to open comfortably). */
+  warnings: string[];
+}
+
+/** Embedded data above this many base64 characters makes a notebook slow to open and save in Colab. */
+export const EMBED_WARN_CHARS = 20_000_000;
+
+/** A Python literal for a plain value (JSON string escapes are valid Python string escapes). */
+export function py(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'None';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(py).join(', ')}]`;
+  return JSON.stringify(value);
+}
+
+/** Escape text for a markdown cell (names and file names come from users). */
+function md(text: string): string {
+  return text.replace(/[\\`*_[\]<>|#&]/g, (c) => `\\${c}`);
+}
+
+/** Inline code span (markdown escapes do not apply inside it). */
+function inlineCode(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+function minutesText(m: number): string {
+  return m < 0.1 ? '<0.1' : String(m);
+}
+
+function toSource(text: string): string[] {
+  const lines = text.replace(/\n+$/, '').split('\n');
+  return lines.map((l, i) => (i < lines.length - 1 ? `${l}\n` : l));
+}
+
+function fmtInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+const B64_LINE = 1000;
+
+class CellList {
+  readonly cells: NotebookCell[] = [];
+  markdown(id: string, text: string): void {
+    this.cells.push({ cell_type: 'markdown', id: `${id}-md`, metadata: {}, source: toSource(text) });
+  }
+  code(id: string, text: string): void {
+    this.cells.push({ cell_type: 'code', id, metadata: {}, execution_count: null, outputs: [], source: toSource(text) });
+  }
+}
+
+function baseName(fileName: string): string {
+  const leaf = fileName.split(/[\\/]/).pop() ?? fileName;
+  return leaf.replace(/\.(jsonl|json|ndjson|txt)$/i, '') || 'dataset';
+}
+
+/** Which GGUF quantizations the exports need (Ollama needs one; it reuses q4_k_m or q8_0 when chosen). */
+function ggufQuants(exports: readonly ExportFormat[]): string[] {
+  const q: string[] = [];
+  if (exports.includes('gguf_q4_k_m')) q.push('q4_k_m');
+  if (exports.includes('gguf_q8_0')) q.push('q8_0');
+  if (exports.includes('ollama') && q.length === 0) q.push('q4_k_m');
+  return q;
+}
+
+/** Build the notebook. Pure: the caller injects gzip (Node's zlib on the Node side). */
+export function generateNotebook(input: GenerateNotebookInput): GeneratedNotebook {
+  const { report, examples, model, config, target, embed } = input;
+  const now = input.now ?? new Date();
+  const sourceName = input.datasetFileName ?? 'dataset.jsonl';
+  const datasetFileName = `${baseName(sourceName)}.normalized.jsonl`;
+  const datasetJsonl = examplesToJsonl(examples);
+  const estimates = estimateTraining(config, report, model);
+  const unsloth = target === 'colab';
+  const loader = model.unslothLoader;
+  const quants = ggufQuants(config.export);
+  const c = new CellList();
+  const warnings: string[] = [];
+  const totalSteps = estimates.total_steps;
+  const loggingSteps = Math.max(1, Math.min(50, Math.ceil(totalSteps / 25)));
+
+  // 1. Summary.
+  const ch = report.characteristics;
+  const exportList = config.export.length > 0 ? config.export.join(', ') : 'none';
+  c.markdown(
+    'summary',
+    [
+      `# Fine-tune ${md(model.name)} with ${unsloth ? 'Unsloth (Colab)' : 'transformers + peft + trl'}`,
+      '',
+      `Generated by SLMGEN on ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC from ${inlineCode(sourceName)}.`,
+      unsloth
+        ? 'Run it top to bottom on a free Colab **T4** GPU (Runtime → Change runtime type → T4 GPU), then Runtime → Run all.'
+        : 'Run it top to bottom on your own CUDA machine (Python 3.10–3.12, a recent NVIDIA driver).',
+      '',
+      '## Dataset',
+      '',
+      '| | |',
+      '|---|---|',
+      `| Valid examples (embedded) | ${fmtInt(examples.length)} |`,
+      `| Rejected records (left out) | ${fmtInt(report.invalid_examples)} |`,
+      `| Tokens (${report.encoding}${report.tokens_exact ? '' : ', estimated'}; the model's tokenizer counts differ) | ${fmtInt(report.total_tokens)} total, ${fmtInt(report.avg_tokens_per_example)} avg, p95 ${fmtInt(report.token_stats.total.p95)}, p99 ${fmtInt(report.token_stats.total.p99)} |`,
+      `| Multi-turn | ${report.distribution.multi_turn_percentage.toFixed(1)}% |`,
+      `| System prompts | ${ch.has_system_prompts ? 'yes' : 'no'} |`,
+      `| Language | ${md(ch.dominant_language)} (${md(ch.dominant_script)} script, ${(ch.multilingual_share * 100).toFixed(0)}% non-Latin) |`,
+      `| Quality score | ${report.quality_score.toFixed(2)} |`,
+      '',
+      '## Model',
+      '',
+      `**${md(model.name)}** (${model.size}) — [\`${model.hfRepo}\`](https://huggingface.co/${model.hfRepo}), ${model.license} license${model.isGated ? ', **gated** (accept the license and log in below)' : ''}.`,
+      `Context ${fmtInt(model.contextLength)} tokens; chat template: ${model.family}; LoRA on ${model.loraTargets.join(', ')}.`,
+      '',
+      `## Training configuration${input.preset ? ` (preset \`${input.preset}\`)` : ''}`,
+      '',
+      '| field | value |',
+      '|---|---|',
+      `| lora_rank / lora_alpha / lora_dropout | ${config.lora_rank} / ${config.lora_alpha} / ${config.lora_dropout} |`,
+      `| learning_rate | ${config.learning_rate} |`,
+      `| num_epochs | ${config.num_epochs} |`,
+      `| batch_size × gradient_accumulation_steps | ${config.batch_size} × ${config.gradient_accumulation_steps} = ${config.batch_size * config.gradient_accumulation_steps} |`,
+      `| max_seq_length | ${config.max_seq_length} |`,
+      `| warmup_ratio | ${config.warmup_ratio} |`,
+      `| eval_split | ${config.eval_split} (${estimates.eval_examples} validation examples) |`,
+      `| seed | ${config.seed} |`,
+      `| export | ${exportList} |`,
+      '',
+      '## Estimates',
+      '',
+      `About ${fmtInt(estimates.tokens_per_epoch)} tokens per epoch, ${fmtInt(estimates.total_steps)} optimizer steps. Training time: **T4 ~${minutesText(estimates.minutes.t4)} min**, L4 ~${minutesText(estimates.minutes.l4)} min, A100 ~${minutesText(estimates.minutes.a100)} min. Peak GPU memory ~${estimates.peak_vram_gb} GB${estimates.fits_t4 ? ' (fits a 15 GB T4)' : ' (**more than a T4 has**: lower batch_size or max_seq_length)'}.`,
+      '',
+      ...estimates.formula.map((f) => `- ${md(f)}`),
+    ].join('\n'),
+  );
+
+  // 2. Installs.
+  const pins = PINNED_VERSIONS;
+  const common = `"transformers==${pins.transformers}" "trl==${pins.trl}" "peft==${pins.peft}" "accelerate==${pins.accelerate}" "datasets==${pins.datasets}" "bitsandbytes==${pins.bitsandbytes}"`;
+  c.markdown('install', `## 1. Install pinned packages\n\nVersions are pinned so that this notebook keeps working: ${unsloth ? `unsloth ${pins.unsloth}, ` : ''}transformers ${pins.transformers}, trl ${pins.trl}, peft ${pins.peft}, datasets ${pins.datasets}.`);
+  c.code(
+    'install',
+    unsloth
+      ? `%pip install -q "unsloth==${pins.unsloth}" "unsloth_zoo==${pins.unsloth_zoo}" ${common}\nprint("Installed.")`
+      : `%pip install -q ${common}\nprint("Installed.")`,
+  );
+
+  // 3. GPU check.
+  c.markdown('gpu', '## 2. Check the GPU');
+  c.code(
+    'gpu',
+    [
+      'import torch',
+      '',
+      'if not torch.cuda.is_available():',
+      `    raise RuntimeError(${py(unsloth ? 'No GPU found. In Colab: Runtime > Change runtime type > T4 GPU, then run again.' : 'No CUDA GPU found: this notebook needs an NVIDIA GPU.')})`,
+      'props = torch.cuda.get_device_properties(0)',
+      'gpu_gb = props.total_memory / 1024**3',
+      'print(f"GPU: {props.name}, {gpu_gb:.1f} GB")',
+      `PEAK_VRAM_ESTIMATE_GB = ${py(estimates.peak_vram_gb)}`,
+      'if gpu_gb < PEAK_VRAM_ESTIMATE_GB:',
+      '    print(f"Warning: training may need ~{PEAK_VRAM_ESTIMATE_GB} GB; lower BATCH_SIZE or MAX_SEQ_LENGTH if it runs out of memory.")',
+    ].join('\n'),
+  );
+
+  // 4. Hugging Face login, only for gated models.
+  if (model.isGated) {
+    c.markdown(
+      'hf-login',
+      `## 3. Log in to Hugging Face (gated model)\n\n${md(model.name)} is gated: open https://huggingface.co/${model.hfRepo}, accept the license, then create a read token at https://huggingface.co/settings/tokens and paste it below.`,
+    );
+    c.code('hf-login', 'from huggingface_hub import login\n\nlogin()');
+  }
+
+  // 5. Settings: every training_config value and the model facts, in one place.
+  c.markdown('settings', '## Settings\n\nEvery value of the training configuration, and the model-family facts from the SLMGEN registry. Edit here, then run the rest.');
+  c.code(
+    'settings',
+    [
+      `MODEL_ID = ${py(model.hfRepo)}`,
+      `MODEL_NAME = ${py(unsloth && model.unslothRepo !== null ? model.unslothRepo : model.hfRepo)}`,
+      '',
+      '# training_config',
+      `LORA_RANK = ${py(config.lora_rank)}`,
+      `LORA_ALPHA = ${py(config.lora_alpha)}`,
+      `LORA_DROPOUT = ${py(config.lora_dropout)}`,
+      `LEARNING_RATE = ${py(config.learning_rate)}`,
+      `NUM_EPOCHS = ${py(config.num_epochs)}`,
+      `BATCH_SIZE = ${py(config.batch_size)}`,
+      `GRADIENT_ACCUMULATION_STEPS = ${py(config.gradient_accumulation_steps)}`,
+      `MAX_SEQ_LENGTH = ${py(config.max_seq_length)}`,
+      `WARMUP_RATIO = ${py(config.warmup_ratio)}`,
+      `EVAL_SPLIT = ${py(config.eval_split)}`,
+      `SEED = ${py(config.seed)}`,
+      `EXPORT_FORMATS = ${py(config.export)}`,
+      `LOGGING_STEPS = ${py(loggingSteps)}`,
+      '',
+      `# ${model.family} chat template facts`,
+      `TARGET_MODULES = ${py(model.loraTargets)}`,
+      `INSTRUCTION_PART = ${py(model.instructionPart)}`,
+      `RESPONSE_PART = ${py(model.responsePart)}`,
+      `STOP_TOKENS = ${py(model.stopTokens)}`,
+      `SYSTEM_ROLE = ${py(model.systemRole)}  # native, merged (folded into the first user turn) or rejected`,
+      `STRICT_ALTERNATION = ${py(model.strictAlternation)}`,
+      `TEMPLATE_KWARGS = ${templateKwargs(model)}`,
+    ].join('\n'),
+  );
+
+  // 6. Dataset.
+  if (embed) {
+    const b64 = encodeBase64(input.gzip(new TextEncoder().encode(datasetJsonl)));
+    if (b64.length > EMBED_WARN_CHARS) {
+      warnings.push(`the embedded dataset is ${(b64.length / 1e6).toFixed(0)} MB of base64: Colab opens such notebooks slowly; consider embed: false (upload the JSONL instead)`);
+    }
+    const lines: string[] = [];
+    for (let i = 0; i < b64.length; i += B64_LINE) lines.push(`    "${b64.slice(i, i + B64_LINE)}"`);
+    c.markdown('load-dataset', `## 4. Load the dataset\n\nThe ${fmtInt(examples.length)} normalized, valid examples (OpenAI chat format) are embedded below, gzip-compressed and base64-encoded. Records that failed validation are not included.`);
+    c.code(
+      'load-dataset',
+      [
+        'import base64',
+        'import gzip',
+        'import json',
+        '',
+        'DATASET_GZ_B64 = (',
+        ...(lines.length > 0 ? lines : ['    ""']),
+        ')',
+        `EXPECTED_EXAMPLES = ${examples.length}`,
+        '',
+        'raw = gzip.decompress(base64.b64decode(DATASET_GZ_B64)).decode("utf-8")',
+        '# Split on "\\n" only: str.splitlines() would also split inside texts at U+2028 and similar.',
+        'examples = [json.loads(line) for line in raw.split("\\n") if line]',
+        'assert len(examples) == EXPECTED_EXAMPLES, f"expected {EXPECTED_EXAMPLES} examples, decoded {len(examples)}"',
+        'print(f"Loaded {len(examples)} examples")',
+        'if examples:',
+        '    print(json.dumps(examples[0], ensure_ascii=False, indent=2)[:500])',
+      ].join('\n'),
+    );
+  } else {
+    c.markdown(
+      'load-dataset',
+      `## 4. Load the dataset\n\nUpload ${inlineCode(datasetFileName)} (written by SLMGEN next to this notebook: the ${fmtInt(examples.length)} normalized, valid examples) ${unsloth ? 'with the file browser on the left, or run this cell and pick it' : 'to the working directory'}.`,
+    );
+    c.code(
+      'load-dataset',
+      [
+        'import json',
+        'import os',
+        '',
+        `DATASET_PATH = ${py(datasetFileName)}`,
+        `EXPECTED_EXAMPLES = ${examples.length}`,
+        '',
+        'if not os.path.exists(DATASET_PATH):',
+        '    try:',
+        '        from google.colab import files',
+        '',
+        '        print(f"Upload {DATASET_PATH}")',
+        '        files.upload()',
+        '    except ImportError:',
+        '        raise FileNotFoundError(f"{DATASET_PATH} not found: copy it next to this notebook")',
+        'with open(DATASET_PATH, encoding="utf-8") as f:',
+        '    examples = [json.loads(line) for line in f if line.strip()]',
+        'if len(examples) != EXPECTED_EXAMPLES:',
+        '    print(f"Note: expected {EXPECTED_EXAMPLES} examples, read {len(examples)}")',
+        'print(f"Loaded {len(examples)} examples")',
+      ].join('\n'),
+    );
+  }
+
+  // 7. Train/validation split.
+  c.markdown('split', '## 5. Train / validation split\n\nA seeded shuffle; `EVAL_SPLIT` of the examples are held out to measure validation loss.');
+  c.code(
+    'split',
+    [
+      'import random',
+      '',
+      'order = list(range(len(examples)))',
+      'random.Random(SEED).shuffle(order)',
+      'n = len(examples)',
+      'n_eval = 0 if EVAL_SPLIT <= 0 or n < 2 else min(n - 1, max(1, int(n * EVAL_SPLIT + 0.5)))',
+      'eval_examples = [examples[i] for i in order[:n_eval]]',
+      'train_examples = [examples[i] for i in order[n_eval:]]',
+      'print(f"{len(train_examples)} training, {len(eval_examples)} validation examples")',
+    ].join('\n'),
+  );
+
+  // 8. Model in 4-bit.
+  c.markdown('load-model', `## 6. Load ${md(model.name)} in 4-bit`);
+  if (unsloth) {
+    c.code(
+      'load-model',
+      [
+        `from unsloth import ${loader}`,
+        '',
+        `model, tokenizer = ${loader}.from_pretrained(`,
+        '    model_name=MODEL_NAME,',
+        '    max_seq_length=MAX_SEQ_LENGTH,',
+        '    dtype=None,',
+        '    load_in_4bit=True,',
+        ')',
+        '# Vision-language checkpoints return a processor; text work goes through its tokenizer.',
+        'text_tokenizer = getattr(tokenizer, "tokenizer", tokenizer)',
+        'print(f"Loaded {MODEL_NAME}")',
+      ].join('\n'),
+    );
+  } else {
+    c.code(
+      'load-model',
+      [
+        'from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig',
+        '',
+        'BF16 = torch.cuda.is_bf16_supported()',
+        'COMPUTE_DTYPE = torch.bfloat16 if BF16 else torch.float16',
+        'tokenizer = AutoTokenizer.from_pretrained(MODEL_ID)',
+        'if tokenizer.pad_token is None:',
+        '    tokenizer.pad_token = tokenizer.eos_token',
+        'text_tokenizer = tokenizer',
+        'model = AutoModelForCausalLM.from_pretrained(',
+        '    MODEL_ID,',
+        '    quantization_config=BitsAndBytesConfig(',
+        '        load_in_4bit=True,',
+        '        bnb_4bit_quant_type="nf4",',
+        '        bnb_4bit_use_double_quant=True,',
+        '        bnb_4bit_compute_dtype=COMPUTE_DTYPE,',
+        '    ),',
+        '    torch_dtype=COMPUTE_DTYPE,',
+        '    device_map={"": 0},',
+        ')',
+        'print(f"Loaded {MODEL_ID}")',
+      ].join('\n'),
+    );
+  }
+
+  // 9. LoRA.
+  c.markdown('lora', `## 7. Add LoRA adapters\n\nRank ${config.lora_rank}, alpha ${config.lora_alpha}, dropout ${config.lora_dropout} on the ${model.family} family's modules: ${model.loraTargets.join(', ')}${model.isMultimodal ? ' (language model only; the vision tower stays frozen)' : ''}.`);
+  c.code('lora', unsloth ? unslothLoraCode(model) : trlLoraCode(model));
+
+  // 10. Chat template and length check.
+  c.markdown(
+    'chat-template',
+    `## 8. Apply the chat template\n\nThe model's own ${model.family} template (Unsloth name \`${model.chatTemplate}\`). ${model.systemRole === 'native' ? '' : 'System prompts are folded into the first user turn, as this template requires. '}${model.strictAlternation ? 'Consecutive turns of the same role are merged, since the template requires strict user/assistant alternation. ' : ''}Examples longer than \`MAX_SEQ_LENGTH\` tokens are reported and left out rather than silently truncated.`,
+  );
+  c.code('chat-template', chatTemplateCode());
+
+  // 11. Trainer with response-only loss.
+  c.markdown('trainer', `## 9. Set up the trainer\n\nLoss is computed on the assistant replies only: tokens up to and including ${inlineCode(JSON.stringify(model.responsePart))} are masked out.`);
+  c.code('trainer', unsloth ? unslothTrainerCode(loader) : trlTrainerCode());
+
+  // 12. Masking check.
+  c.markdown('masking-check', '## 10. Check the loss mask\n\nDecodes the trained tokens of one example. Stops here if no token would be trained (wrong markers or truncated replies).');
+  c.code(
+    'masking-check',
+    [
+      'sample = trainer.train_dataset[0]',
+      'labels = list(sample["labels"])',
+      'trained = [t for t in labels if t != -100]',
+      'if not trained:',
+      '    raise RuntimeError(f"Masking check failed: no token of the first example is trained. Is {RESPONSE_PART!r} in the text?")',
+      'print("Full text:\\n" + text_tokenizer.decode(sample["input_ids"]))',
+      'print("\\nTrained on:\\n" + text_tokenizer.decode(trained))',
+      'untrained = sum(1 for row in trainer.train_dataset["labels"] if all(t == -100 for t in row))',
+      'if untrained == len(trainer.train_dataset):',
+      '    raise RuntimeError("Masking check failed: no example has trained tokens.")',
+      'if untrained:',
+      '    print(f"Warning: {untrained} examples have no trained tokens.")',
+    ].join('\n'),
+  );
+
+  // 13. Train.
+  c.markdown('train', `## 11. Train\n\nEstimated ~${minutesText(estimates.minutes.t4)} min on a T4 (${minutesText(estimates.minutes.l4)} on an L4, ${minutesText(estimates.minutes.a100)} on an A100).`);
+  c.code(
+    'train',
+    [
+      'stats = trainer.train()',
+      'print(f"Training loss {stats.training_loss:.4f} in {stats.metrics[\'train_runtime\'] / 60:.1f} min")',
+    ].join('\n'),
+  );
+
+  // 14. Validation loss.
+  c.markdown('validation', '## 12. Validation loss');
+  c.code(
+    'validation',
+    [
+      'import math',
+      '',
+      'if eval_dataset is not None:',
+      '    metrics = trainer.evaluate()',
+      '    print(f"Validation loss {metrics[\'eval_loss\']:.4f} (perplexity {math.exp(metrics[\'eval_loss\']):.2f})")',
+      'else:',
+      '    print("No validation split (EVAL_SPLIT is 0 or the dataset is too small).")',
+    ].join('\n'),
+  );
+
+  // 15. Test generation.
+  c.markdown('test-generation', '## 13. Try the fine-tuned model\n\nPrompts the model with a held-out conversation (through the same chat template) and prints its reply next to the expected one.');
+  c.code('test-generation', testGenerationCode(unsloth, loader));
+
+  // 16. Save the adapter.
+  c.markdown('save-adapter', '## 14. Save the LoRA adapter');
+  c.code(
+    'save-adapter',
+    [
+      'import shutil',
+      '',
+      'model.save_pretrained("lora_adapter")',
+      'tokenizer.save_pretrained("lora_adapter")',
+      'shutil.make_archive("lora_adapter", "zip", "lora_adapter")',
+      'print("Saved lora_adapter/ and lora_adapter.zip")',
+    ].join('\n'),
+  );
+
+  // 17. Exports.
+  const modelfileBody = ollamaModelfileBody(model);
+  c.markdown(
+    'exports',
+    `## 15. Export\n\nChosen exports: ${exportList}.${config.export.includes('ollama') ? ' The Ollama `Modelfile` uses the same template and stop tokens as training.' : ''}`,
+  );
+  const ollama = config.export.includes('ollama');
+  c.code('exports', unsloth ? unslothExportCode(quants, ollama, modelfileBody) : trlExportCode(quants, ollama, modelfileBody));
+
+  // 18. Download.
+  c.markdown('download', "## 16. Download\n\nLists what was produced; in Colab, downloads the adapter. Next: load the adapter with peft, run the GGUF with llama.cpp, or `ollama create my-model -f Modelfile`.");
+  c.code(
+    'download',
+    [
+      'import glob',
+      'import os',
+      '',
+      'for path in sorted(glob.glob("lora_adapter.zip") + glob.glob("model-*/**", recursive=True)):',
+      '    if os.path.isfile(path):',
+      '        print(f"{path}  {os.path.getsize(path) / 1024**2:.1f} MB")',
+      'try:',
+      '    from google.colab import files',
+      '',
+      '    files.download("lora_adapter.zip")',
+      'except ImportError:',
+      '    pass',
+    ].join('\n'),
+  );
+
+  const notebook: NotebookJson = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
+      language_info: { name: 'python' },
+      ...(unsloth ? { colab: { provenance: [], gpuType: 'T4' }, accelerator: 'GPU' } : {}),
+      slmgen: { model_id: model.id, target, generated_at: now.toISOString(), examples: examples.length, embedded: embed },
+    },
+    cells: c.cells,
+  };
+  return {
+    notebook,
+    json: `${JSON.stringify(notebook, null, 1)}\n`,
+    fileName: `slmgen-${model.id}-${target}.ipynb`,
+    datasetJsonl,
+    datasetFileName,
+    estimates,
+    warnings,
+  };
+}
+
+function templateKwargs(model: ModelEntry): string {
+  // Qwen3: train and prompt without thinking; Llama 3: pin the date the template would otherwise take from today.
+  if (model.family === 'qwen3') return '{"enable_thinking": False}';
+  if (model.family === 'llama3') return '{"date_string": "26 Jul 2024"}';
+  return '{}';
+}
+
+function unslothLoraCode(model: ModelEntry): string {
+  const loader = model.unslothLoader;
+  const common = [
+    '    r=LORA_RANK,',
+    '    lora_alpha=LORA_ALPHA,',
+    '    lora_dropout=LORA_DROPOUT,',
+    '    bias="none",',
+    '    use_gradient_checkpointing="unsloth",',
+    '    random_state=SEED,',
+  ];
+  const targets = model.isMultimodal
+    ? [
+        '    # Language-model attention and MLP layers, i.e. TARGET_MODULES, and not the vision tower.',
+        '    finetune_vision_layers=False,',
+        '    finetune_language_layers=True,',
+        '    finetune_attention_modules=True,',
+        '    finetune_mlp_modules=True,',
+      ]
+    : ['    target_modules=TARGET_MODULES,'];
+  return [`model = ${loader}.get_peft_model(`, '    model,', ...targets, ...common, ')', 'model.print_trainable_parameters()'].join('\n');
+}
+
+function trlLoraCode(model: ModelEntry): string {
+  const targets = model.isMultimodal
+    ? 'r".*language_model.*\\.(" + "|".join(TARGET_MODULES) + ")"'
+    : 'TARGET_MODULES';
+  return [
+    'from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training',
+    '',
+    'torch.manual_seed(SEED)',
+    'model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=True)',
+    'model = get_peft_model(',
+    '    model,',
+    '    LoraConfig(',
+    '        r=LORA_RANK,',
+    '        lora_alpha=LORA_ALPHA,',
+    '        lora_dropout=LORA_DROPOUT,',
+    `        target_modules=${targets},`,
+    '        bias="none",',
+    '        task_type="CAUSAL_LM",',
+    '    ),',
+    ')',
+    'model.print_trainable_parameters()',
+  ].join('\n');
+}
+
+function chatTemplateCode(): string {
+  return [
+    'from datasets import Dataset',
+    '',
+    '',
+    'def prepare_messages(messages):',
+    '    """Adapt OpenAI-format messages to what this template accepts."""',
+    '    msgs = []',
+    '    for m in messages:',
+    '        role = "tool" if m["role"] == "function" else m["role"]',
+    '        msg = {"role": role, "content": m.get("content") or ""}',
+    '        for key in ("name", "tool_calls", "tool_call_id"):',
+    '            if key in m:',
+    '                msg[key] = m[key]',
+    '        msgs.append(msg)',
+    '    if SYSTEM_ROLE != "native":',
+    '        system = "\\n\\n".join(m["content"] for m in msgs if m["role"] == "system")',
+    '        msgs = [m for m in msgs if m["role"] != "system"]',
+    '        if system:',
+    '            first_user = next((m for m in msgs if m["role"] == "user"), None)',
+    '            if first_user is None:',
+    '                msgs.insert(0, {"role": "user", "content": system})',
+    '            else:',
+    '                first_user["content"] = system + "\\n\\n" + first_user["content"]',
+    '    if STRICT_ALTERNATION:',
+    '        merged = []',
+    '        for m in msgs:',
+    '            role = "user" if m["role"] == "tool" else m["role"]',
+    '            text = "Tool result:\\n" + m["content"] if m["role"] == "tool" else m["content"]',
+    '            if merged and merged[-1]["role"] == role:',
+    '                merged[-1]["content"] += "\\n\\n" + text',
+    '            else:',
+    '                merged.append({"role": role, "content": text})',
+    '        msgs = merged',
+    '    return msgs',
+    '',
+    '',
+    'def to_text(example):',
+    '    kwargs = dict(TEMPLATE_KWARGS)',
+    '    if example.get("tools"):',
+    '        kwargs["tools"] = example["tools"]',
+    '    return text_tokenizer.apply_chat_template(',
+    '        prepare_messages(example["messages"]), tokenize=False, add_generation_prompt=False, **kwargs',
+    '    )',
+    '',
+    '',
+    'def n_tokens(text):',
+    '    return len(text_tokenizer(text, add_special_tokens=False)["input_ids"])',
+    '',
+    '',
+    '# Fail early if the tokenizer\'s template is not the family the registry describes.',
+    'probe = to_text({"messages": [{"role": "user", "content": "ping"}, {"role": "assistant", "content": "pong"}]})',
+    'if INSTRUCTION_PART not in probe or RESPONSE_PART not in probe:',
+    '    raise RuntimeError(f"Unexpected chat template output: {probe!r}")',
+    '',
+    '',
+    'def to_dataset(items, label):',
+    '    texts = [to_text(e) for e in items]',
+    '    kept = [t for t in texts if n_tokens(t) <= MAX_SEQ_LENGTH]',
+    '    if len(kept) < len(texts):',
+    '        print(f"{label}: left out {len(texts) - len(kept)} of {len(texts)} examples longer than {MAX_SEQ_LENGTH} tokens")',
+    '    return Dataset.from_list([{"text": t} for t in kept]) if kept else None',
+    '',
+    '',
+    'train_dataset = to_dataset(train_examples, "train")',
+    'eval_dataset = to_dataset(eval_examples, "validation") if eval_examples else None',
+    'if train_dataset is None:',
+    '    raise RuntimeError("No training example fits MAX_SEQ_LENGTH; raise it in the settings cell.")',
+    'print(train_dataset[0]["text"][:800])',
+  ].join('\n');
+}
+
+function sftConfigLines(extra: string[]): string[] {
+  return [
+    '    args=SFTConfig(',
+    '        output_dir="outputs",',
+    ...extra,
+    '        max_length=MAX_SEQ_LENGTH,',
+    '        packing=False,',
+    '        per_device_train_batch_size=BATCH_SIZE,',
+    '        per_device_eval_batch_size=BATCH_SIZE,',
+    '        gradient_accumulation_steps=GRADIENT_ACCUMULATION_STEPS,',
+    '        num_train_epochs=NUM_EPOCHS,',
+    '        learning_rate=LEARNING_RATE,',
+    '        warmup_ratio=WARMUP_RATIO,',
+    '        lr_scheduler_type="linear",',
+    '        optim="adamw_8bit",',
+    '        weight_decay=0.01,',
+    '        fp16=not torch.cuda.is_bf16_supported(),',
+    '        bf16=torch.cuda.is_bf16_supported(),',
+    '        logging_steps=LOGGING_STEPS,',
+    '        eval_strategy="epoch" if eval_dataset is not None else "no",',
+    '        save_strategy="no",',
+    '        seed=SEED,',
+    '        report_to="none",',
+    '    ),',
+  ];
+}
+
+function unslothTrainerCode(loader: string): string {
+  return [
+    'from trl import SFTConfig, SFTTrainer',
+    'from unsloth.chat_templates import train_on_responses_only',
+    '',
+    'trainer = SFTTrainer(',
+    '    model=model,',
+    '    processing_class=text_tokenizer,',
+    '    train_dataset=train_dataset,',
+    '    eval_dataset=eval_dataset,',
+    ...sftConfigLines(['        dataset_text_field="text",', '        dataset_num_proc=2,']),
+    ')',
+    `# Response-only loss with the family's markers (${loader} model).`,
+    'trainer = train_on_responses_only(trainer, instruction_part=INSTRUCTION_PART, response_part=RESPONSE_PART)',
+  ].join('\n');
+}
+
+function trlTrainerCode(): string {
+  return [
+    'from trl import SFTConfig, SFTTrainer',
+    '',
+    '',
+    'def reply_spans(text):',
+    '    """Character spans of the assistant replies: after each RESPONSE_PART up to the next INSTRUCTION_PART."""',
+    '    spans, start = [], 0',
+    '    while True:',
+    '        i = text.find(RESPONSE_PART, start)',
+    '        if i < 0:',
+    '            return spans',
+    '        begin = i + len(RESPONSE_PART)',
+    '        end = text.find(INSTRUCTION_PART, begin)',
+    '        end = len(text) if end < 0 else end',
+    '        spans.append((begin, end))',
+    '        start = end',
+    '',
+    '',
+    'def tokenize_with_labels(batch):',
+    '    out = {"input_ids": [], "attention_mask": [], "labels": []}',
+    '    for text in batch["text"]:',
+    '        enc = tokenizer(text, add_special_tokens=False, truncation=True, max_length=MAX_SEQ_LENGTH, return_offsets_mapping=True)',
+    '        spans = reply_spans(text)',
+    '        labels = [',
+    '            tok if any(b <= s < e for b, e in spans) else -100',
+    '            for tok, (s, _) in zip(enc["input_ids"], enc["offset_mapping"])',
+    '        ]',
+    '        out["input_ids"].append(enc["input_ids"])',
+    '        out["attention_mask"].append(enc["attention_mask"])',
+    '        out["labels"].append(labels)',
+    '    return out',
+    '',
+    '',
+    'def collate(features):',
+    '    width = max(len(f["input_ids"]) for f in features)',
+    '    pad = tokenizer.pad_token_id',
+    '    return {',
+    '        "input_ids": torch.tensor([f["input_ids"] + [pad] * (width - len(f["input_ids"])) for f in features]),',
+    '        "attention_mask": torch.tensor([f["attention_mask"] + [0] * (width - len(f["attention_mask"])) for f in features]),',
+    '        "labels": torch.tensor([f["labels"] + [-100] * (width - len(f["labels"])) for f in features]),',
+    '    }',
+    '',
+    '',
+    '# Response-only loss: tokens outside the replies get label -100 (done here, independent of TRL version).',
+    'train_dataset = train_dataset.map(tokenize_with_labels, batched=True, remove_columns=["text"])',
+    'if eval_dataset is not None:',
+    '    eval_dataset = eval_dataset.map(tokenize_with_labels, batched=True, remove_columns=["text"])',
+    'trainer = SFTTrainer(',
+    '    model=model,',
+    '    processing_class=tokenizer,',
+    '    train_dataset=train_dataset,',
+    '    eval_dataset=eval_dataset,',
+    '    data_collator=collate,',
+    ...sftConfigLines(['        dataset_kwargs={"skip_prepare_dataset": True},', '        remove_unused_columns=False,']),
+    ')',
+  ].join('\n');
+}
+
+function testGenerationCode(unsloth: boolean, loader: string): string {
+  return [
+    ...(unsloth ? [`${loader}.for_inference(model)`] : ['model.eval()']),
+    'sample = (eval_examples or train_examples)[0]',
+    'msgs = prepare_messages(sample["messages"])',
+    'last = max((i for i, m in enumerate(msgs) if m["role"] == "assistant"), default=len(msgs))',
+    'prompt_msgs = msgs[:last]',
+    'inputs = text_tokenizer.apply_chat_template(',
+    '    prompt_msgs, add_generation_prompt=True, tokenize=True, return_dict=True, return_tensors="pt", **TEMPLATE_KWARGS',
+    ').to("cuda")',
+    'stop_ids = [text_tokenizer.convert_tokens_to_ids(t) for t in STOP_TOKENS]',
+    'stop_ids = [i for i in stop_ids if isinstance(i, int) and i != text_tokenizer.unk_token_id]',
+    'with torch.no_grad():',
+    '    output = model.generate(**inputs, max_new_tokens=256, do_sample=False, eos_token_id=stop_ids or None)',
+    'reply = text_tokenizer.decode(output[0][inputs["input_ids"].shape[1]:], skip_special_tokens=True)',
+    'print("Prompt:", prompt_msgs[-1]["content"][:500] if prompt_msgs else "")',
+    'print("\\nModel:", reply)',
+    'if last < len(msgs):',
+    '    print("\\nExpected:", msgs[last]["content"][:500])',
+  ].join('\n');
+}
+
+function modelfileLines(quant: string, modelfileBody: string): string[] {
+  return [
+    '',
+    '# Ollama: a Modelfile whose TEMPLATE and stop tokens match the training chat template.',
+    `MODELFILE_BODY = ${py(modelfileBody)}`,
+    `gguf = find_gguf(${py(quant)})`,
+    'modelfile_path = os.path.join(os.path.dirname(gguf), "Modelfile")',
+    'with open(modelfile_path, "w", encoding="utf-8") as f:',
+    '    f.write(f"FROM ./{os.path.basename(gguf)}\\n" + MODELFILE_BODY)',
+    'print(f"Wrote {modelfile_path}: run `ollama create my-model -f Modelfile` in that folder")',
+  ];
+}
+
+const FIND_GGUF = [
+  'def find_gguf(quant):',
+  '    found = [',
+  '        p for p in glob.glob("**/*.gguf", recursive=True)',
+  '        if quant in os.path.basename(p).lower() and not p.startswith("llama.cpp")',
+  '    ]',
+  '    if not found:',
+  '        raise FileNotFoundError(f"No {quant} GGUF file was produced")',
+  '    return sorted(found)[0]',
+];
+
+function exportTail(lines: string[], quants: string[], ollama: boolean, modelfileBody: string): string {
+  if (ollama) lines.push(...modelfileLines(quants[0] ?? 'q4_k_m', modelfileBody));
+  lines.push('print("Exports done. The LoRA adapter is in lora_adapter/.")');
+  return lines.join('\n');
+}
+
+function unslothExportCode(quants: string[], ollama: boolean, modelfileBody: string): string {
+  const lines = ['import glob', 'import os', '', ...FIND_GGUF, ''];
+  lines.push('if "merged_16bit" in EXPORT_FORMATS:');
+  lines.push('    model.save_pretrained_merged("model-merged-16bit", tokenizer, save_method="merged_16bit")');
+  lines.push('    print("Saved model-merged-16bit/")');
+  for (const q of quants) {
+    lines.push(`model.save_pretrained_gguf("model-gguf-${q}", tokenizer, quantization_method=${py(q)})`);
+    lines.push(`print("Saved", find_gguf(${py(q)}))`);
+  }
+  return exportTail(lines, quants, ollama, modelfileBody);
+}
+
+function trlExportCode(quants: string[], ollama: boolean, modelfileBody: string): string {
+  const lines = ['import glob', 'import os', 'import subprocess', '', ...FIND_GGUF, ''];
+  lines.push(`NEEDS_MERGE = "merged_16bit" in EXPORT_FORMATS or ${quants.length > 0 ? 'True' : 'False'}`);
+  lines.push('if NEEDS_MERGE:');
+  lines.push('    from peft import AutoPeftModelForCausalLM');
+  lines.push('');
+  lines.push('    del trainer');
+  lines.push('    torch.cuda.empty_cache()');
+  lines.push('    merged = AutoPeftModelForCausalLM.from_pretrained("lora_adapter", torch_dtype=torch.float16, device_map="auto")');
+  lines.push('    merged = merged.merge_and_unload()');
+  lines.push('    merged.save_pretrained("model-merged-16bit")');
+  lines.push('    tokenizer.save_pretrained("model-merged-16bit")');
+  lines.push('    print("Saved model-merged-16bit/")');
+  if (quants.length > 0) {
+    lines.push('');
+    lines.push('# GGUF via llama.cpp: convert to f16, then quantize.');
+    lines.push('if not os.path.isdir("llama.cpp"):');
+    lines.push('    subprocess.run(["git", "clone", "--depth", "1", "https://github.com/ggml-org/llama.cpp"], check=True)');
+    lines.push('subprocess.run(["pip", "install", "-q", "-r", "llama.cpp/requirements/requirements-convert_hf_to_gguf.txt"], check=True)');
+    lines.push('os.makedirs("model-gguf", exist_ok=True)');
+    lines.push('subprocess.run(["python", "llama.cpp/convert_hf_to_gguf.py", "model-merged-16bit", "--outtype", "f16", "--outfile", "model-gguf/model-f16.gguf"], check=True)');
+    lines.push('subprocess.run(["cmake", "-S", "llama.cpp", "-B", "llama.cpp/build", "-DLLAMA_CURL=OFF"], check=True)');
+    lines.push('subprocess.run(["cmake", "--build", "llama.cpp/build", "--target", "llama-quantize", "-j"], check=True)');
+    for (const q of quants) {
+      lines.push(`subprocess.run(["llama.cpp/build/bin/llama-quantize", "model-gguf/model-f16.gguf", "model-gguf/model-${q}.gguf", ${py(q.toUpperCase())}], check=True)`);
+      lines.push(`print("Saved", find_gguf(${py(q)}))`);
+    }
+  }
+  return exportTail(lines, quants, ollama, modelfileBody);
+}

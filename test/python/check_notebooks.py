@@ -1,0 +1,62 @@
+"""Check generated notebooks with Jupyter's own tools; print one JSON line per notebook.
+
+Usage: python3 check_notebooks.py NOTEBOOK... (run with the notebooks' folder as working directory).
+For each notebook: nbformat validation, ast.parse of every code cell (IPython `%`/`!` lines removed first,
+as IPython would transform them), then the settings, dataset and split cells executed with plain Python,
+and prepare_messages (from the chat-template cell) applied to the first examples.
+"""
+import ast
+import contextlib
+import io
+import json
+import sys
+
+import nbformat
+
+
+def python_source(cell_source):
+    lines = []
+    for line in cell_source.split("\n"):
+        stripped = line.lstrip()
+        lines.append("" if stripped.startswith(("%", "!")) else line)
+    return "\n".join(lines)
+
+
+def check(path):
+    result = {"path": path, "errors": []}
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    try:
+        nb = nbformat.reads(text, 4)
+        nbformat.validate(nb)
+    except Exception as e:  # report, keep going
+        result["errors"].append(f"nbformat: {e}")
+        return result
+    cells = {c.get("id"): c for c in nb.cells}
+    result["cell_ids"] = [c.get("id") for c in nb.cells]
+    for c in nb.cells:
+        if c.cell_type != "code":
+            continue
+        try:
+            ast.parse(python_source(c.source))
+        except SyntaxError as e:
+            result["errors"].append(f"syntax in {c.get('id')}: {e}")
+    ns = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for cid in ("settings", "load-dataset", "split"):
+            exec(compile(cells[cid].source, f"{path}:{cid}", "exec"), ns)
+        tree = ast.parse(cells["chat-template"].source)
+        defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "prepare_messages"]
+        exec(compile(ast.Module(body=defs, type_ignores=[]), f"{path}:prepare", "exec"), ns)
+    result["examples"] = ns["examples"]
+    result["n_train"] = len(ns["train_examples"])
+    result["n_eval"] = len(ns["eval_examples"])
+    result["prepared"] = [ns["prepare_messages"](e["messages"]) for e in ns["examples"][:4]]
+    return result
+
+
+for p in sys.argv[1:]:
+    try:
+        print(json.dumps(check(p), ensure_ascii=False))
+    except Exception as e:
+        print(json.dumps({"path": p, "errors": [f"{type(e).__name__}: {e}"]}))
