@@ -216,6 +216,11 @@ export class DatasetAggregator {
       this.formatCounts.set(r.format, (this.formatCounts.get(r.format) ?? 0) + 1);
       if (!this.firstOfFormat.has(r.format)) this.firstOfFormat.set(r.format, i);
     }
+    // Personal data and secrets count whether or not the record is otherwise usable.
+    for (const f of r.findings) {
+      if (PII_CODES.has(f.code)) this.piiFindings++;
+      else if (SECRET_CODES.has(f.code)) this.secretFindings++;
+    }
     if (!r.valid) {
       this.invalid++;
       return;
@@ -258,8 +263,6 @@ export class DatasetAggregator {
     if (r.missingSystem) this.missingSystem++;
     if (r.missingUser) this.missingUser++;
     if (r.tokens > this.options.maxSeqLength) this.overLimit++;
-    if (r.findings.some((f) => PII_CODES.has(f.code))) this.piiFindings += r.findings.filter((f) => PII_CODES.has(f.code)).length;
-    if (r.findings.some((f) => SECRET_CODES.has(f.code))) this.secretFindings += r.findings.filter((f) => SECRET_CODES.has(f.code)).length;
     if (r.findings.some((f) => ROLE_ORDER_CODES.has(f.code))) this.roleOrderExamples++;
     mergeTally(this.script, r.script);
   }

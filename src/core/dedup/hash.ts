@@ -75,115 +75,115 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/**
- * Hash messages `[from, to)` in canonical form. `lower` additionally lowercases content (used for prompt/reply
- * matching). The cyrb53 lanes are updated inline: a call per code unit costs measurably on large files.
- */
-function hashMessages(messages: readonly ChatMessage[], from: number, to: number, lower: boolean): number {
-  let h1 = SEED1;
-  let h2 = SEED2;
-  for (let m = from; m < to; m++) {
-    const msg = messages[m];
-    if (msg === undefined) continue;
-    const role = msg.role;
-    for (let i = 0; i < role.length; i++) {
-      const c = role.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, M1);
-      h2 = Math.imul(h2 ^ c, M2);
-    }
-    h1 = Math.imul(h1 ^ ROLE_END, M1);
-    h2 = Math.imul(h2 ^ ROLE_END, M2);
+/** Feed a string's code units into two cyrb53 lanes (used for roles and tool-call JSON). */
+function feed(lanes: Int32Array, text: string): void {
+  let h1 = lanes[0] as number;
+  let h2 = lanes[1] as number;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, M1);
+    h2 = Math.imul(h2 ^ c, M2);
+  }
+  lanes[0] = h1;
+  lanes[1] = h2;
+}
 
-    let s = typeof msg.content === 'string' ? msg.content : '';
-    let normalized = false;
-    const start1 = h1;
-    const start2 = h2;
-    for (;;) {
-      let pending = false;
-      let started = false;
-      let restart = false;
-      for (let i = 0; i < s.length; i++) {
-        let c = s.charCodeAt(i);
-        if (c > 32 && c < 127) {
-          if (lower && c >= 65 && c <= 90) c += 32;
-        } else if (c === 32 || (c >= 9 && c <= 13)) {
+/**
+ * Canonical content into two lane pairs at once: `plain[0..1]` as written, `folded[0..1]` lowercased. Whitespace
+ * runs collapse to one space, leading/trailing whitespace is dropped, non-ASCII text is NFC-normalized first. The
+ * cyrb53 lanes are updated inline: a call per code unit costs measurably on large files.
+ */
+function feedContent(content: string, plain: Int32Array, folded: Int32Array): void {
+  let s = content;
+  let lower = content;
+  const p1 = plain[0] as number;
+  const p2 = plain[1] as number;
+  const f1 = folded[0] as number;
+  const f2 = folded[1] as number;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let a1 = p1;
+    let a2 = p2;
+    let b1 = f1;
+    let b2 = f2;
+    let pending = false;
+    let started = false;
+    let restart = false;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      let d = c;
+      if (c > 32 && c < 127) {
+        if (c >= 65 && c <= 90) d = c + 32;
+      } else if (c === 32 || (c >= 9 && c <= 13)) {
+        pending = started;
+        continue;
+      } else if (c >= 128) {
+        if (attempt === 0) {
+          // Non-ASCII: redo this message on its NFC form, with a real Unicode lowercase for the folded lanes.
+          s = s.normalize('NFC');
+          lower = s.toLowerCase();
+          restart = true;
+          break;
+        }
+        if (isWideSpace(c)) {
           pending = started;
           continue;
-        } else if (c >= 128) {
-          if (!normalized) {
-            // Non-ASCII content: normalize (and lowercase) the whole string once, then rehash this message.
-            s = lower ? s.normalize('NFC').toLowerCase() : s.normalize('NFC');
-            normalized = true;
-            restart = true;
-            break;
-          }
-          if (isWideSpace(c)) {
-            pending = started;
-            continue;
-          }
         }
-        if (pending) {
-          h1 = Math.imul(h1 ^ 32, M1);
-          h2 = Math.imul(h2 ^ 32, M2);
-          pending = false;
-        }
-        started = true;
-        h1 = Math.imul(h1 ^ c, M1);
-        h2 = Math.imul(h2 ^ c, M2);
       }
-      if (!restart) break;
-      h1 = start1;
-      h2 = start2;
-    }
-
-    // Tool calls are data, not text: two calls with different arguments must not look identical.
-    const toolData = msg.toolCalls !== undefined && msg.toolCalls.length > 0 ? msg.toolCalls : msg.functionCall;
-    if (toolData !== undefined && toolData !== null) {
-      h1 = Math.imul(h1 ^ TOOL_DATA, M1);
-      h2 = Math.imul(h2 ^ TOOL_DATA, M2);
-      const json = stableJson(toolData);
-      for (let i = 0; i < json.length; i++) {
-        const c = json.charCodeAt(i);
-        h1 = Math.imul(h1 ^ c, M1);
-        h2 = Math.imul(h2 ^ c, M2);
+      if (pending) {
+        a1 = Math.imul(a1 ^ 32, M1);
+        a2 = Math.imul(a2 ^ 32, M2);
+        b1 = Math.imul(b1 ^ 32, M1);
+        b2 = Math.imul(b2 ^ 32, M2);
+        pending = false;
       }
+      started = true;
+      a1 = Math.imul(a1 ^ c, M1);
+      a2 = Math.imul(a2 ^ c, M2);
+      if (attempt === 1) d = lower.length === s.length ? lower.charCodeAt(i) : d;
+      b1 = Math.imul(b1 ^ d, M1);
+      b2 = Math.imul(b2 ^ d, M2);
     }
-    h1 = Math.imul(h1 ^ MESSAGE_END, M1);
-    h2 = Math.imul(h2 ^ MESSAGE_END, M2);
+    if (!restart) {
+      plain[0] = a1;
+      plain[1] = a2;
+      folded[0] = b1;
+      folded[1] = b2;
+      if (attempt === 1 && lower.length !== s.length) {
+        // Lowercasing changed the length (e.g. "İ"): hash the folded form on its own.
+        folded[0] = f1;
+        folded[1] = f2;
+        feedContent(lower, new Int32Array(2), folded);
+      }
+      return;
+    }
   }
-  return finish(h1, h2);
 }
 
-/**
- * 53-bit hash of an example's canonical form: per message the role, then the content NFC-normalized (only when
- * non-ASCII), whitespace runs collapsed to one space and trimmed, then any tool-call data (with sorted keys).
- * Examples that differ only in whitespace or JSON serialization hash equal.
- */
-export function hashCanonicalExample(example: ChatExample): number {
-  return hashMessages(example.messages, 0, example.messages.length, false);
-}
-
-/**
- * Hashes of the prompt (every message before the last assistant message, system included) and of that last
- * assistant message, canonicalized as in {@link hashCanonicalExample} and lowercased. Equal prompts with different
- * replies indicate contradictory examples. Returns null when there is no assistant message.
- */
-export function hashPromptAndReply(example: ChatExample): PromptReplyHashes | null {
-  const messages = example.messages;
-  let last = messages.length - 1;
-  while (last >= 0 && messages[last]?.role !== 'assistant') last--;
-  if (last < 0) return null;
-  return {
-    promptHash: hashMessages(messages, 0, last, true),
-    replyHash: hashMessages(messages, last, last + 1, true),
-  };
+/** Hash one message in canonical form: 53-bit `[plain, folded]`. */
+function hashMessage(msg: ChatMessage): [number, number] {
+  const plain = new Int32Array([SEED1, SEED2]);
+  feed(plain, msg.role);
+  plain[0] = Math.imul((plain[0] as number) ^ ROLE_END, M1);
+  plain[1] = Math.imul((plain[1] as number) ^ ROLE_END, M2);
+  const folded = Int32Array.from(plain);
+  feedContent(typeof msg.content === 'string' ? msg.content : '', plain, folded);
+  const toolData = msg.toolCalls !== undefined && msg.toolCalls.length > 0 ? msg.toolCalls : msg.functionCall;
+  if (toolData !== undefined && toolData !== null) {
+    const json = stableJson(toolData);
+    for (const lanes of [plain, folded]) {
+      lanes[0] = Math.imul((lanes[0] as number) ^ TOOL_DATA, M1);
+      lanes[1] = Math.imul((lanes[1] as number) ^ TOOL_DATA, M2);
+      feed(lanes, json);
+    }
+  }
+  return [finish(plain[0] as number, plain[1] as number), finish(folded[0] as number, folded[1] as number)];
 }
 
 /** The three keys per-record analysis needs, from one canonical pass over each message. */
 export interface ExampleKeys {
-  /** Canonical hash of the whole example (same equality as {@link hashCanonicalExample}). */
+  /** Canonical hash of the whole example: roles, whitespace-collapsed NFC content, tool-call data. */
   exactHash: number;
-  /** Every message before the last assistant message, and that message; null without an assistant message. */
+  /** Case-folded hash of every message before the last assistant message, and of that message; null without one. */
   promptHash: number | null;
   replyHash: number | null;
 }
@@ -204,21 +204,39 @@ function combineHashes(hashes: readonly number[], from: number, to: number): num
   return finish(h1, h2);
 }
 
-/**
- * Exact, prompt and reply hashes in one pass: each message is canonicalized and hashed once (the separate
- * functions above walk the text twice). Prompt/reply matching is case-sensitive here.
- */
+/** Exact, prompt and reply hashes with one canonicalizing pass over each message. */
 export function hashExampleKeys(example: ChatExample): ExampleKeys {
   const messages = example.messages;
-  const hashes = new Array<number>(messages.length);
+  const plain = new Array<number>(messages.length);
+  const folded = new Array<number>(messages.length);
   let last = -1;
   for (let i = 0; i < messages.length; i++) {
-    hashes[i] = hashMessages(messages, i, i + 1, false);
-    if (messages[i]?.role === 'assistant') last = i;
+    const m = messages[i] as ChatMessage;
+    [plain[i], folded[i]] = hashMessage(m);
+    if (m.role === 'assistant') last = i;
   }
   return {
-    exactHash: combineHashes(hashes, 0, messages.length),
-    promptHash: last < 0 ? null : combineHashes(hashes, 0, last),
-    replyHash: last < 0 ? null : (hashes[last] as number),
+    exactHash: combineHashes(plain, 0, messages.length),
+    promptHash: last < 0 ? null : combineHashes(folded, 0, last),
+    replyHash: last < 0 ? null : (folded[last] as number),
   };
+}
+
+/**
+ * 53-bit hash of an example's canonical form: per message the role, then the content NFC-normalized (only when
+ * non-ASCII), whitespace runs collapsed to one space and trimmed, then any tool-call data (with sorted keys).
+ * Examples that differ only in whitespace or JSON serialization hash equal.
+ */
+export function hashCanonicalExample(example: ChatExample): number {
+  return hashExampleKeys(example).exactHash;
+}
+
+/**
+ * Hashes of the prompt (every message before the last assistant message, system included) and of that last
+ * assistant message, canonicalized as in {@link hashCanonicalExample} and lowercased. Equal prompts with different
+ * replies indicate contradictory examples. Returns null when there is no assistant message.
+ */
+export function hashPromptAndReply(example: ChatExample): PromptReplyHashes | null {
+  const keys = hashExampleKeys(example);
+  return keys.promptHash === null || keys.replyHash === null ? null : { promptHash: keys.promptHash, replyHash: keys.replyHash };
 }
