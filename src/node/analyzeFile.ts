@@ -70,6 +70,17 @@ function abortError(): Error {
   return err;
 }
 
+/** True when the file starts with a UTF-8 byte order mark. */
+function hasUtf8Bom(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const probe = Buffer.alloc(3);
+    return readSync(fd, probe, 0, 3, 0) === 3 && probe[0] === 0xef && probe[1] === 0xbb && probe[2] === 0xbf;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** True when the first non-whitespace byte (after a BOM) is `[`: a JSON array file rather than JSONL. */
 function isJsonArrayFile(fd: number): boolean {
   const probe = Buffer.alloc(4096);
@@ -94,24 +105,19 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
       expectedRecords: Math.ceil(totalBytes / 1000) + 16,
     });
     const jsonArray = isJsonArrayFile(fd);
-    // JSON arrays have no line-addressable records to re-read, so their (small) examples stay in memory.
-    const kept = new Map<number, ChatExample>();
     const workers = jsonArray ? 0 : (options.workers ?? (totalBytes < WORKER_THRESHOLD_BYTES ? 0 : Math.min(2, availableParallelism())));
     if (workers > 0) {
       await runWithWorkers(fd, totalBytes, settings, workers, aggregator, options);
     } else {
       await streamRecords(path, settings, {
-        record: (r) => {
-          aggregator.add(r.result);
-          if (jsonArray && r.example) kept.set(r.result.ordinal, r.example);
-        },
+        record: (r) => aggregator.add(r.result),
         blank: (line) => aggregator.addBlank(line),
         bom: (has) => aggregator.setBom(has),
         fileFinding: (f) => aggregator.addFileFinding(f),
       }, options);
     }
     if (options.signal?.aborted) throw abortError();
-    const source: ExampleSource = jsonArray ? (i) => kept.get(i) ?? null : rereadSource(fd, aggregator);
+    const source: ExampleSource = rereadSource(fd, aggregator);
     const { report, findings } = aggregator.finish(source);
     const result: AnalyzeFileResult = { report, findings };
     if (options.collectExamples) {
@@ -182,13 +188,21 @@ async function streamRecords(
     sink.bom?.(pipeline.hasBom);
     return;
   }
-  const splitter = new JsonArraySplitter();
+  // The decoder drops a BOM, so element byte offsets start 3 bytes in when there is one.
+  const splitter = new JsonArraySplitter({ byteOffsetBase: hasUtf8Bom(path) ? 3 : 0 });
   const decoder = new TextDecoder('utf-8');
   let ordinal = 0;
   let first = true;
   const handle = (elements: ArrayElement[]) => {
     for (const el of elements) {
-      const span: RecordSpan = { startLine: el.startLine, endLine: el.endLine, endCharacter: el.endCharacter, byteOffset: 0, byteLength: 0 };
+      const span: RecordSpan = {
+        startLine: el.startLine,
+        startCharacter: el.startCharacter,
+        endLine: el.endLine,
+        endCharacter: el.endCharacter,
+        byteOffset: el.byteOffset,
+        byteLength: el.byteLength,
+      };
       sink.record(analyzeRecord({ ordinal: ordinal++, text: el.text, span, multiline: false }, recordOptions));
     }
   };

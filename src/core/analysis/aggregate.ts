@@ -11,10 +11,11 @@ import type { ChatExample, DatasetFormat } from '../formats/chat';
 import { DATASET_FORMATS } from '../formats/chat';
 import { computeQuality } from '../quality/score';
 import { round, summarize } from '../stats/summary';
-import type { CountMode, EncodingName, Finding, Range } from '../types';
+import type { CountMode, EncodingName, Finding, Fix, Range } from '../types';
 import { makeRange } from '../types';
 import type { RecordResult, RecordSpan, RoleCounts, ScriptTally } from './record';
 import { emptyRoleCounts, emptyScriptTally } from './record';
+import { recordRange } from './analyzeRecord';
 import type { DatasetReport, DuplicateGroup, FindingJson } from './report';
 import { dominantLanguage, dominantScript, mergeTally, multilingualShare } from './textFacts';
 
@@ -99,9 +100,7 @@ export function findingToJson(f: Finding): FindingJson {
   };
 }
 
-function spanRange(span: RecordSpan): Range {
-  return makeRange(span.startLine, 0, span.endLine, span.endCharacter);
-}
+const spanRange: (span: RecordSpan) => Range = recordRange;
 
 /** Streaming aggregator: `addBlank`/`add` in file order, then `finish`. */
 export class DatasetAggregator {
@@ -119,6 +118,7 @@ export class DatasetAggregator {
   private readonly startLine: Column;
   private readonly endLine: Column;
   private readonly endChar: Column;
+  private readonly startChar: Column;
   private readonly byteOffset: Column;
   private readonly byteLength: Column;
   private readonly valid: Column;
@@ -165,6 +165,7 @@ export class DatasetAggregator {
     this.startLine = new Column(cap);
     this.endLine = new Column(cap);
     this.endChar = new Column(cap);
+    this.startChar = new Column(cap);
     this.byteOffset = new Column(cap);
     this.byteLength = new Column(cap);
     this.valid = new Column(cap);
@@ -200,6 +201,7 @@ export class DatasetAggregator {
     this.startLine.push(r.span.startLine);
     this.endLine.push(r.span.endLine);
     this.endChar.push(r.span.endCharacter);
+    this.startChar.push(r.span.startCharacter ?? Number.NaN);
     this.byteOffset.push(r.span.byteOffset);
     this.byteLength.push(r.span.byteLength);
     this.valid.push(r.valid ? 1 : 0);
@@ -305,7 +307,9 @@ export class DatasetAggregator {
 
   /** Where record `i` is (lines and bytes), e.g. to re-read it for verification. */
   spanOf(i: number): RecordSpan {
+    const startCharacter = this.startChar.get(i);
     return {
+      ...(Number.isNaN(startCharacter) ? {} : { startCharacter }),
       startLine: this.startLine.get(i),
       endLine: this.endLine.get(i),
       endCharacter: this.endChar.get(i),
@@ -321,13 +325,18 @@ export class DatasetAggregator {
   private duplicateFinding(i: number, first: number): Finding {
     const span = this.spanOf(i);
     const deleteRange = makeRange(span.startLine, 0, span.endLine + 1, 0);
+    // Deleting whole lines is only right for JSONL; an array element also needs its comma handled.
+    const fixes: Fix[] =
+      span.startCharacter === undefined
+        ? [{ title: 'Delete this duplicate', kind: 'delete-duplicate', isSafe: true, isPreferred: true, edits: [{ range: deleteRange, newText: '' }] }]
+        : [];
     return {
       code: 'exact-duplicate',
       severity: 'warning',
       message: `Exact duplicate of the example on line ${this.lineOf(first)} (after normalizing whitespace and JSON layout); duplicates over-weight one example.`,
       range: spanRange(span),
       related: [{ range: spanRange(this.spanOf(first)), message: 'First copy' }],
-      fixes: [{ title: 'Delete this duplicate', kind: 'delete-duplicate', isSafe: true, isPreferred: true, edits: [{ range: deleteRange, newText: '' }] }],
+      fixes,
     };
   }
 

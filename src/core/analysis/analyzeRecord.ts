@@ -7,7 +7,8 @@ import { hashExampleKeys } from '../dedup/hash';
 import { lshBandKeys, minhashSignature } from '../dedup/minhash';
 import { shingleHashes } from '../dedup/shingles';
 import type { ChatExample } from '../formats/chat';
-import { describeJsonError, offsetToPosition } from '../parse/jsonError';
+import { describeJsonError } from '../parse/jsonError';
+import { positionAt } from '../parse/jsonLocate';
 import type { TokenCounter } from '../tokens/tokenCounter';
 import type { CountMode, Finding } from '../types';
 import { makeRange } from '../types';
@@ -42,7 +43,7 @@ export interface AnalyzedRecord {
 
 /** Range covering a whole record. */
 export function recordRange(span: RecordSpan) {
-  return makeRange(span.startLine, 0, span.endLine, span.endCharacter);
+  return makeRange(span.startLine, span.startCharacter ?? 0, span.endLine, span.endCharacter);
 }
 
 /** Analyse one record on its own. Never throws on bad input: problems become findings. */
@@ -137,7 +138,7 @@ function emptyResult(ordinal: number, span: RecordSpan): RecordResult {
 function jsonErrorFinding(text: string, span: RecordSpan): Finding {
   const described = describeJsonError(text);
   const offset = described?.offset ?? 0;
-  const at = offsetToPosition(text, offset, span.startLine);
+  const at = positionAt(text, offset, span);
   return {
     code: 'invalid-json',
     severity: 'error',

@@ -9,6 +9,8 @@ import type { Finding } from '../types';
 /** Where a record lives in the file. Lines are 0-based; `endLine` is inclusive. */
 export interface RecordSpan {
   startLine: number;
+  /** UTF-16 column where the record starts on its first line; set only for elements of a JSON array file. */
+  startCharacter?: number;
   endLine: number;
   /** UTF-16 length of the record's last line (so a range can cover the whole record). */
   endCharacter: number;

@@ -4,6 +4,7 @@
  */
 import type { RecordSpan } from '../analysis/record';
 import type { Position, Range } from '../types';
+import { offsetToPosition } from './jsonError';
 
 /** A path into a JSON value: object keys and array indices. */
 export type JsonPath = readonly (string | number)[];
@@ -165,16 +166,10 @@ export function mapStringOffsets(text: string, literalStart: number): number[] {
 
 /** Document position of `offset` in a record's text that starts at column 0 of `span.startLine`. */
 export function positionAt(text: string, offset: number, span: RecordSpan): Position {
-  let line = span.startLine;
-  let lineStart = 0;
-  const limit = Math.min(Math.max(offset, 0), text.length);
-  for (let i = 0; i < limit; i++) {
-    if (text.charCodeAt(i) === 0x0a) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, character: limit - lineStart };
+  const at = offsetToPosition(text, offset, span.startLine);
+  // A record inside a JSON array may start mid-line: its first line is shifted by the start column.
+  if (at.line === span.startLine && span.startCharacter) at.character += span.startCharacter;
+  return at;
 }
 
 /** Document range of a text span of a record. */

@@ -72,6 +72,28 @@ describe('analyzeFile (streaming engine over real files)', () => {
     assert.equal(report.format_valid, true);
   });
 
+  it('locates findings inside a pretty-printed JSON array at their real columns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmgen-array-'));
+    try {
+      const file = join(dir, 'data.json');
+      const good = { messages: [{ role: 'user', content: 'What is the boiling point of water at sea level?' }, { role: 'assistant', content: 'Water boils at 100 degrees Celsius at sea level.' }] };
+      const alias = { messages: [{ role: 'User', content: 'Name a primary colour.' }, { role: 'assistant', content: 'Red is a primary colour.' }] };
+      const text = '\ufeff' + JSON.stringify([good, alias, good], null, 2);
+      writeFileSync(file, text);
+      const { report, findings } = await analyzeFile(file);
+      assert.equal(report.total_examples, 2);
+      const role = findings.find((f) => f.code === 'role-alias');
+      assert.ok(role, 'role-alias finding');
+      const lines = text.slice(1).split('\n');
+      assert.equal(lines[role.range.start.line]?.slice(role.range.start.character, role.range.end.character), '"User"');
+      const dup = findings.find((f) => f.code === 'exact-duplicate');
+      assert.ok(dup, 'duplicate element found by re-reading its bytes');
+      assert.deepEqual(dup.fixes ?? [], [], 'no line-deleting fix inside an array');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('detects Alpaca records and normalizes them', async () => {
     const { report, examples } = await analyzeFile(fixture('alpaca.jsonl'), { collectExamples: true });
     assert.equal(report.format, 'alpaca');
