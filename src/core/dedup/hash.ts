@@ -13,7 +13,6 @@ export interface PromptReplyHashes {
 
 // Delimiters are fed as values above 0xFFFF, so no UTF-16 code unit of any string can ever produce them.
 const ROLE_END = 0x10001;
-const MESSAGE_END = 0x10002;
 const TOOL_DATA = 0x10003;
 
 const M1 = 2654435761;
