@@ -11,6 +11,7 @@ const production = process.argv.includes('--production');
 const nodeBundles = [
   { in: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { in: 'src/node/analysisWorker.ts', out: 'dist/worker.js' },
+  { in: 'src/node/fileAnalysisWorker.ts', out: 'dist/fileWorker.js' },
   { in: 'src/server/main.ts', out: 'dist/server.js' },
   { in: 'bench/pass.ts', out: 'dist/benchPass.js' },
 ];

@@ -22,11 +22,14 @@ interface Slot {
   waiting: Map<number, { resolve: (r: BlockResult) => void; reject: (e: Error) => void }>;
 }
 
-/** Resolve the worker script for the current layout (bundle or sources). */
-export function workerScript(): { file: string; execArgv: string[] } {
-  const bundled = join(__dirname, 'worker.js');
+/**
+ * Resolve a worker script for the current layout: the bundle next to this file (dist/), else the TypeScript
+ * source run through tsx (tests, development).
+ */
+export function workerScript(bundle = 'worker.js', source = 'analysisWorker.ts'): { file: string; execArgv: string[] } {
+  const bundled = join(__dirname, bundle);
   if (existsSync(bundled)) return { file: bundled, execArgv: [] };
-  return { file: join(__dirname, 'analysisWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
+  return { file: join(__dirname, source), execArgv: ['--require', 'tsx/cjs'] };
 }
 
 /** A fixed-size pool; `close()` terminates every worker. */

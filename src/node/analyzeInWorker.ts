@@ -1,0 +1,51 @@
+/**
+ * `analyzeFile` in a dedicated worker thread: same options and result, with progress and cancellation
+ * (aborting terminates the worker). Use this from event-loop-sensitive hosts (extension host, server).
+ */
+import { Worker } from 'node:worker_threads';
+import type { AnalyzeFileOptions, AnalyzeFileResult } from './analyzeFile';
+import { workerScript } from './workerPool';
+
+/** Options that can cross the thread boundary (callbacks and signals stay on this side). */
+export type PortableAnalyzeOptions = Omit<AnalyzeFileOptions, 'signal' | 'onProgress'>;
+
+export interface FileWorkerRequest {
+  path: string;
+  options: PortableAnalyzeOptions;
+}
+
+export type FileWorkerResponse =
+  | { type: 'progress'; bytes: number; totalBytes: number }
+  | { type: 'done'; result: AnalyzeFileResult }
+  | { type: 'error'; name: string; message: string; code?: string };
+
+/** Analyse `path` in a worker thread; rejects with an AbortError when `options.signal` aborts. */
+export function analyzeFileInWorker(path: string, options: AnalyzeFileOptions = {}): Promise<AnalyzeFileResult> {
+  const { signal, onProgress, ...portable } = options;
+  return new Promise<AnalyzeFileResult>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(Object.assign(new Error('Analysis cancelled'), { name: 'AbortError' }));
+      return;
+    }
+    const script = workerScript('fileWorker.js', 'fileAnalysisWorker.ts');
+    const worker = new Worker(script.file, { execArgv: script.execArgv });
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      fn();
+      void worker.terminate();
+    };
+    const onAbort = () => settle(() => reject(Object.assign(new Error('Analysis cancelled'), { name: 'AbortError' })));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (msg: FileWorkerResponse) => {
+      if (msg.type === 'progress') onProgress?.({ bytes: msg.bytes, totalBytes: msg.totalBytes });
+      else if (msg.type === 'done') settle(() => resolve(msg.result));
+      else settle(() => reject(Object.assign(new Error(msg.message), { name: msg.name, code: msg.code })));
+    });
+    worker.on('error', (err) => settle(() => reject(err)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`analysis worker exited with code ${code}`))));
+    worker.postMessage({ path, options: portable } satisfies FileWorkerRequest);
+  });
+}
