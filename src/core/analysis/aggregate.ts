@@ -11,6 +11,7 @@ import type { ChatExample, DatasetFormat } from '../formats/chat';
 import { DATASET_FORMATS } from '../formats/chat';
 import { computeQuality } from '../quality/score';
 import { round, summarize } from '../stats/summary';
+import { agree, plural } from '../text/plural';
 import type { CountMode, EncodingName, Finding, Fix, Range } from '../types';
 import { makeRange } from '../types';
 import type { RecordResult, RecordSpan, RoleCounts, ScriptTally } from './record';
@@ -545,14 +546,14 @@ export class DatasetAggregator {
     }
     if (this.formatCounts.size > 1) {
       const ranked = [...this.formatCounts.entries()].sort((a, b) => b[1] - a[1]);
-      const [main] = ranked[0] as [DatasetFormat, number];
+      const [main, mainCount] = ranked[0] as [DatasetFormat, number];
       const mainFirst = this.firstOfFormat.get(main) as number;
       for (const [fmt, count] of ranked.slice(1)) {
         const first = this.firstOfFormat.get(fmt) as number;
         this.addFinding({
           code: 'mixed-formats',
           severity: 'error',
-          message: `The file mixes formats: ${count} ${fmt} record(s) among ${ranked[0]?.[1]} ${main} records; trainers expect one format per file. Convert them to ${main}.`,
+          message: `The file mixes formats: ${plural(count, `${fmt} record`)} among ${plural(mainCount, `${main} record`)}; trainers expect one format per file. Convert ${agree(count, 'it', 'them')} to ${main}.`,
           range: spanRange(this.spanOf(first)),
           related: [{ range: spanRange(this.spanOf(mainFirst)), message: `First ${main} record` }],
         });
@@ -568,7 +569,7 @@ export class DatasetAggregator {
         this.addFinding({
           code: 'inconsistent-system',
           severity: 'warning',
-          message: `${this.withSystem} examples have a system prompt and ${without} do not; the model learns two behaviours. Use a system prompt in all examples or in none.`,
+          message: `${plural(this.withSystem, 'example')} ${agree(this.withSystem, 'has', 'have')} a system prompt and ${without} ${agree(without, 'does', 'do')} not; the model learns two behaviours. Use a system prompt in all examples or in none.`,
           range: spanRange(this.spanOf(at)),
         });
       }
@@ -579,7 +580,7 @@ export class DatasetAggregator {
       this.addFinding({
         code: 'too-few-examples',
         severity: 'warning',
-        message: `Only ${examples} usable examples: hosted fine-tuning APIs require at least 10, SLMGEN asked for 50, and results usually improve from 100+.`,
+        message: `Only ${plural(examples, 'usable example')}: hosted fine-tuning APIs require at least 10, SLMGEN asked for 50, and results usually improve from 100+.`,
         range: top,
       });
     }

@@ -20,6 +20,7 @@
  */
 import type { QualityIssue } from '../analysis/report';
 import { round } from '../stats/summary';
+import { agree, plural } from '../text/plural';
 
 /** The facts the score is computed from. */
 export interface QualityFacts {
@@ -59,52 +60,52 @@ export function computeQuality(f: QualityFacts): { score: number; issues: Qualit
     add(
       'invalid-examples',
       Math.max(0.05, Math.min(0.5, share)),
-      `${f.invalidRecords} of ${records} records (${pct(f.invalidRecords, records)}%) are not usable examples; trainers reject or skip them.`,
+      `${f.invalidRecords} of ${records} records (${pct(f.invalidRecords, records)}%) ${agree(f.invalidRecords, 'is not a usable example', 'are not usable examples')}; trainers reject or skip them.`,
     );
   }
   if (f.mixedFormats) add('mixed-formats', 0.2, 'The file mixes record formats; trainers expect one format per file.');
 
   const dupPct = (100 * f.exactExtraCopies) / n;
   const dupPoints = dupPct > 20 ? 0.3 : dupPct > 10 ? 0.15 : dupPct > 5 ? 0.05 : 0;
-  add('exact-duplicate', dupPoints, `${f.exactExtraCopies} exact duplicate examples (${pct(f.exactExtraCopies, n)}%).`);
+  add('exact-duplicate', dupPoints, `${plural(f.exactExtraCopies, 'exact duplicate example')} (${pct(f.exactExtraCopies, n)}%).`);
 
   const nearPct = (100 * f.nearCopies) / n;
-  add('near-duplicate', nearPct > 10 ? 0.1 : nearPct > 5 ? 0.05 : 0, `${f.nearCopies} near-duplicate examples (${pct(f.nearCopies, n)}%).`);
+  add('near-duplicate', nearPct > 10 ? 0.1 : nearPct > 5 ? 0.05 : 0, `${plural(f.nearCopies, 'near-duplicate example')} (${pct(f.nearCopies, n)}%).`);
 
   const sizePoints = n < 50 ? 0.5 : n < 100 ? 0.2 : n < 500 ? 0.1 : n < 1000 ? 0.05 : 0;
   add(
     'too-few-examples',
     sizePoints,
     n < 50
-      ? `Only ${n} examples: hosted APIs need at least 10, SLMGEN asked for 50, and results usually improve from 100+.`
+      ? `Only ${plural(n, 'example')}: hosted APIs need at least 10, SLMGEN asked for 50, and results usually improve from 100+.`
       : n < 100
-        ? `${n} examples: results usually improve from 100+.`
-        : `${n} examples: 1,000+ usually give more robust fine-tunes.`,
+        ? `${plural(n, 'example')}: results usually improve from 100+.`
+        : `${plural(n, 'example')}: 1,000+ usually give more robust fine-tunes.`,
   );
 
   if (f.replies > 0 && f.shortReplies / f.replies > 0.1) {
-    add('short-reply', 0.1, `${f.shortReplies} of ${f.replies} replies (${pct(f.shortReplies, f.replies)}%) are under 10 characters.`);
+    add('short-reply', 0.1, `${f.shortReplies} of ${plural(f.replies, 'reply', 'replies')} (${pct(f.shortReplies, f.replies)}%) ${agree(f.shortReplies, 'is', 'are')} under 10 characters.`);
   }
   if (f.withSystem > 0 && f.withoutSystem > 0) {
     const ratio = Math.min(f.withSystem, f.withoutSystem) / Math.max(f.withSystem, f.withoutSystem);
     if (ratio > 0.3) {
-      add('inconsistent-system', 0.1, `${f.withSystem} examples have a system prompt and ${f.withoutSystem} do not; use one convention.`);
+      add('inconsistent-system', 0.1, `${plural(f.withSystem, 'example')} ${agree(f.withSystem, 'has', 'have')} a system prompt and ${f.withoutSystem} ${agree(f.withoutSystem, 'does', 'do')} not; use one convention.`);
     }
   }
   if (f.overLimit > 0) {
     add(
       'too-long',
       f.overLimit / n > 0.1 ? 0.1 : 0.05,
-      `${f.overLimit} examples (${pct(f.overLimit, n)}%) exceed the max sequence length of ${f.maxSeqLength} tokens and will be truncated.`,
+      `${plural(f.overLimit, 'example')} (${pct(f.overLimit, n)}%) ${agree(f.overLimit, 'exceeds', 'exceed')} the max sequence length of ${f.maxSeqLength} tokens and will be truncated.`,
     );
   }
   if (f.contradictions > 0) {
-    add('contradiction', f.contradictions / n > 0.05 ? 0.1 : 0.05, `${f.contradictions} examples answer the same prompt differently.`);
+    add('contradiction', f.contradictions / n > 0.05 ? 0.1 : 0.05, `${plural(f.contradictions, 'example')} ${agree(f.contradictions, 'answers', 'answer')} the same prompt differently.`);
   }
-  if (f.piiFindings > 0) add('sensitive-data', 0.05, `${f.piiFindings} pieces of personal data (emails, phones, cards, IBANs).`);
-  if (f.secretFindings > 0) add('secrets', 0.1, `${f.secretFindings} secrets (API keys, private keys) in the data.`);
+  if (f.piiFindings > 0) add('sensitive-data', 0.05, `${plural(f.piiFindings, 'piece')} of personal data (emails, phones, cards, IBANs).`);
+  if (f.secretFindings > 0) add('secrets', 0.1, `${plural(f.secretFindings, 'secret')} (API keys, private keys) in the data.`);
   if (f.roleOrderExamples / n > 0.1) {
-    add('role-order', 0.05, `${f.roleOrderExamples} examples (${pct(f.roleOrderExamples, n)}%) have role-order problems.`);
+    add('role-order', 0.05, `${plural(f.roleOrderExamples, 'example')} (${pct(f.roleOrderExamples, n)}%) ${agree(f.roleOrderExamples, 'has', 'have')} role-order problems.`);
   }
 
   const total = issues.reduce((s, i) => s + i.points, 0);
