@@ -14,6 +14,21 @@ import sys
 import nbformat
 
 
+# Tool calls whose arguments are not a JSON object: prepare_messages must leave them as they are.
+TOOL_CALL_PROBE = [
+    {"role": "user", "content": "q"},
+    {
+        "role": "assistant",
+        "content": "",
+        "tool_calls": [
+            {"id": "a", "type": "function", "function": {"name": "f", "arguments": "{not json"}},
+            {"id": "b", "type": "function", "function": {"name": "g", "arguments": "[1, 2]"}},
+            {"id": "c", "type": "function", "function": {"name": "h", "arguments": {"already": "parsed"}}},
+        ],
+    },
+]
+
+
 def python_source(cell_source):
     lines = []
     for line in cell_source.split("\n"):
@@ -46,12 +61,17 @@ def check(path):
         for cid in ("settings", "load-dataset", "split"):
             exec(compile(cells[cid].source, f"{path}:{cid}", "exec"), ns)
         tree = ast.parse(cells["chat-template"].source)
-        defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "prepare_messages"]
+        defs = [
+            n
+            for n in tree.body
+            if isinstance(n, ast.Import) or (isinstance(n, ast.FunctionDef) and n.name in ("parse_tool_call", "prepare_messages"))
+        ]
         exec(compile(ast.Module(body=defs, type_ignores=[]), f"{path}:prepare", "exec"), ns)
     result["examples"] = ns["examples"]
     result["n_train"] = len(ns["train_examples"])
     result["n_eval"] = len(ns["eval_examples"])
     result["prepared"] = [ns["prepare_messages"](e["messages"]) for e in ns["examples"][:4]]
+    result["prepared_probe"] = ns["prepare_messages"](TOOL_CALL_PROBE)
     return result
 
 

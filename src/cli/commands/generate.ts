@@ -75,7 +75,7 @@ export const generateCommand: CliCommand = async (args, io) => {
     io.stderr(`slmgen generate: ${file} has no valid examples (see \`slmgen lint ${file}\`)\n`);
     return EXIT_FINDINGS;
   }
-  const resolved = resolveTrainingConfig(userConfig, report, model, values.preset);
+  const resolved = resolveTrainingConfig(userConfig, report, model, values.preset, { target });
   if (!resolved.ok) throw new UsageError(`invalid training config: ${resolved.errors.join('; ')}`);
 
   const embed = values['no-embed'] !== true;

@@ -25,8 +25,17 @@ export const PINNED_VERSIONS = {
   bitsandbytes: '0.47.0',
 } as const;
 
+/** torch major.minor of the Colab runtime the pinned Unsloth line was released against (Sept 2025: 2.8.0+cu126). */
+export const EXPECTED_TORCH = '2.8';
+
 /** Notebook flavours. */
 export type NotebookTarget = 'colab' | 'trl';
+
+/** LoRA target modules for the checkpoint a target loads: the Unsloth copy on Colab when there is one, else the
+ * Hugging Face repo (whose Phi3 modules are fused). */
+export function targetModulesFor(model: ModelEntry, target: NotebookTarget): readonly string[] {
+  return target === 'colab' && model.unslothRepo !== null ? model.loraTargets : model.hfLoraTargets;
+}
 
 /** One nbformat 4.5 cell. */
 export interface NotebookCell {
@@ -156,6 +165,13 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
   const warnings: string[] = [];
   const totalSteps = estimates.total_steps;
   const loggingSteps = Math.max(1, Math.min(50, Math.ceil(totalSteps / 25)));
+  const targetModules = targetModulesFor(model, target);
+  const gemmaEager = !unsloth && model.family === 'gemma';
+  const dropoutNote = !unsloth
+    ? []
+    : config.lora_dropout === 0
+      ? ['', "lora_dropout is 0 because Unsloth's fast LoRA path requires it (set `lora_dropout` explicitly to change it)."]
+      : ['', `lora_dropout is ${config.lora_dropout} as requested: Unsloth then uses its slower LoRA path.`];
 
   // 1. Summary.
   const ch = report.characteristics;
@@ -174,7 +190,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
       '',
       '| | |',
       '|---|---|',
-      `| Valid examples (embedded) | ${fmtInt(examples.length)} |`,
+      `| Valid examples (${embed ? 'embedded' : `read from ${inlineCode(datasetFileName)}`}) | ${fmtInt(examples.length)} |`,
       `| Rejected records (left out) | ${fmtInt(report.invalid_examples)} |`,
       `| Tokens (${report.encoding}${report.tokens_exact ? '' : ', estimated'}; the model's tokenizer counts differ) | ${fmtInt(report.total_tokens)} total, ${fmtInt(report.avg_tokens_per_example)} avg, p95 ${fmtInt(report.token_stats.total.p95)}, p99 ${fmtInt(report.token_stats.total.p99)} |`,
       `| Multi-turn | ${report.distribution.multi_turn_percentage.toFixed(1)}% |`,
@@ -185,7 +201,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
       '## Model',
       '',
       `**${md(model.name)}** (${model.size}) — [\`${model.hfRepo}\`](https://huggingface.co/${model.hfRepo}), ${model.license} license${model.isGated ? ', **gated** (accept the license and log in below)' : ''}.`,
-      `Context ${fmtInt(model.contextLength)} tokens; chat template: ${model.family}; LoRA on ${model.loraTargets.join(', ')}.`,
+      `Context ${fmtInt(model.contextLength)} tokens; chat template: ${model.family}; LoRA on ${targetModules.join(', ')}.`,
       '',
       `## Training configuration${input.preset ? ` (preset \`${input.preset}\`)` : ''}`,
       '',
@@ -200,6 +216,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
       `| eval_split | ${config.eval_split} (${estimates.eval_examples} validation examples) |`,
       `| seed | ${config.seed} |`,
       `| export | ${exportList} |`,
+      ...dropoutNote,
       '',
       '## Estimates',
       '',
@@ -216,7 +233,16 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
   c.code(
     'install',
     unsloth
-      ? `%pip install -q "unsloth==${pins.unsloth}" "unsloth_zoo==${pins.unsloth_zoo}" ${common}\nprint("Installed.")`
+      ? [
+          `%pip install -q "unsloth==${pins.unsloth}" "unsloth_zoo==${pins.unsloth_zoo}" ${common}`,
+          'import importlib.metadata',
+          '',
+          `EXPECTED_TORCH = ${py(EXPECTED_TORCH)}`,
+          'torch_version = importlib.metadata.version("torch")',
+          'print(f"Installed. torch {torch_version}")',
+          'if not torch_version.startswith(EXPECTED_TORCH + "."):',
+          `    print(f"Warning: unsloth ${pins.unsloth} was released for torch {EXPECTED_TORCH}.x; this runtime has torch {torch_version}. If the model load fails, restart the runtime and run %pip install \\"torch=={EXPECTED_TORCH}.*\\" first.")`,
+        ].join('\n')
       : `%pip install -q ${common}\nprint("Installed.")`,
   );
 
@@ -271,7 +297,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
       `LOGGING_STEPS = ${py(loggingSteps)}`,
       '',
       `# ${model.family} chat template facts`,
-      `TARGET_MODULES = ${py(model.loraTargets)}`,
+      `TARGET_MODULES = ${py(targetModules)}`,
       `INSTRUCTION_PART = ${py(model.instructionPart)}`,
       `RESPONSE_PART = ${py(model.responsePart)}`,
       `STOP_TOKENS = ${py(model.stopTokens)}`,
@@ -399,6 +425,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
         '        bnb_4bit_compute_dtype=COMPUTE_DTYPE,',
         '    ),',
         '    torch_dtype=COMPUTE_DTYPE,',
+        ...(gemmaEager ? ['    # Gemma: eager attention (its attention logit soft-capping is not supported by SDPA).', '    attn_implementation="eager",'] : []),
         '    device_map={"": 0},',
         ')',
         'print(f"Loaded {MODEL_ID}")',
@@ -407,7 +434,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
   }
 
   // 9. LoRA.
-  c.markdown('lora', `## 7. Add LoRA adapters\n\nRank ${config.lora_rank}, alpha ${config.lora_alpha}, dropout ${config.lora_dropout} on the ${model.family} family's modules: ${model.loraTargets.join(', ')}${model.isMultimodal ? ' (language model only; the vision tower stays frozen)' : ''}.`);
+  c.markdown('lora', `## 7. Add LoRA adapters\n\nRank ${config.lora_rank}, alpha ${config.lora_alpha}, dropout ${config.lora_dropout} on the ${model.family} family's modules: ${targetModules.join(', ')}${model.isMultimodal ? ' (language model only; the vision tower stays frozen)' : ''}.`);
   c.code('lora', unsloth ? unslothLoraCode(model) : trlLoraCode(model));
 
   // 10. Chat template and length check.
@@ -491,7 +518,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
     `## 15. Export\n\nChosen exports: ${exportList}.${config.export.includes('ollama') ? ' The Ollama `Modelfile` uses the same template and stop tokens as training.' : ''}`,
   );
   const ollama = config.export.includes('ollama');
-  c.code('exports', unsloth ? unslothExportCode(quants, ollama, modelfileBody) : trlExportCode(quants, ollama, modelfileBody));
+  c.code('exports', unsloth ? unslothExportCode(quants, ollama, modelfileBody) : trlExportCode(quants, ollama, modelfileBody, gemmaEager));
 
   // 18. Download.
   c.markdown('download', "## 16. Download\n\nLists what was produced; in Colab, downloads the adapter. Next: load the adapter with peft, run the GGUF with llama.cpp, or `ollama create my-model -f Modelfile`.");
@@ -590,7 +617,23 @@ function trlLoraCode(model: ModelEntry): string {
 
 function chatTemplateCode(): string {
   return [
+    'import json',
+    '',
     'from datasets import Dataset',
+    '',
+    '',
+    'def parse_tool_call(call):',
+    '    """OpenAI data stores arguments as a JSON string; templates that `tojson` them expect an object."""',
+    '    fn = call.get("function") if isinstance(call, dict) else None',
+    '    if not isinstance(fn, dict) or not isinstance(fn.get("arguments"), str):',
+    '        return call',
+    '    try:',
+    '        arguments = json.loads(fn["arguments"])',
+    '    except ValueError:',
+    '        return call',
+    '    if not isinstance(arguments, dict):',
+    '        return call',
+    '    return {**call, "function": {**fn, "arguments": arguments}}',
     '',
     '',
     'def prepare_messages(messages):',
@@ -599,9 +642,11 @@ function chatTemplateCode(): string {
     '    for m in messages:',
     '        role = "tool" if m["role"] == "function" else m["role"]',
     '        msg = {"role": role, "content": m.get("content") or ""}',
-    '        for key in ("name", "tool_calls", "tool_call_id"):',
+    '        for key in ("name", "tool_call_id"):',
     '            if key in m:',
     '                msg[key] = m[key]',
+    '        if "tool_calls" in m:',
+    '            msg["tool_calls"] = [parse_tool_call(c) for c in m["tool_calls"]]',
     '        msgs.append(msg)',
     '    if SYSTEM_ROLE != "native":',
     '        system = "\\n\\n".join(m["content"] for m in msgs if m["role"] == "system")',
@@ -827,15 +872,19 @@ function unslothExportCode(quants: string[], ollama: boolean, modelfileBody: str
   return exportTail(lines, quants, ollama, modelfileBody);
 }
 
-function trlExportCode(quants: string[], ollama: boolean, modelfileBody: string): string {
-  const lines = ['import glob', 'import os', 'import subprocess', '', ...FIND_GGUF, ''];
+function trlExportCode(quants: string[], ollama: boolean, modelfileBody: string, eager: boolean): string {
+  const lines = ['import gc', 'import glob', 'import os', 'import subprocess', 'import sys', '', ...FIND_GGUF, ''];
   lines.push(`NEEDS_MERGE = "merged_16bit" in EXPORT_FORMATS or ${quants.length > 0 ? 'True' : 'False'}`);
   lines.push('if NEEDS_MERGE:');
   lines.push('    from peft import AutoPeftModelForCausalLM');
   lines.push('');
-  lines.push('    del trainer');
+  lines.push('    # Free the 4-bit training model before reloading the base in 16-bit for merging.');
+  lines.push('    del trainer, model');
+  lines.push('    gc.collect()');
   lines.push('    torch.cuda.empty_cache()');
-  lines.push('    merged = AutoPeftModelForCausalLM.from_pretrained("lora_adapter", torch_dtype=torch.float16, device_map="auto")');
+  lines.push('    merged = AutoPeftModelForCausalLM.from_pretrained(');
+  lines.push(`        "lora_adapter", torch_dtype=COMPUTE_DTYPE, device_map="auto"${eager ? ', attn_implementation="eager"' : ''}`);
+  lines.push('    )');
   lines.push('    merged = merged.merge_and_unload()');
   lines.push('    merged.save_pretrained("model-merged-16bit")');
   lines.push('    tokenizer.save_pretrained("model-merged-16bit")');
@@ -845,9 +894,10 @@ function trlExportCode(quants: string[], ollama: boolean, modelfileBody: string)
     lines.push('# GGUF via llama.cpp: convert to f16, then quantize.');
     lines.push('if not os.path.isdir("llama.cpp"):');
     lines.push('    subprocess.run(["git", "clone", "--depth", "1", "https://github.com/ggml-org/llama.cpp"], check=True)');
-    lines.push('subprocess.run(["pip", "install", "-q", "-r", "llama.cpp/requirements/requirements-convert_hf_to_gguf.txt"], check=True)');
+    // llama.cpp's requirements files pin a CPU-only torch; the converter only needs these on top of our stack.
+    lines.push('subprocess.run([sys.executable, "-m", "pip", "install", "-q", "gguf", "sentencepiece", "protobuf"], check=True)');
     lines.push('os.makedirs("model-gguf", exist_ok=True)');
-    lines.push('subprocess.run(["python", "llama.cpp/convert_hf_to_gguf.py", "model-merged-16bit", "--outtype", "f16", "--outfile", "model-gguf/model-f16.gguf"], check=True)');
+    lines.push('subprocess.run([sys.executable, "llama.cpp/convert_hf_to_gguf.py", "model-merged-16bit", "--outtype", "f16", "--outfile", "model-gguf/model-f16.gguf"], check=True)');
     lines.push('subprocess.run(["cmake", "-S", "llama.cpp", "-B", "llama.cpp/build", "-DLLAMA_CURL=OFF"], check=True)');
     lines.push('subprocess.run(["cmake", "--build", "llama.cpp/build", "--target", "llama-quantize", "-j"], check=True)');
     for (const q of quants) {

@@ -136,6 +136,11 @@ function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** Findings of one code, including those a cap left out of `report.findings`. */
+function countFindings(report: DatasetReport, code: string): number {
+  return report.findings.filter((f) => f.code === code).length + (report.findings_omitted[code] ?? 0);
+}
+
 /** The data-fit terms (before the 0–20 clamp). Each term reads only report facts and registry facts. */
 function dataTerms(model: ModelEntry, report: DatasetReport): ScoreTerm[] {
   const terms: ScoreTerm[] = [];
@@ -172,10 +177,14 @@ function dataTerms(model: ModelEntry, report: DatasetReport): ScoreTerm[] {
   } else if (c.has_system_prompts && model.systemRole === 'merged') {
     add('system-merged', -2, 'the data has system prompts; the template merges them into a user turn');
   }
-  const multiTurn = c.is_multi_turn || report.distribution.multi_turn_percentage > 0;
-  if (multiTurn && model.strictAlternation) {
-    add('alternation', -2, `${report.distribution.multi_turn_percentage.toFixed(1)}% multi-turn examples and the template requires strict user/assistant alternation`);
+  // Multi-turn data alternates fine; only same-role runs and tool turns must be merged for these templates.
+  const sameRole = countFindings(report, 'consecutive-same-role');
+  const toolTurns = (report.distribution.roles.tool ?? 0) + (report.distribution.roles.function ?? 0);
+  if ((sameRole > 0 || toolTurns > 0) && model.strictAlternation) {
+    const what = [sameRole > 0 ? `${fmt(sameRole)} consecutive same-role turns` : '', toolTurns > 0 ? `${fmt(toolTurns)} tool turns` : ''].filter((x) => x !== '').join(' and ');
+    add('alternation', -2, `${what} must be merged into user/assistant turns: the template requires strict alternation`);
   }
+  const multiTurn = c.is_multi_turn || report.distribution.multi_turn_percentage > 0;
   if (multiTurn && model.tasks.includes('conversation')) {
     add('multi-turn', 2, 'multi-turn data suits this conversational model');
   }
@@ -186,7 +195,7 @@ function dataTerms(model: ModelEntry, report: DatasetReport): ScoreTerm[] {
 export function scoreModel(model: ModelEntry, report: DatasetReport, task: TaskType, deployment: DeploymentTarget): Omit<Recommendation, 'rank'> {
   const t = taskTerm(model, task);
   const d = deployTerm(model, deployment);
-  const dataBase: ScoreTerm = { part: 'data', key: 'data-base', points: DATA_BASE, reason: `data fit starts at ${DATA_BASE}/20` };
+  const dataBase: ScoreTerm = { part: 'data', key: 'data-base', points: DATA_BASE, reason: `data fit base, before the data terms (+${DATA_BASE}/20)` };
   const dt = dataTerms(model, report);
   const raw = DATA_BASE + dt.reduce((s, x) => s + x.points, 0);
   const data = Math.max(0, Math.min(20, raw));
@@ -202,7 +211,8 @@ export function scoreModel(model: ModelEntry, report: DatasetReport, task: TaskT
     score: Math.round(total) / 100,
     score_100: total,
     breakdown: { task: t.points, deployment: d.points, data },
-    reasons: [t.reason, d.reason, ...dt.map((x) => x.reason), ...terms.filter((x) => x.key === 'data-clamp').map((x) => x.reason)],
+    // One reason per term, base included, so the stated points add up to the score.
+    reasons: terms.map((x) => x.reason),
     terms,
     is_gated: model.isGated,
     hf_repo: model.hfRepo,

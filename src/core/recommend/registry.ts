@@ -52,7 +52,11 @@ export interface ModelEntry {
   /** Template name: Unsloth's `get_chat_template` name where Unsloth has an equivalent, else the family name. The
    * notebook always renders with the model's own tokenizer template, which this names. */
   chatTemplate: string;
+  /** LoRA target modules of the checkpoint the Colab (Unsloth) notebook loads: `unslothRepo` when set. */
   loraTargets: readonly string[];
+  /** LoRA target modules of the Hugging Face checkpoint itself (`hfRepo`), used by the trl notebook and by Colab
+   * when there is no Unsloth copy. Differs from `loraTargets` where Unsloth re-saved the weights Llama-style. */
+  hfLoraTargets: readonly string[];
   /** Text that starts a user turn / an assistant reply in the rendered template (Unsloth `train_on_responses_only`). */
   instructionPart: string;
   responsePart: string;
@@ -88,6 +92,9 @@ function vram(paramsB: number): { train4bitLora: number; inference4bit: number }
 
 // Module names from each architecture's modeling code in transformers.
 const LLAMA_STYLE_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
+// transformers' Phi3 modeling code fuses attention into qkv_proj and the MLP into gate_up_proj.
+const PHI3_FUSED_TARGETS = ['qkv_proj', 'o_proj', 'gate_up_proj', 'down_proj'] as const;
+const LLAMA_LORA = { loraTargets: LLAMA_STYLE_TARGETS, hfLoraTargets: LLAMA_STYLE_TARGETS } as const;
 
 const CHATML = {
   family: 'chatml',
@@ -116,8 +123,13 @@ const QWEN3 = {
   architecture: 'Qwen3ForCausalLM',
   isMultimodal: false,
   unslothLoader: 'FastLanguageModel',
-  loraTargets: LLAMA_STYLE_TARGETS,
+  ...LLAMA_LORA,
 } as const;
+
+// deepseek-coder-*-instruct tokenizer_config.json chat_template emits this (with its newline) when no message has the
+// system role; a user's system message is emitted bare instead, so the newline belongs to the default text.
+const DEEPSEEK_CODER_DEFAULT_SYSTEM =
+  'You are an AI programming assistant, utilizing the Deepseek Coder model, developed by Deepseek Company, and you only answer questions related to computer science. For politically sensitive questions, security and privacy issues, and other non-computer science questions, you will refuse to answer\n';
 
 // SmolLM2-*-Instruct tokenizer_config.json chat_template default system message.
 const SMOLLM2 = {
@@ -132,7 +144,7 @@ const SMOLLM2 = {
   architecture: 'LlamaForCausalLM',
   isMultimodal: false,
   unslothLoader: 'FastLanguageModel',
-  loraTargets: LLAMA_STYLE_TARGETS,
+  ...LLAMA_LORA,
 } as const;
 
 const LLAMA3 = {
@@ -153,7 +165,7 @@ const LLAMA3 = {
   architecture: 'LlamaForCausalLM',
   isMultimodal: false,
   unslothLoader: 'FastLanguageModel',
-  loraTargets: LLAMA_STYLE_TARGETS,
+  ...LLAMA_LORA,
 } as const;
 
 const GEMMA = {
@@ -168,7 +180,7 @@ const GEMMA = {
   // Gemma models need the Gemma Terms of Use accepted on Hugging Face.
   isGated: true,
   license: 'gemma',
-  loraTargets: LLAMA_STYLE_TARGETS,
+  ...LLAMA_LORA,
 } as const;
 
 const PHI3 = {
@@ -185,8 +197,10 @@ const PHI3 = {
   architecture: 'Phi3ForCausalLM',
   isMultimodal: false,
   unslothLoader: 'FastLanguageModel',
-  // Unsloth converts the fused qkv_proj/gate_up_proj of Phi-3 checkpoints to Llama-style modules on load.
+  // unsloth/Phi-3.5-mini-instruct-bnb-4bit is re-saved Llama-style (split q/k/v, gate/up); the microsoft/ repo
+  // that the trl notebook loads keeps the fused Phi3 modules.
   loraTargets: LLAMA_STYLE_TARGETS,
+  hfLoraTargets: PHI3_FUSED_TARGETS,
 } as const;
 
 /** Every model, in a fixed order (the last tie-break of the recommender). */
@@ -202,6 +216,10 @@ export const MODELS: readonly ModelEntry[] = [
     size: '3.8B',
     contextLength: 131072, // config.json max_position_embeddings (SLMGEN listed 16K)
     family: 'phi4-mini',
+    // Phi3ForCausalLM with partial_rotary_factor 0.75 (config.json), which has no Llama equivalent: both the
+    // microsoft/ and the unsloth/ checkpoints keep the fused qkv_proj and gate_up_proj modules.
+    loraTargets: PHI3_FUSED_TARGETS,
+    hfLoraTargets: PHI3_FUSED_TARGETS,
     // Phi-4-mini's template has no newline after the role tags (Unsloth's "phi-4" is the 14B im_sep format).
     chatTemplate: 'phi-4-mini',
     instructionPart: '<|user|>',
@@ -271,7 +289,7 @@ export const MODELS: readonly ModelEntry[] = [
     architecture: 'Qwen2ForCausalLM',
     isMultimodal: false,
     unslothLoader: 'FastLanguageModel',
-    loraTargets: LLAMA_STYLE_TARGETS,
+    ...LLAMA_LORA,
     defaultSystem: QWEN25_DEFAULT_SYSTEM,
     // Model card: over 29 languages.
     languageCoverage: 'broad',
@@ -300,7 +318,7 @@ export const MODELS: readonly ModelEntry[] = [
     unslothLoader: 'FastLanguageModel',
     family: 'mistral',
     chatTemplate: 'mistral',
-    loraTargets: LLAMA_STYLE_TARGETS,
+    ...LLAMA_LORA,
     instructionPart: '[INST]',
     responsePart: '[/INST]',
     stopTokens: ['</s>'],
@@ -365,7 +383,7 @@ export const MODELS: readonly ModelEntry[] = [
     unslothLoader: 'FastLanguageModel',
     family: 'zephyr',
     chatTemplate: 'zephyr',
-    loraTargets: LLAMA_STYLE_TARGETS,
+    ...LLAMA_LORA,
     instructionPart: '<|user|>\n',
     responsePart: '<|assistant|>\n',
     stopTokens: ['</s>'],
@@ -390,14 +408,17 @@ export const MODELS: readonly ModelEntry[] = [
     paramsB: 2.8, // model card: 2.8B (marketed as 3B)
     size: '3B',
     contextLength: 4096, // config.json max_position_embeddings
-    isGated: false,
-    license: 'stabilityai-non-commercial', // StabilityAI Non-Commercial Research Community License
+    // Model card front matter has extra_gated_fields (name, email, country, affiliation): download needs consent.
+    isGated: true,
+    // Card metadata `license: other`; the card names the StabilityAI Non-Commercial Research Community License
+    // (LICENSE file) and sends commercial users to stability.ai/license.
+    license: 'stabilityai-non-commercial',
     architecture: 'StableLmForCausalLM',
     isMultimodal: false,
     unslothLoader: 'FastModel',
     family: 'zephyr',
     chatTemplate: 'zephyr',
-    loraTargets: LLAMA_STYLE_TARGETS,
+    ...LLAMA_LORA,
     instructionPart: '<|user|>\n',
     responsePart: '<|assistant|>\n',
     stopTokens: ['<|endoftext|>'],
@@ -429,13 +450,13 @@ export const MODELS: readonly ModelEntry[] = [
     unslothLoader: 'FastLanguageModel',
     family: 'deepseek-coder',
     chatTemplate: 'deepseek-coder',
-    loraTargets: LLAMA_STYLE_TARGETS,
+    ...LLAMA_LORA,
     instructionPart: '### Instruction:\n',
     responsePart: '### Response:\n',
     stopTokens: ['<|EOT|>'],
     systemRole: 'native',
     strictAlternation: false,
-    defaultSystem: null,
+    defaultSystem: DEEPSEEK_CODER_DEFAULT_SYSTEM,
     languageCoverage: 'english',
     structuredOutput: true,
     codeSkill: true,
@@ -480,7 +501,7 @@ export const MODELS: readonly ModelEntry[] = [
     architecture: 'Qwen2ForCausalLM',
     isMultimodal: false,
     unslothLoader: 'FastLanguageModel',
-    loraTargets: LLAMA_STYLE_TARGETS,
+    ...LLAMA_LORA,
     defaultSystem: QWEN25_DEFAULT_SYSTEM,
     languageCoverage: 'broad',
     structuredOutput: true,
@@ -506,7 +527,7 @@ export const MODELS: readonly ModelEntry[] = [
     architecture: 'Qwen2ForCausalLM',
     isMultimodal: false,
     unslothLoader: 'FastLanguageModel',
-    loraTargets: LLAMA_STYLE_TARGETS,
+    ...LLAMA_LORA,
     defaultSystem: QWEN25_DEFAULT_SYSTEM,
     languageCoverage: 'broad',
     structuredOutput: true,
@@ -678,6 +699,7 @@ export interface ModelJson {
   family: TemplateFamily;
   chat_template: string;
   lora_targets: string[];
+  hf_lora_targets: string[];
   instruction_part: string;
   response_part: string;
   stop_tokens: string[];
@@ -708,6 +730,7 @@ export function modelToJson(m: ModelEntry): ModelJson {
     family: m.family,
     chat_template: m.chatTemplate,
     lora_targets: [...m.loraTargets],
+    hf_lora_targets: [...m.hfLoraTargets],
     instruction_part: m.instructionPart,
     response_part: m.responsePart,
     stop_tokens: [...m.stopTokens],

@@ -121,6 +121,14 @@ export interface DerivedDefaults {
   max_seq_length: string;
   num_epochs: string;
   eval_split: string;
+  /** Set when the target changed the preset's dropout (Colab: 0 for Unsloth's fast LoRA path). */
+  lora_dropout?: string;
+}
+
+/** Options of `resolveTrainingConfig`. */
+export interface ResolveOptions {
+  /** Notebook target: `colab` (Unsloth) defaults lora_dropout to 0 unless the user set it. */
+  target?: 'colab' | 'trl';
 }
 
 /** Result of resolving a training configuration. */
@@ -213,7 +221,7 @@ function describe(value: unknown): string {
  * Validate a user `training_config` (partial; missing fields come from the preset and the data), merge it over the
  * derived defaults and compute the estimates. Errors name the field and the allowed range.
  */
-export function resolveTrainingConfig(input: unknown, report: DatasetReport, model: ModelEntry, preset?: string): ResolveResult {
+export function resolveTrainingConfig(input: unknown, report: DatasetReport, model: ModelEntry, preset?: string, options: ResolveOptions = {}): ResolveResult {
   const errors: string[] = [];
   const presetName = (preset ?? 'balanced').trim().toLowerCase();
   const chosen = PRESET_NAMES.find((p) => p === presetName);
@@ -233,6 +241,11 @@ export function resolveTrainingConfig(input: unknown, report: DatasetReport, mod
   const config: TrainingConfig = { ...defaults, ...user };
   // A user rank without a user alpha keeps the presets' alpha = 2 × rank.
   if (user.lora_rank !== undefined && user.lora_alpha === undefined) config.lora_alpha = Math.min(512, 2 * user.lora_rank);
+  // Unsloth patches LoRA layers with fast kernels only when dropout is 0; an explicit user value still wins.
+  if (options.target === 'colab' && user.lora_dropout === undefined && config.lora_dropout !== 0) {
+    derived.lora_dropout = `0 instead of the ${chosen} preset's ${config.lora_dropout}: Unsloth's fast LoRA path on Colab needs dropout 0`;
+    config.lora_dropout = 0;
+  }
   if (config.max_seq_length > model.contextLength) {
     errors.push(`max_seq_length: must be at most ${model.contextLength}, the context length of ${model.name} (got ${config.max_seq_length})`);
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { encodeBase64 } from '../../../src/core/notebook/base64';
 import { ollamaModelfileBody, ollamaTemplate, renderChat } from '../../../src/core/notebook/chatTemplates';
 import { examplesToJsonl } from '../../../src/core/notebook/datasetJsonl';
-import { PINNED_VERSIONS, generateNotebook, py } from '../../../src/core/notebook/generateNotebook';
+import { EXPECTED_TORCH, PINNED_VERSIONS, generateNotebook, py, targetModulesFor } from '../../../src/core/notebook/generateNotebook';
 import type { GeneratedNotebook, NotebookTarget } from '../../../src/core/notebook/generateNotebook';
 import { MODELS, findModel } from '../../../src/core/recommend/registry';
 import type { ModelEntry, TemplateFamily } from '../../../src/core/recommend/registry';
@@ -49,7 +49,8 @@ interface CheckResult {
   examples?: unknown[];
   n_train?: number;
   n_eval?: number;
-  prepared?: { role: string; content: string }[][];
+  prepared?: { role: string; content: string; tool_calls?: { function: { arguments: unknown } }[] }[][];
+  prepared_probe?: { role: string; tool_calls?: { function: { arguments: unknown } }[] }[];
 }
 
 describe('notebook generator', () => {
@@ -154,7 +155,7 @@ describe('notebook generator', () => {
         assert.ok(settings.includes(`INSTRUCTION_PART = ${py(m.instructionPart)}`));
         assert.ok(settings.includes(`RESPONSE_PART = ${py(m.responsePart)}`));
         assert.ok(settings.includes(`STOP_TOKENS = ${py(m.stopTokens)}`));
-        assert.ok(settings.includes(`TARGET_MODULES = ${py(m.loraTargets)}`));
+        assert.ok(settings.includes(`TARGET_MODULES = ${py(targetModulesFor(m, t))}`));
         assert.ok(settings.includes(`SYSTEM_ROLE = ${py(m.systemRole)}`));
         assert.ok(settings.includes(`STRICT_ALTERNATION = ${py(m.strictAlternation)}`));
         assert.ok(settings.includes(`MODEL_ID = ${py(m.hfRepo)}`));
@@ -192,6 +193,80 @@ describe('notebook generator', () => {
         assert.deepEqual(doubled.map((x) => x.role), ['user', 'user', 'assistant'], m.id);
       }
     }
+  });
+
+  it('LoRA targets are the modules of the checkpoint each target loads', () => {
+    const settings = (id: string, t: NotebookTarget): string => cell(generated.get(`${id}-${t}`)!, 'settings');
+    const fused = 'TARGET_MODULES = ["qkv_proj", "o_proj", "gate_up_proj", "down_proj"]';
+    const llama = 'TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]';
+    // Phi-4-mini: fused in both the microsoft/ and the unsloth/ checkpoint.
+    assert.ok(settings('phi-4-mini', 'colab').includes(fused));
+    assert.ok(settings('phi-4-mini', 'trl').includes(fused));
+    // Phi-3.5: Unsloth's copy is Llama-style, the HF repo that trl loads is fused.
+    assert.ok(settings('phi-3.5-mini', 'colab').includes(llama));
+    assert.ok(settings('phi-3.5-mini', 'trl').includes(fused));
+    assert.ok(settings('llama-3.2-1b', 'trl').includes(llama));
+    assert.ok(cell(generated.get('phi-3.5-mini-trl')!, 'summary-md').includes('qkv_proj'));
+  });
+
+  it('prepare_messages parses JSON-string tool-call arguments and keeps the rest as they are', () => {
+    for (const m of MODELS.filter((x) => !x.strictAlternation)) {
+      const r = results.get(`${m.id}-trl`)!;
+      const call = r.prepared![2]!.find((x) => x.tool_calls)!.tool_calls![0]!;
+      assert.deepEqual(call.function.arguments, { city: 'Paris' }, m.id);
+      const probe = r.prepared_probe![1]!.tool_calls!.map((c) => c.function.arguments);
+      assert.deepEqual(probe, ['{not json', '[1, 2]', { already: 'parsed' }], m.id);
+    }
+  });
+
+  it('trl variant: eager attention for Gemma, a dtype-correct merge that frees memory, no llama.cpp requirements install', () => {
+    for (const m of MODELS) {
+      const nb = generated.get(`${m.id}-trl`)!;
+      assert.equal(cell(nb, 'load-model').includes('attn_implementation="eager"'), m.family === 'gemma', m.id);
+      const exports = cell(nb, 'exports');
+      assert.ok(exports.includes('del trainer, model'));
+      assert.ok(exports.includes('torch.cuda.empty_cache()'));
+      assert.ok(exports.indexOf('del trainer, model') < exports.indexOf('AutoPeftModelForCausalLM.from_pretrained('));
+      assert.ok(exports.includes('torch_dtype=COMPUTE_DTYPE'));
+      assert.ok(!exports.includes('torch.float16'));
+      assert.ok(!exports.includes('requirements'), 'llama.cpp requirement files pull a CPU-only torch');
+      assert.ok(exports.includes('[sys.executable, "-m", "pip", "install", "-q", "gguf", "sentencepiece", "protobuf"]'));
+      assert.ok(exports.includes('[sys.executable, "llama.cpp/convert_hf_to_gguf.py"'));
+      assert.ok(!/\["(python|pip)"/.test(exports));
+      assert.ok(cell(nb, 'load-model').includes('COMPUTE_DTYPE = '));
+    }
+    assert.ok(!cell(generated.get('gemma-3-1b-colab')!, 'load-model').includes('attn_implementation'));
+  });
+
+  it('Colab: the install cell checks torch, the summary explains lora_dropout', () => {
+    const model = findModel('qwen3-0.6b')!;
+    const install = cell(generated.get('qwen3-0.6b-colab')!, 'install');
+    assert.ok(install.includes(`EXPECTED_TORCH = ${py(EXPECTED_TORCH)}`));
+    assert.ok(install.includes('importlib.metadata.version("torch")'));
+    assert.ok(!cell(generated.get('qwen3-0.6b-trl')!, 'install').includes('EXPECTED_TORCH'));
+    const zero = gen(model, 'colab', configFor(model, { lora_dropout: 0 }));
+    assert.match(cell(zero, 'summary-md'), /lora_dropout is 0 because Unsloth's fast LoRA path requires it/);
+    const some = gen(model, 'colab', configFor(model, { lora_dropout: 0.1 }));
+    assert.match(cell(some, 'summary-md'), /lora_dropout is 0\.1 as requested/);
+    assert.ok(!cell(gen(model, 'trl', configFor(model, { lora_dropout: 0 })), 'summary-md').includes('lora_dropout is'));
+  });
+
+  it('summary says where the examples come from: embedded or the uploaded file', () => {
+    assert.ok(cell(generated.get('qwen3-0.6b-colab')!, 'summary-md').includes('| Valid examples (embedded) | 4 |'));
+    const file = cell(generated.get('file-colab')!, 'summary-md');
+    assert.ok(!file.includes('(embedded)'));
+    assert.ok(file.includes('| Valid examples (read from `my "odd" <data>.normalized.jsonl`) | 4 |'));
+  });
+
+  it('DeepSeek Coder: the Modelfile SYSTEM is the default prompt its template inserts', () => {
+    const m = findModel('deepseek-coder-1.3b')!;
+    const body = ollamaModelfileBody(m);
+    assert.ok(body.includes(`SYSTEM """${m.defaultSystem!}"""\n`));
+    assert.ok(body.includes('you will refuse to answer\n"""'));
+    // Ollama passes SYSTEM as a system message: the TEMPLATE then renders what the HF template renders with none.
+    const rendered = renderGoTemplate(ollamaTemplate(m), [{ role: 'system', content: m.defaultSystem! }, { role: 'user', content: 'U' }]);
+    assert.equal(rendered, `${m.defaultSystem!}### Instruction:\nU\n### Response:`);
+    assert.ok(cell(generated.get('deepseek-coder-1.3b-colab')!, 'exports').includes('SYSTEM'));
   });
 
   it('the Ollama TEMPLATE renders exactly like the family template, with every stop token', () => {

@@ -10,6 +10,11 @@ export interface ReportOverrides {
   messagesMean?: number;
   multi_turn_percentage?: number;
   characteristics?: Partial<DatasetReport['characteristics']>;
+  /** Extra role counts (e.g. `{ tool: 3 }`). */
+  roles?: Record<string, number>;
+  /** Codes of warning findings, one finding each. */
+  findingCodes?: string[];
+  findings_omitted?: Record<string, number>;
 }
 
 function summary(mean: number, p95: number, p99: number): DistributionSummary {
@@ -39,7 +44,7 @@ export function makeReport(o: ReportOverrides = {}): DatasetReport {
     format_errors: {},
     data_warnings: { missing_system: n, missing_user: 0 },
     distribution: {
-      roles: { user: n, assistant: n },
+      roles: { user: n, assistant: n, ...o.roles },
       avg_message_length: 200,
       token_distribution: { '0-100': n, '100-500': 0, '500-1000': 0, '1000+': 0 },
       has_system_prompts: o.characteristics?.has_system_prompts ?? false,
@@ -68,7 +73,7 @@ export function makeReport(o: ReportOverrides = {}): DatasetReport {
       has_system_prompts: false,
       ...o.characteristics,
     },
-    findings: [],
-    findings_omitted: {},
+    findings: (o.findingCodes ?? []).map((code, i) => ({ code, severity: 'warning' as const, line: i, column: 0, end_line: i, end_column: 1, message: code, related: [] })),
+    findings_omitted: { ...o.findings_omitted },
   };
 }

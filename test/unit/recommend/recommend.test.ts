@@ -16,6 +16,17 @@ function byId(recs: Recommendation[], id: string): Recommendation {
   return r;
 }
 
+/** Sum of the points each reason states in its trailing "(+N)" or "(+N/M)". */
+function reasonPoints(r: Recommendation): number {
+  let sum = 0;
+  for (const reason of r.reasons) {
+    const m = /\(([+-]\d+)(?:\/\d+)?\)$/.exec(reason);
+    assert.ok(m, `reason without points: ${reason}`);
+    sum += Number(m[1]);
+  }
+  return sum;
+}
+
 function termKeys(r: Recommendation): string[] {
   return r.terms.map((t) => t.key);
 }
@@ -49,12 +60,11 @@ describe('recommender', () => {
             assert.equal(r.score, r.score_100 / 100);
             assert.equal(r.breakdown.task + r.breakdown.deployment + r.breakdown.data, r.score_100);
             assert.ok(r.breakdown.task <= 50 && r.breakdown.deployment <= 30 && r.breakdown.data <= 20 && r.breakdown.data >= 0);
-            // The terms add up to the score, and every reason states its own term's contribution.
+            // The terms add up to the score, every reason states its own term's contribution, and the points
+            // stated in the reasons (data base included) add up to the score.
             assert.equal(r.terms.reduce((s, t) => s + t.points, 0), r.score_100);
-            for (const t of r.terms.filter((x) => x.key !== 'data-base')) {
-              assert.ok(r.reasons.includes(t.reason));
-              assert.ok(t.reason.includes(t.points >= 0 ? `+${t.points}` : `${t.points}`), t.reason);
-            }
+            assert.deepEqual(r.reasons, r.terms.map((t) => t.reason));
+            assert.equal(reasonPoints(r), r.score_100, r.reasons.join(' | '));
             const model = findModel(r.model_id)!;
             assert.equal(r.breakdown.task === 50, model.tasks[0] === task, `${r.model_id} task points`);
             assert.equal(r.breakdown.deployment === 30, model.deployments.includes(deploy));
@@ -127,11 +137,18 @@ describe('recommender', () => {
     assert.ok(!termKeys(byId(sys, 'qwen2.5-0.5b')).some((k) => k.startsWith('system')));
   });
 
-  it('flags multi-turn data for strict-alternation templates and rewards conversational models', () => {
+  it('penalizes same-role runs and tool turns (not multi-turn data) for strict-alternation templates', () => {
     const mt = recommendModels(makeReport({ multi_turn_percentage: 40 }), 'conversation', 'server');
-    assert.ok(termKeys(byId(mt, 'mistral-7b')).includes('alternation'));
+    assert.ok(!termKeys(byId(mt, 'mistral-7b')).includes('alternation'), 'well-alternating multi-turn data is fine');
     assert.ok(termKeys(byId(mt, 'stablelm-zephyr-3b')).includes('multi-turn'));
-    assert.ok(!termKeys(byId(mt, 'qwen2.5-3b')).includes('alternation'));
+    const runs = recommendModels(makeReport({ multi_turn_percentage: 40, findingCodes: ['consecutive-same-role', 'consecutive-same-role'], findings_omitted: { 'consecutive-same-role': 3 } }), 'conversation', 'server');
+    const mistral = byId(runs, 'mistral-7b');
+    assert.ok(termKeys(mistral).includes('alternation'));
+    assert.ok(mistral.reasons.some((x) => x.includes('5 consecutive same-role turns')));
+    assert.ok(!termKeys(byId(runs, 'qwen2.5-3b')).includes('alternation'));
+    const tools = recommendModels(makeReport({ roles: { tool: 4 } }), 'qa', 'edge');
+    assert.ok(byId(tools, 'gemma-3-1b').reasons.some((x) => x.includes('4 tool turns')));
+    assert.ok(!termKeys(byId(tools, 'llama-3.2-1b')).includes('alternation'));
   });
 
   it('clamps data fit to 0–20 with a stated clamp term', () => {
@@ -140,6 +157,7 @@ describe('recommender', () => {
       p95: 50000,
       p99: 60000,
       multi_turn_percentage: 50,
+      findingCodes: ['consecutive-same-role'],
       characteristics: { is_multilingual: true, multilingual_share: 0.9, has_system_prompts: true },
     });
     const r = byId(recommendModels(worst, 'qa', 'cloud'), 'gemma-2-2b');

@@ -16,7 +16,10 @@ const FAMILY: Record<TemplateFamily, { instruction: string; response: string; st
   'deepseek-coder': { instruction: '### Instruction:\n', response: '### Response:\n', stop: '<|EOT|>' },
 };
 
-const KNOWN_MODULES = new Set(['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj']);
+// Linear module names in transformers' modeling code: Llama-style, plus Phi3's fused qkv_proj / gate_up_proj.
+const KNOWN_MODULES = new Set(['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj', 'qkv_proj', 'gate_up_proj']);
+const LLAMA_STYLE = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+const PHI3_FUSED = ['qkv_proj', 'o_proj', 'gate_up_proj', 'down_proj'];
 
 describe('model registry', () => {
   it('holds SLMGEN\'s 11 models (by their registry keys) and the requested small models', () => {
@@ -56,7 +59,9 @@ describe('model registry', () => {
       assert.ok(m.paramsB > 0 && m.paramsB < 10, at);
       assert.ok(Number.isInteger(m.contextLength) && m.contextLength >= 2048, at);
       assert.ok(m.stopTokens.length > 0 && m.loraTargets.length > 0, at);
-      for (const t of m.loraTargets) assert.ok(KNOWN_MODULES.has(t), `${at}: ${t}`);
+      for (const t of [...m.loraTargets, ...m.hfLoraTargets]) assert.ok(KNOWN_MODULES.has(t), `${at}: ${t}`);
+      // Without an Unsloth copy, Colab loads the HF checkpoint too: both lists must then agree.
+      if (m.unslothRepo === null) assert.deepEqual(m.loraTargets, m.hfLoraTargets, at);
       assert.ok(m.tasks.length > 0 && new Set(m.tasks).size === m.tasks.length, at);
       for (const t of m.tasks) assert.ok((TASK_TYPES as readonly string[]).includes(t), `${at}: ${t}`);
       assert.ok(m.deployments.length > 0);
@@ -104,5 +109,34 @@ describe('model registry', () => {
       if (m.family === 'llama3' || m.family === 'gemma') assert.equal(m.isGated, true, m.id);
       if (m.family === 'phi3' || m.family === 'phi4-mini' || m.family === 'qwen3' || m.hfRepo.startsWith('Qwen/')) assert.equal(m.isGated, false, m.id);
     }
+  });
+
+  it('LoRA targets match each checkpoint\'s modules (fused Phi3 in microsoft/ repos and Phi-4-mini everywhere)', () => {
+    const phi4 = findModel('phi-4-mini')!;
+    assert.equal(phi4.architecture, 'Phi3ForCausalLM');
+    assert.deepEqual(phi4.loraTargets, PHI3_FUSED);
+    assert.deepEqual(phi4.hfLoraTargets, PHI3_FUSED);
+    const phi35 = findModel('phi-3.5-mini')!;
+    assert.deepEqual(phi35.loraTargets, LLAMA_STYLE, 'Unsloth\'s Phi-3.5 copy is saved Llama-style');
+    assert.deepEqual(phi35.hfLoraTargets, PHI3_FUSED, 'microsoft/Phi-3.5-mini-instruct keeps fused modules');
+    for (const m of MODELS) {
+      if (m.architecture !== 'Phi3ForCausalLM') assert.deepEqual(m.hfLoraTargets, LLAMA_STYLE, m.id);
+      else assert.deepEqual(m.hfLoraTargets, PHI3_FUSED, m.id);
+    }
+  });
+
+  it('records default system prompts that templates insert', () => {
+    assert.equal(
+      findModel('deepseek-coder-1.3b')?.defaultSystem,
+      'You are an AI programming assistant, utilizing the Deepseek Coder model, developed by Deepseek Company, and you only answer questions related to computer science. For politically sensitive questions, security and privacy issues, and other non-computer science questions, you will refuse to answer\n',
+    );
+    assert.equal(findModel('qwen2.5-3b')?.defaultSystem, 'You are Qwen, created by Alibaba Cloud. You are a helpful assistant.');
+    assert.equal(findModel('phi-4-mini')?.defaultSystem, null);
+  });
+
+  it('marks StableLM Zephyr as gated under Stability AI\'s non-commercial license', () => {
+    const m = findModel('stablelm')!;
+    assert.equal(m.isGated, true);
+    assert.equal(m.license, 'stabilityai-non-commercial');
   });
 });

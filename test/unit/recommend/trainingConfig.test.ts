@@ -120,4 +120,19 @@ describe('training config', () => {
     const heavy = ok({ batch_size: 16, max_seq_length: 8192 }, makeReport(), findModel('mistral-7b')!).estimates;
     assert.equal(heavy.fits_t4, false);
   });
+
+  it('Colab target defaults lora_dropout to 0 for Unsloth, unless the user set it', () => {
+    const colab = resolveTrainingConfig(undefined, makeReport(), phi, 'balanced', { target: 'colab' });
+    assert.ok(colab.ok);
+    assert.equal(colab.config.lora_dropout, 0);
+    assert.match(colab.derived.lora_dropout ?? '', /Unsloth/);
+    const explicit = resolveTrainingConfig({ lora_dropout: 0.1 }, makeReport(), phi, 'balanced', { target: 'colab' });
+    assert.ok(explicit.ok);
+    assert.equal(explicit.config.lora_dropout, 0.1);
+    assert.equal(explicit.derived.lora_dropout, undefined);
+    const trl = resolveTrainingConfig(undefined, makeReport(), phi, 'balanced', { target: 'trl' });
+    assert.ok(trl.ok);
+    assert.equal(trl.config.lora_dropout, PRESETS.balanced.values.lora_dropout);
+  });
 });
+
