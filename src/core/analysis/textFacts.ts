@@ -5,7 +5,7 @@
 import type { ScriptTally } from './record';
 
 /** Characters of each message inspected for script tallies. */
-const SCRIPT_SAMPLE = 1024;
+const SCRIPT_SAMPLE = 256;
 /** Characters of each message inspected for stop-word votes. */
 const VOTE_SAMPLE = 300;
 

@@ -4,6 +4,7 @@
  * without ever building the canonical string.
  */
 import type { ChatExample, ChatMessage } from '../formats/chat';
+import { lowerCodeUnit, mayNeedNfc } from '../text/unicode';
 
 /** Result of {@link hashPromptAndReply}: the prompt (everything before the last assistant turn) and that reply. */
 export interface PromptReplyHashes {
@@ -89,17 +90,18 @@ function feed(lanes: Int32Array, text: string): void {
 
 /**
  * Canonical content into two lane pairs at once: `plain[0..1]` as written, `folded[0..1]` lowercased. Whitespace
- * runs collapse to one space, leading/trailing whitespace is dropped, non-ASCII text is NFC-normalized first. The
- * cyrb53 lanes are updated inline: a call per code unit costs measurably on large files.
+ * runs collapse to one space, leading/trailing whitespace is dropped, and text that NFC could change is normalized
+ * first (rare: only combining marks and a few singletons trigger it). The cyrb53 lanes are updated inline: a call
+ * per code unit costs measurably on large files.
  */
 function feedContent(content: string, plain: Int32Array, folded: Int32Array): void {
   let s = content;
-  let lower = content;
   const p1 = plain[0] as number;
   const p2 = plain[1] as number;
   const f1 = folded[0] as number;
   const f2 = folded[1] as number;
-  for (let attempt = 0; attempt < 2; attempt++) {
+  let checkedNfc = false;
+  for (;;) {
     let a1 = p1;
     let a2 = p2;
     let b1 = f1;
@@ -109,19 +111,18 @@ function feedContent(content: string, plain: Int32Array, folded: Int32Array): vo
     let restart = false;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      let d = c;
-      if (c > 32 && c < 127) {
-        if (c >= 65 && c <= 90) d = c + 32;
-      } else if (c === 32 || (c >= 9 && c <= 13)) {
+      if (c === 32 || (c >= 9 && c <= 13)) {
         pending = started;
         continue;
-      } else if (c >= 128) {
-        if (attempt === 0) {
-          // Non-ASCII: redo this message on its NFC form, with a real Unicode lowercase for the folded lanes.
-          s = s.normalize('NFC');
-          lower = s.toLowerCase();
-          restart = true;
-          break;
+      }
+      if (c >= 128) {
+        if (!checkedNfc) {
+          checkedNfc = true;
+          if (mayNeedNfc(s, i)) {
+            s = s.normalize('NFC');
+            restart = true;
+            break;
+          }
         }
         if (isWideSpace(c)) {
           pending = started;
@@ -136,9 +137,9 @@ function feedContent(content: string, plain: Int32Array, folded: Int32Array): vo
         pending = false;
       }
       started = true;
+      const d = c < 128 ? (c >= 65 && c <= 90 ? c + 32 : c) : lowerCodeUnit(c);
       a1 = Math.imul(a1 ^ c, M1);
       a2 = Math.imul(a2 ^ c, M2);
-      if (attempt === 1) d = lower.length === s.length ? lower.charCodeAt(i) : d;
       b1 = Math.imul(b1 ^ d, M1);
       b2 = Math.imul(b2 ^ d, M2);
     }
@@ -147,12 +148,6 @@ function feedContent(content: string, plain: Int32Array, folded: Int32Array): vo
       plain[1] = a2;
       folded[0] = b1;
       folded[1] = b2;
-      if (attempt === 1 && lower.length !== s.length) {
-        // Lowercasing changed the length (e.g. "İ"): hash the folded form on its own.
-        folded[0] = f1;
-        folded[1] = f2;
-        feedContent(lower, new Int32Array(2), folded);
-      }
       return;
     }
   }

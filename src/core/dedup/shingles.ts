@@ -4,6 +4,7 @@
  * not separate words with spaces. System messages are skipped: a shared system prompt would inflate similarity.
  */
 import type { ChatExample } from '../formats/chat';
+import { lowerCodeUnit, mayNeedNfc } from '../text/unicode';
 import { fmix32 } from './hash';
 
 /** Default number of words per shingle. */
@@ -65,7 +66,7 @@ function scanWords(content: string): void {
     let h = FNV_OFFSET;
     let inWord = false;
     let restart = false;
-    const table = normalized ? bmpTable() : null;
+    let table = normalized ? bmpTable() : null;
     for (let i = 0; i < s.length; i++) {
       let c = s.charCodeAt(i);
       let cls: number;
@@ -73,11 +74,17 @@ function scanWords(content: string): void {
         cls = ASCII_CLASS[c] ?? NOT_WORD;
         if (c >= 65 && c <= 90) c += 32;
       } else if (table === null) {
-        // First non-ASCII character: redo this message on its NFC, lowercased form.
-        s = s.normalize('NFC').toLowerCase();
+        // First non-ASCII character: text NFC could change is redone on its NFC form (rare); either way the rest
+        // is classified with the lookup table and lowercased per code unit.
         normalized = true;
-        restart = true;
-        break;
+        table = bmpTable();
+        if (mayNeedNfc(s, i)) {
+          s = s.normalize('NFC');
+          restart = true;
+          break;
+        }
+        i--;
+        continue;
       } else if (c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
         // Astral code point (rare): classify it directly, hash both code units.
         cls = classifyCodePoint(s.codePointAt(i) ?? c);
@@ -99,6 +106,7 @@ function scanWords(content: string): void {
         }
       } else {
         cls = table[c] ?? NOT_WORD;
+        c = lowerCodeUnit(c);
       }
       if (cls === WORD) {
         if (!inWord) {

@@ -1,0 +1,54 @@
+/**
+ * Cheap Unicode helpers for hot loops: whether NFC normalization can change a string, and a lowercase table for
+ * BMP code units, so that hashing and shingling avoid allocating normalized/lowercased copies of every message.
+ */
+
+/**
+ * True when `s` (from index `from`) contains a code unit that NFC may compose or replace: combining marks,
+ * conjoining Hangul jamo, and the few canonical singletons. Text without them is already in NFC.
+ */
+export function mayNeedNfc(s: string, from = 0): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x300) continue;
+    if (
+      (c >= 0x300 && c <= 0x36f) ||
+      (c >= 0x483 && c <= 0x489) ||
+      (c >= 0x591 && c <= 0x5c7) ||
+      (c >= 0x610 && c <= 0x61a) ||
+      (c >= 0x64b && c <= 0x65f) ||
+      (c >= 0x900 && c <= 0xdff) ||
+      (c >= 0x1100 && c <= 0x11ff) ||
+      (c >= 0x1ab0 && c <= 0x1aff) ||
+      (c >= 0x1dc0 && c <= 0x1dff) ||
+      (c >= 0x1f00 && c <= 0x1fff) ||
+      (c >= 0x20d0 && c <= 0x20ff) ||
+      c === 0x2126 ||
+      c === 0x212a ||
+      c === 0x212b ||
+      (c >= 0x3099 && c <= 0x309a) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe20 && c <= 0xfe2f) ||
+      (c >= 0xd800 && c <= 0xdfff)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+let lowerTable: Uint16Array | null = null;
+
+/** Lowercase of a BMP code unit (itself when lowercasing would change the length or it is a surrogate). */
+export function lowerCodeUnit(c: number): number {
+  if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
+  if (lowerTable === null) {
+    const table = new Uint16Array(0x10000);
+    for (let u = 0; u < 0x10000; u++) {
+      const lower = u >= 0xd800 && u <= 0xdfff ? '' : String.fromCharCode(u).toLowerCase();
+      table[u] = lower.length === 1 ? lower.charCodeAt(0) : u;
+    }
+    lowerTable = table;
+  }
+  return lowerTable[c] as number;
+}
