@@ -13,7 +13,8 @@ import { DatasetAggregator } from '../core/analysis/aggregate';
 import { RecordPipeline } from '../core/analysis/pipeline';
 import type { RecordSpan } from '../core/analysis/record';
 import type { DatasetReport } from '../core/analysis/report';
-import { checkRecord } from '../core/checks/checkRecord';
+import { detectFormat } from '../core/formats/detect';
+import { normalizeRecord } from '../core/formats/normalize';
 import type { ChatExample, ChatMessage } from '../core/formats/chat';
 import type { ArrayElement } from '../core/parse/jsonArraySplitter';
 import { JsonArraySplitter } from '../core/parse/jsonArraySplitter';
@@ -43,10 +44,17 @@ export interface AnalyzeFileOptions {
   onProgress?: (p: { bytes: number; totalBytes: number }) => void;
 }
 
-/** Report, findings with fixes (0-based ranges) and optionally the valid examples. */
+/** Byte ranges of the usable examples in file order, so that pages can be read without a new pass. */
+export interface ExampleIndex {
+  offsets: number[];
+  lengths: number[];
+}
+
+/** Report, findings with fixes (0-based ranges), the example index and optionally the valid examples. */
 export interface AnalyzeFileResult {
   report: DatasetReport;
   findings: Finding[];
+  index: ExampleIndex;
   examples?: ChatExample[];
 }
 
@@ -119,7 +127,14 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
     if (options.signal?.aborted) throw abortError();
     const source: ExampleSource = rereadSource(fd, aggregator);
     const { report, findings } = aggregator.finish(source);
-    const result: AnalyzeFileResult = { report, findings };
+    const index: ExampleIndex = { offsets: [], lengths: [] };
+    for (let i = 0; i < aggregator.recordCount; i++) {
+      if (!aggregator.isValid(i)) continue;
+      const span = aggregator.spanOf(i);
+      index.offsets.push(span.byteOffset);
+      index.lengths.push(span.byteLength);
+    }
+    const result: AnalyzeFileResult = { report, findings, index };
     if (options.collectExamples) {
       const examples: ChatExample[] = [];
       await streamRecords(path, { ...settings, exact: false, nearDuplicates: false }, {
@@ -139,15 +154,18 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
 function rereadSource(fd: number, aggregator: DatasetAggregator): ExampleSource {
   return (i) => {
     const span = aggregator.spanOf(i);
-    const buf = Buffer.alloc(span.byteLength);
-    readSync(fd, buf, 0, span.byteLength, span.byteOffset);
-    return normalizeText(buf.toString('utf8'), span);
+    return readExampleAt(fd, span.byteOffset, span.byteLength);
   };
 }
 
-function normalizeText(text: string, span: RecordSpan): ChatExample | null {
+/** Normalize the record stored at a byte range (no checks: the record is known to be usable). */
+function readExampleAt(fd: number, offset: number, length: number): ChatExample | null {
+  const buf = Buffer.alloc(length);
+  readSync(fd, buf, 0, length, offset);
   try {
-    return checkRecord(JSON.parse(text), text, span, {}).example;
+    const value: unknown = JSON.parse(buf.toString('utf8'));
+    const detected = detectFormat(value);
+    return detected.kind === 'format' ? normalizeRecord(value as Record<string, unknown>, detected.format).example : null;
   } catch {
     return null;
   }
@@ -346,24 +364,44 @@ export interface PreviewExample {
   token_count: number;
 }
 
-/** A page of valid examples (1-based `page`), with exact token counts for the page only. */
+/**
+ * A page of usable examples (1-based `page`) with exact token counts for the page only. With the `index` from an
+ * earlier analysis only the page's records are read; without it the file is streamed up to the page.
+ */
 export async function readExamplesPage(
   path: string,
   page: number,
   pageSize: number,
-  options: { encoding?: EncodingName; countMode?: CountMode; signal?: AbortSignal } = {},
+  options: { encoding?: EncodingName; countMode?: CountMode; signal?: AbortSignal; index?: ExampleIndex } = {},
 ): Promise<{ examples: PreviewExample[]; total_count: number }> {
   const settings = settingsFrom({ ...options, exact: false, nearDuplicates: false });
   const first = (page - 1) * pageSize;
-  const picked: ChatExample[] = [];
-  let validSeen = 0;
-  await streamRecords(path, settings, {
-    record: (r) => {
-      if (!r.result.valid || !r.example) return;
-      if (validSeen >= first && picked.length < pageSize) picked.push(r.example);
-      validSeen++;
-    },
-  }, { signal: options.signal });
+  let picked: ChatExample[] = [];
+  let total: number;
+  if (options.index) {
+    const { offsets, lengths } = options.index;
+    total = offsets.length;
+    const fd = openSync(path, 'r');
+    try {
+      for (let i = first; i < Math.min(total, first + pageSize); i++) {
+        const example = readExampleAt(fd, offsets[i] as number, lengths[i] as number);
+        if (example) picked.push(example);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } else {
+    let validSeen = 0;
+    await streamRecords(path, settings, {
+      record: (r) => {
+        if (!r.result.valid || !r.example) return;
+        if (validSeen >= first && picked.length < pageSize) picked.push(r.example);
+        validSeen++;
+      },
+    }, { signal: options.signal });
+    total = validSeen;
+  }
+  picked = picked.slice(0, pageSize);
   const exact = createRecordOptions({ ...settings, exact: true });
   return {
     examples: picked.map((example, k) => ({
@@ -371,6 +409,6 @@ export async function readExamplesPage(
       messages: example.messages,
       token_count: exact.counter.countExample(example, settings.countMode).total,
     })),
-    total_count: validSeen,
+    total_count: total,
   };
 }
