@@ -1,6 +1,6 @@
 // One build script, several bundles (cjs for Node: CLI, worker, server; the extension joins later).
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,15 +16,20 @@ const nodeBundles = [
   { in: 'bench/pass.ts', out: 'dist/benchPass.js' },
 ];
 
-/** Tokenizer assets loaded at run time from next to the bundles (WASM and BPE ranks). */
+/** Assets loaded at run time from next to the bundles: tokenizer WASM and BPE ranks, the embedded Postgres. */
 const assets = [
   ['node_modules/tiktoken/lite/tiktoken_bg.wasm', 'dist/tiktoken_bg.wasm'],
   ['node_modules/tiktoken/encoders/o200k_base.json', 'dist/encoders/o200k_base.json'],
   ['node_modules/tiktoken/encoders/cl100k_base.json', 'dist/encoders/cl100k_base.json'],
+  ['node_modules/@electric-sql/pglite/dist/pglite.wasm', 'dist/pglite.wasm'],
+  ['node_modules/@electric-sql/pglite/dist/initdb.wasm', 'dist/initdb.wasm'],
+  ['node_modules/@electric-sql/pglite/dist/pglite.data', 'dist/pglite.data'],
 ];
 
 mkdirSync(join(root, 'dist/encoders'), { recursive: true });
 for (const [from, to] of assets) copyFileSync(join(root, from), join(root, to));
+// Swagger UI's static files, served offline at /docs.
+cpSync(join(root, 'node_modules/@fastify/swagger-ui/static'), join(root, 'dist/swagger-ui'), { recursive: true });
 
 await Promise.all(
   nodeBundles
@@ -40,7 +45,9 @@ await Promise.all(
         sourcemap: !production,
         minify: production,
         logLevel: 'warning',
-        banner: b.banner ? { js: b.banner } : undefined,
+        // ESM-only dependencies (PGlite) read import.meta.url to find their files; in a CJS bundle it is this file.
+        banner: { js: [b.banner, 'var __slmgen_import_meta_url = require("url").pathToFileURL(__filename).href;'].filter(Boolean).join('\n') },
+        define: { 'import.meta.url': '__slmgen_import_meta_url' },
         // Native/optional drivers stay outside the bundle and resolve from node_modules.
         external: ['pg-native', 'vscode'],
       }),

@@ -7,6 +7,8 @@ import { generateCommand } from './commands/generate';
 import { lintCommand } from './commands/lint';
 import { modelsCommand } from './commands/models';
 import { recommendCommand } from './commands/recommend';
+import { serveCommand } from './commands/serve';
+import { tokenCommand } from './commands/token';
 import type { CliCommand, CliIo } from './io';
 import { EXIT_USAGE, UsageError } from './io';
 import { CLI_VERSION } from './version';
@@ -16,6 +18,8 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   lint: { run: lintCommand, summary: 'lint FILE… [--format text|json|sarif]' },
   models: { run: modelsCommand, summary: 'models [--json]' },
   recommend: { run: recommendCommand, summary: 'recommend FILE --task T --deploy D [--json] [--top N]' },
+  serve: { run: serveCommand, summary: 'serve [--host 127.0.0.1] [--port 8000] [--data-dir DIR]' },
+  token: { run: tokenCommand, summary: 'token [--data-dir DIR]  (prints a bearer token for the local user)' },
   generate: {
     run: generateCommand,
     summary: 'generate FILE --model ID [--preset fast|balanced|quality | --config JSON|@file] [--target colab|trl] [--no-embed] [--out PATH] [--json]',

@@ -1,0 +1,200 @@
+/**
+ * The Fastify application: guards (Host, Origin/CORS, rate limit, body limits), errors as `{"detail": ...}`,
+ * OpenAPI at `/openapi.json` with offline docs at `/docs`, and every route of API.md.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { TokenVerifier } from './auth/tokenVerifier';
+import type { ServerConfig } from './config';
+import type { ServerEngine } from './engine';
+import { HttpError } from './httpError';
+import { ReportCache } from './reportCache';
+import { callerLookups, sessionLookup } from './routeContext';
+import type { RouteContext, ZodApp } from './routeContext';
+import { registerAnalysisRoutes } from './routes/analysisRoutes';
+import { registerGenerateRoutes } from './routes/generateRoutes';
+import { registerHealthRoutes } from './routes/healthRoutes';
+import { registerJobRoutes } from './routes/jobRoutes';
+import { registerRecommendRoutes } from './routes/recommendRoutes';
+import { registerUploadRoutes } from './routes/uploadRoutes';
+import type { SessionStore } from './sessionStore';
+import type { JobStore } from './store/jobStore';
+
+/** Everything `createApp` needs; the caller owns (and closes) the stores. */
+export interface AppDeps {
+  config: ServerConfig;
+  version: string;
+  sessions: SessionStore;
+  jobs: JobStore;
+  verifier: TokenVerifier;
+  engine: ServerEngine;
+  /** Fastify logger option (false in tests). */
+  logger?: FastifyServerOptions['logger'];
+  /** Directory with Swagger UI's static assets when running from a bundle (see esbuild.mjs). */
+  swaggerUiDir?: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+const DEFAULT_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i;
+
+/** `Host` values accepted for a server bound to `host` on `port` (DNS-rebinding guard). */
+export function allowedHostHeaders(host: string, port: number, extra: readonly string[]): Set<string> {
+  const names = LOOPBACK.has(host) ? ['127.0.0.1', 'localhost', '[::1]'] : [host.includes(':') ? `[${host}]` : host];
+  const allowed = new Set<string>();
+  for (const name of names) allowed.add(`${name}:${port}`.toLowerCase());
+  for (const h of extra) allowed.add(h.toLowerCase());
+  return allowed;
+}
+
+/** Whether a browser origin may call the API. */
+export function isOriginAllowed(origin: string, allowed: readonly string[] | null): boolean {
+  return allowed === null ? DEFAULT_ORIGIN.test(origin) : allowed.includes(origin);
+}
+
+function validationMessage(error: FastifyError): string {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return error.validation
+      .map((v) => {
+        const where = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        const message = v.message ?? 'invalid value';
+        return where && !message.startsWith(where) ? `${where}: ${message}` : message;
+      })
+      .join('; ');
+  }
+  return error.message;
+}
+
+function sendError(reply: FastifyReply, status: number, detail: string, headers: Record<string, string> = {}): FastifyReply {
+  return reply.code(status).headers(headers).type('application/json; charset=utf-8').send({ detail });
+}
+
+/** Build the application (not yet listening). */
+export async function createApp(deps: AppDeps): Promise<ZodApp> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: config.jsonBodyLimit,
+    trustProxy: false,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // Guards run before anything else, including the rate limiter and body parsing.
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = (request.headers.host ?? '').toLowerCase();
+    if (!allowedHostHeaders(config.host, port, config.allowedHosts).has(host)) {
+      return sendError(reply, 403, 'Host not allowed: requests must address the server by its bound host and port.');
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && !isOriginAllowed(origin, config.allowedOrigins)) {
+      return sendError(reply, 403, 'Origin not allowed.');
+    }
+    return undefined;
+  });
+
+  app.setErrorHandler((error: FastifyError & { detail?: string }, request, reply) => {
+    if (error instanceof HttpError) return sendError(reply, error.statusCode, error.message, error.headers);
+    if (error.validation || hasZodFastifySchemaValidationErrors(error)) {
+      return sendError(reply, 400, validationMessage(error));
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 429) return sendError(reply, 429, error.detail ?? 'Too many requests.');
+    if (status === 413) {
+      return sendError(reply, 413, `Request body too large (limit ${config.jsonBodyLimit} bytes for JSON routes).`);
+    }
+    if (status >= 400 && status < 500) return sendError(reply, status, error.message);
+    request.log.error({ err: { message: error.message, stack: error.stack } }, 'request failed');
+    return sendError(reply, 500, 'Internal server error.');
+  });
+  app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'Not Found'));
+
+  await app.register(cors, {
+    origin: (origin, callback) => callback(null, origin === undefined || isOriginAllowed(origin, config.allowedOrigins)),
+    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept'],
+    exposedHeaders: ['Retry-After', 'Content-Disposition'],
+    maxAge: 600,
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    // The socket address: X-Forwarded-For is client-controlled and trustProxy is off.
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      detail: `Too many requests: limit is ${context.max} per minute; retry in ${context.after}.`,
+    }),
+  });
+  await app.register(multipart, {
+    limits: { files: 1, fileSize: config.maxUploadBytes + 1, fields: 10, fieldSize: 4096, parts: 20, headerPairs: 100 },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'SLMGEN API',
+        version: deps.version,
+        description: 'Local SLMGEN server: dataset analysis, model recommendation and notebook generation.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // From a bundle the plugin cannot find its own folder: assets and logo come from the copied directory.
+    ...(deps.swaggerUiDir
+      ? { baseDir: deps.swaggerUiDir, logo: { type: 'image/svg+xml', content: await readFile(join(deps.swaggerUiDir, 'logo.svg')) } }
+      : {}),
+    uiConfig: { validatorUrl: null, deepLinking: false },
+    staticCSP: true,
+  });
+
+  const ctx: RouteContext = {
+    config,
+    version: deps.version,
+    sessions: deps.sessions,
+    jobs: deps.jobs,
+    verifier: deps.verifier,
+    engine: deps.engine,
+    reports: deps.engine.analyze ? new ReportCache(deps.sessions, deps.engine.analyze, config.analysisConcurrency) : null,
+    ...callerLookups(deps.verifier),
+    session: sessionLookup(deps.sessions),
+  };
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerHealthRoutes(app, ctx);
+  registerUploadRoutes(app, ctx);
+  registerAnalysisRoutes(app, ctx);
+  registerRecommendRoutes(app, ctx);
+  registerGenerateRoutes(app, ctx);
+  registerJobRoutes(app, ctx);
+
+  const sweeper = setInterval(() => void deps.sessions.sweep(), 60_000);
+  sweeper.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper);
+    ctx.reports?.cancelAll();
+  });
+  return app;
+}

@@ -1,0 +1,92 @@
+/**
+ * The server's engine wired to the real modules: file analysis and preview from `src/node`, the recommender and
+ * training configuration from `src/core/recommend`, notebooks from `src/core/notebook`.
+ */
+import { generateNotebook } from '../core/notebook/generateNotebook';
+import { parseDeploymentTarget, parseTaskType, recommendModels } from '../core/recommend/recommend';
+import { findModel, MODELS } from '../core/recommend/registry';
+import { resolveTrainingConfig } from '../core/recommend/trainingConfig';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { ExampleIndex } from '../node/analyzeFile';
+import { readExamplesPage } from '../node/analyzeFile';
+import { analyzeFileInWorker } from '../node/analyzeInWorker';
+import { gzip } from '../node/gzip';
+import type { ServerEngine } from './engine';
+
+/** Where the example index of a session dataset is kept (next to it, so it goes when the session goes). */
+function indexPath(datasetPath: string): string {
+  return `${datasetPath}.index.json`;
+}
+
+/** The engine used by `slmgen serve` and the standalone server. */
+export function createDefaultEngine(): ServerEngine {
+  return {
+    async analyze(path, signal) {
+      // Off the event loop; the example index lets preview pages read only their own records later.
+      const { report, index } = await analyzeFileInWorker(path, { signal });
+      await writeFile(indexPath(path), JSON.stringify(index));
+      return report;
+    },
+    async examplesPage(path, page, pageSize) {
+      const index = await readFile(indexPath(path), 'utf8').then((t) => JSON.parse(t) as ExampleIndex, () => undefined);
+      const result = await readExamplesPage(path, page, pageSize, { index });
+      return {
+        total_count: result.total_count,
+        examples: result.examples.map((e) => ({
+          index: e.index,
+          messages: e.messages.map((m) => ({ role: m.role, content: m.content })),
+          token_count: e.token_count,
+        })),
+      };
+    },
+    recommend(report, taskType, deploymentTarget) {
+      const task = parseTaskType(taskType);
+      if (!task.ok) return task;
+      const target = parseDeploymentTarget(deploymentTarget);
+      if (!target.ok) return target;
+      return {
+        ok: true,
+        recommendations: recommendModels(report, task.value, target.value).map((r) => ({
+          model_id: r.model_id,
+          model_name: r.model_name,
+          size: r.size,
+          score: r.score,
+          reasons: r.reasons,
+          is_gated: r.is_gated,
+        })),
+      };
+    },
+    async generateNotebook(request) {
+      const model = findModel(request.modelId);
+      if (!model) {
+        return { ok: false, message: `Unknown model_id "${request.modelId}". Valid ids: ${MODELS.map((m) => m.id).join(', ')}` };
+      }
+      const resolved = resolveTrainingConfig(request.trainingConfig, request.report, model, undefined, { target: 'colab' });
+      if (!resolved.ok) return { ok: false, message: `Invalid training_config: ${resolved.errors.join('; ')}` };
+      if (request.report.total_examples === 0) return { ok: false, message: 'The dataset has no usable examples.' };
+      // A second, cheap pass collects the normalized examples the notebook embeds (only valid records).
+      const { examples = [] } = await analyzeFileInWorker(request.datasetPath, { collectExamples: true, exact: false, nearDuplicates: false });
+      const generated = generateNotebook({
+        report: request.report,
+        examples,
+        model,
+        config: resolved.config,
+        target: 'colab',
+        embed: true,
+        datasetFileName: request.datasetFileName,
+        gzip,
+        preset: resolved.preset,
+      });
+      return {
+        ok: true,
+        notebook: {
+          content: generated.json,
+          fileName: generated.fileName,
+          modelId: model.id,
+          modelName: model.name,
+          trainingConfig: { ...resolved.config },
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Analysis results per session: computed once (concurrent requests share one run), at most N at a time, and
+ * cached as `report.json` in the session directory so that a restart does not recompute them.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DatasetReport } from '../core/analysis/report';
+import { writeFileAtomic } from './fsUtil';
+import type { SessionStore } from './sessionStore';
+
+type Analyze = (path: string, signal: AbortSignal) => Promise<DatasetReport>;
+
+/** Shares and caches analyses of session datasets. */
+export class ReportCache {
+  private readonly inFlight = new Map<string, Promise<DatasetReport>>();
+  private readonly waiting: (() => void)[] = [];
+  private running = 0;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly analyze: Analyze,
+    private readonly concurrency: number,
+  ) {}
+
+  /** The report of a session's dataset. */
+  get(sessionId: string): Promise<DatasetReport> {
+    const pending = this.inFlight.get(sessionId);
+    if (pending) return pending;
+    const run = this.load(sessionId).finally(() => this.inFlight.delete(sessionId));
+    this.inFlight.set(sessionId, run);
+    return run;
+  }
+
+  /** Cancel running analyses (at shutdown). */
+  cancelAll(): void {
+    this.abort.abort();
+  }
+
+  private async load(sessionId: string): Promise<DatasetReport> {
+    const file = join(this.sessions.dir(sessionId), 'report.json');
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as DatasetReport;
+    } catch {
+      // Not computed yet (or unreadable): compute below.
+    }
+    await this.acquire();
+    try {
+      const report = await this.analyze(this.sessions.datasetPath(sessionId), this.abort.signal);
+      // The session may have been deleted meanwhile; the report is still the right answer for this request.
+      await writeFileAtomic(file, JSON.stringify(report)).catch(() => undefined);
+      return report;
+    } finally {
+      this.release();
+    }
+  }
+
+  private acquire(): Promise<void> {
+    if (this.running < this.concurrency) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+}

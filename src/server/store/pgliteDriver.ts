@@ -1,0 +1,32 @@
+/**
+ * SqlDriver over PGlite (Postgres compiled to WebAssembly) persisted in a directory. PGlite serializes
+ * transactions itself, which suits one local server. From a CommonJS bundle, PGlite needs `import.meta.url`
+ * defined and its `pglite.wasm`, `initdb.wasm` and `pglite.data` next to the bundle (see the server report).
+ */
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlDriver, SqlExecutor } from './sqlDriver';
+
+/** Open (creating if needed) an embedded database in `dir`; `undefined` keeps it in memory. */
+export async function openPgliteDriver(dir: string | undefined): Promise<SqlDriver> {
+  const db = await PGlite.create(dir === undefined ? {} : { dataDir: dir });
+  return {
+    kind: 'pglite',
+    async transaction(fn) {
+      return db.transaction(async (tx) => {
+        const executor: SqlExecutor = {
+          async query<T>(sql: string, params?: unknown[]) {
+            const result = await tx.query<T>(sql, params);
+            return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+          },
+          async exec(sql: string) {
+            await tx.exec(sql);
+          },
+        };
+        return fn(executor);
+      });
+    },
+    async close() {
+      await db.close();
+    },
+  };
+}
