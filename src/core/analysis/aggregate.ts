@@ -342,8 +342,19 @@ export class DatasetAggregator {
   }
 
   /** Finish: verify near-duplicate and contradiction candidates with `source`, compute the report. */
-  finish(source: ExampleSource): AggregateOutput {
+  finish(rawSource: ExampleSource): AggregateOutput {
     const n = this.startLine.length;
+    // Candidates repeat across pairs (one prompt, many replies): fetch each example once, within a bound.
+    const memo = new Map<number, ChatExample | null>();
+    const source: ExampleSource = (i) => {
+      let ex = memo.get(i);
+      if (ex === undefined) {
+        ex = rawSource(i);
+        if (memo.size >= 200_000) memo.clear();
+        memo.set(i, ex);
+      }
+      return ex;
+    };
     const near = this.nearDuplicates(source);
     const contradictionGroups = this.contradictions(source);
     this.fileLevelFindings();

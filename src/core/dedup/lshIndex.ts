@@ -6,6 +6,9 @@
  */
 import { fmix32 } from './hash';
 
+/** Entries of one bucket looked at per item when enumerating candidate pairs. */
+export const MAX_BUCKET_SCAN = 512;
+
 const FREE_SLOT = -2;
 const END = -1;
 
@@ -160,7 +163,11 @@ export class LshIndex {
       for (let k = 0; k < count; k++) {
         const slot = this.slotFor(this.itemKeys[base + k] ?? 0, false);
         if (slot < 0) continue;
+        let scanned = 0;
         for (let e = this.slotHeads[slot] ?? END; e !== END; e = this.entryNext[e] ?? END) {
+          // Templated data can put thousands of records in one bucket; scanning a bounded part of it keeps the
+          // pass linear (such records are near-identical, so union-find still joins them through shared partners).
+          if (++scanned > MAX_BUCKET_SCAN) break;
           const b = this.entryIds[e] ?? -1;
           if (b <= a || this.marks[b] === stamp) continue;
           this.marks[b] = stamp;

@@ -10,6 +10,9 @@ import { DEFAULT_BANDS, lshBandKeys, minhashSignature } from './minhash';
 import { DEFAULT_SHINGLE_SIZE, shingleHashes } from './shingles';
 import { UnionFind } from './unionFind';
 
+/** True-Jaccard checks per record at most (bounds work on buckets of templated, near-identical records). */
+export const MAX_CHECKS_PER_RECORD = 64;
+
 /** Default minimum true Jaccard similarity for two records to count as near duplicates. */
 export const DEFAULT_NEAR_THRESHOLD = 0.8;
 
@@ -123,12 +126,18 @@ export function findNearDuplicates(input: NearDuplicateInput): NearDuplicateResu
   const edgeSim: number[] = [];
   let candidatePairs = 0;
   let currentA = -1;
+  let verifiedForA = 0;
   index.forEachCandidatePair((a, b) => {
     if (a !== currentA) {
       if (currentA >= 0) cache[currentA] = undefined;
       currentA = a;
+      verifiedForA = 0;
     }
     candidatePairs++;
+    // Templated data puts hundreds of records in one bucket: pairs already joined need no check, and each record
+    // gets a bounded number of true-Jaccard checks, so work stays linear instead of quadratic in bucket size.
+    if (uf.find(a) === uf.find(b) || verifiedForA >= MAX_CHECKS_PER_RECORD) return;
+    verifiedForA++;
     const sim = jaccardSorted(shinglesOf(a), shinglesOf(b));
     if (sim < threshold) return;
     uf.union(a, b);
