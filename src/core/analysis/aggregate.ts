@@ -350,7 +350,7 @@ export class DatasetAggregator {
       let ex = memo.get(i);
       if (ex === undefined) {
         ex = rawSource(i);
-        if (memo.size >= 200_000) memo.clear();
+        if (memo.size >= 20_000) memo.clear();
         memo.set(i, ex);
       }
       return ex;
@@ -491,19 +491,13 @@ export class DatasetAggregator {
   private nearDuplicates(source: ExampleSource): DuplicateGroup[] {
     const n = this.startLine.length;
     const extra = new Set(this.extraCopies);
-    const shingleCache = new Map<number, Uint32Array>();
     const { clusters } = findNearDuplicates({
       count: n,
       bandKeys: (i: number) =>
         this.valid.get(i) === 1 && this.hasBands.get(i) === 1 && !extra.has(i) ? this.bandKeys.subarray(i * 16, i * 16 + 16) : null,
       shingles: (i: number) => {
-        let s = shingleCache.get(i);
-        if (!s) {
-          const ex = source(i);
-          s = ex ? shingleHashes(ex) : new Uint32Array(0);
-          shingleCache.set(i, s);
-        }
-        return s;
+        const ex = source(i);
+        return ex ? shingleHashes(ex) : new Uint32Array(0);
       },
       exactGroupOf: (i: number) => this.exactHash.get(i),
       threshold: this.options.nearThreshold ?? 0.8,
