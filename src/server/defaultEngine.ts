@@ -20,15 +20,28 @@ function indexPath(datasetPath: string): string {
 
 /** The engine used by `slmgen serve` and the standalone server. */
 export function createDefaultEngine(): ServerEngine {
+  // Parsed example indexes of recently previewed datasets (a page then costs a few reads, not a JSON parse).
+  const indexes = new Map<string, ExampleIndex>();
+  const loadIndex = async (path: string): Promise<ExampleIndex | undefined> => {
+    const cached = indexes.get(path);
+    if (cached) return cached;
+    const index = await readFile(indexPath(path), 'utf8').then((t) => JSON.parse(t) as ExampleIndex, () => undefined);
+    if (index) {
+      if (indexes.size >= 16) indexes.delete(indexes.keys().next().value as string);
+      indexes.set(path, index);
+    }
+    return index;
+  };
   return {
     async analyze(path, signal) {
       // Off the event loop; the example index lets preview pages read only their own records later.
       const { report, index } = await analyzeFileInWorker(path, { signal });
       await writeFile(indexPath(path), JSON.stringify(index));
+      indexes.delete(path);
       return report;
     },
     async examplesPage(path, page, pageSize) {
-      const index = await readFile(indexPath(path), 'utf8').then((t) => JSON.parse(t) as ExampleIndex, () => undefined);
+      const index = await loadIndex(path);
       const result = await readExamplesPage(path, page, pageSize, { index });
       return {
         total_count: result.total_count,
