@@ -52,11 +52,24 @@ export interface AppDeps {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const DEFAULT_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i;
 
+/** OpenAPI description of the `POST /upload` multipart body. */
+const UPLOAD_BODY_DOC = {
+  type: 'object',
+  required: ['file'],
+  properties: {
+    file: { type: 'string', format: 'binary', description: 'The dataset: .jsonl / .ndjson, or .json holding an array.' },
+  },
+};
+
 /** `Host` values accepted for a server bound to `host` on `port` (DNS-rebinding guard). */
 export function allowedHostHeaders(host: string, port: number, extra: readonly string[]): Set<string> {
   const names = LOOPBACK.has(host) ? ['127.0.0.1', 'localhost', '[::1]'] : [host.includes(':') ? `[${host}]` : host];
   const allowed = new Set<string>();
-  for (const name of names) allowed.add(`${name}:${port}`.toLowerCase());
+  for (const name of names) {
+    allowed.add(`${name}:${port}`.toLowerCase());
+    // Clients leave out the default port: `Host: localhost` means port 80.
+    if (port === 80) allowed.add(name.toLowerCase());
+  }
   for (const h of extra) allowed.add(h.toLowerCase());
   return allowed;
 }
@@ -158,7 +171,12 @@ export async function createApp(deps: AppDeps): Promise<ZodApp> {
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
-    transform: jsonSchemaTransform,
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      // The multipart body is read by @fastify/multipart, not validated by a schema: documented here only, so that
+      // /docs offers a file picker.
+      return input.url === '/upload' ? { ...out, schema: { ...out.schema, body: UPLOAD_BODY_DOC } } : out;
+    },
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, {
@@ -180,7 +198,7 @@ export async function createApp(deps: AppDeps): Promise<ZodApp> {
     engine: deps.engine,
     reports: deps.engine.analyze ? new ReportCache(deps.sessions, deps.engine.analyze, config.analysisConcurrency) : null,
     ...callerLookups(deps.verifier),
-    session: sessionLookup(deps.sessions),
+    ...sessionLookup(deps.sessions),
   };
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerHealthRoutes(app, ctx);
@@ -192,9 +210,19 @@ export async function createApp(deps: AppDeps): Promise<ZodApp> {
 
   const sweeper = setInterval(() => void deps.sessions.sweep(), 60_000);
   sweeper.unref();
+  // preClose runs before Fastify waits for in-flight requests: analyses are aborted (their requests answer 503)
+  // while uploads and other short requests still finish.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    ctx.reports?.cancelAll();
+  });
+  // Keep-alive sockets that go idle after close() began would otherwise hold it open until their timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
-    ctx.reports?.cancelAll();
   });
   return app;
 }

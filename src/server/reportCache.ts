@@ -6,7 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetReport } from '../core/analysis/report';
 import { writeFileAtomic } from './fsUtil';
+import { HttpError } from './httpError';
 import type { SessionStore } from './sessionStore';
+
+/** The answer of a request whose analysis was cancelled by shutdown. */
+function shuttingDown(): HttpError {
+  return new HttpError(503, 'Server is shutting down: the analysis was cancelled. Retry when the server is back.');
+}
 
 type Analyze = (path: string, signal: AbortSignal) => Promise<DatasetReport>;
 
@@ -32,7 +38,7 @@ export class ReportCache {
     return run;
   }
 
-  /** Cancel running analyses (at shutdown). */
+  /** Cancel running and queued analyses (at shutdown): their requests answer 503. */
   cancelAll(): void {
     this.abort.abort();
   }
@@ -46,10 +52,14 @@ export class ReportCache {
     }
     await this.acquire();
     try {
+      if (this.abort.signal.aborted) throw shuttingDown();
       const report = await this.analyze(this.sessions.datasetPath(sessionId), this.abort.signal);
       // The session may have been deleted meanwhile; the report is still the right answer for this request.
       await writeFileAtomic(file, JSON.stringify(report)).catch(() => undefined);
       return report;
+    } catch (error) {
+      if (this.abort.signal.aborted) throw shuttingDown();
+      throw error;
     } finally {
       this.release();
     }

@@ -35,6 +35,8 @@ export interface RouteContext {
   requireCaller(request: FastifyRequest): Promise<AuthUser>;
   /** A session the caller may see, or the one 404. */
   session(id: string, caller: AuthUser | null): SessionMeta;
+  /** Like `session`, and the caller becomes its owner (an anonymous session gets one when a job refers to it). */
+  ownSession(id: string, caller: AuthUser): Promise<SessionMeta>;
 }
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer' };
@@ -63,11 +65,19 @@ export function callerLookups(verifier: TokenVerifier): Pick<RouteContext, 'call
   return { caller, requireCaller };
 }
 
-/** Build the session lookup over a store. */
-export function sessionLookup(sessions: SessionStore): RouteContext['session'] {
-  return (id, caller) => {
+/** Build the session lookups over a store. */
+export function sessionLookup(sessions: SessionStore): Pick<RouteContext, 'session' | 'ownSession'> {
+  const session: RouteContext['session'] = (id, caller) => {
     const meta = sessions.get(id, caller?.id ?? null);
     if (!meta) throw sessionNotFound();
     return meta;
+  };
+  return {
+    session,
+    async ownSession(id, caller) {
+      const meta = session(id, caller);
+      if (!(await sessions.claim(meta.id, caller.id))) throw sessionNotFound();
+      return meta;
+    },
   };
 }

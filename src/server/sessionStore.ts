@@ -23,6 +23,8 @@ export interface SessionMeta {
   taskType: string | null;
   deploymentTarget: string | null;
   selectedModelId: string | null;
+  /** Scores of the models the last `/recommend` ranked, by model id (absent in sessions from older versions). */
+  modelScores?: Record<string, number>;
   /** File name of the latest notebook inside the session directory. */
   notebookFile: string | null;
   downloadToken: string | null;
@@ -157,6 +159,20 @@ export class SessionStore {
     Object.assign(meta, patch);
     await writeFileAtomic(join(this.dir(id), META), JSON.stringify(meta));
     return meta;
+  }
+
+  /**
+   * Make `ownerId` the owner of a live session that is anonymous or already theirs (a job is being attached to
+   * it); from then on other callers get `undefined` from {@link get}. False when it belongs to someone else.
+   */
+  async claim(id: string, ownerId: string): Promise<boolean> {
+    const meta = this.sessions.get(id);
+    if (!meta || (meta.ownerId !== null && meta.ownerId !== ownerId)) return false;
+    if (meta.ownerId === ownerId) return true;
+    // Set before the write, so a concurrent claim by someone else already sees the owner.
+    meta.ownerId = ownerId;
+    await writeFileAtomic(join(this.dir(id), META), JSON.stringify(meta));
+    return true;
   }
 
   /** Remove a session and every file in its directory. */

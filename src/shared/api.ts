@@ -7,13 +7,18 @@ import { z } from 'zod';
 /** Canonical textual UUID (any version), as produced by `crypto.randomUUID()` and Postgres `gen_random_uuid()`. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A UUID in a path or body, lowercased (the server's canonical spelling) after validation. */
+export function uuidField(what: string): z.ZodString {
+  return z.string().regex(UUID_PATTERN, `${what} must be a UUID`).toLowerCase();
+}
+
 /** Every error body: `{"detail": "..."}`. */
 export const ErrorResponse = z.object({ detail: z.string() }).meta({ id: 'ErrorResponse' });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
 
 /** A session id in a path. Malformed ids are a 400 that says what was expected. */
 export const SessionIdParams = z.object({
-  session_id: z.string().regex(UUID_PATTERN, 'session_id must be a UUID'),
+  session_id: uuidField('session_id'),
 });
 
 /** `POST /upload` response. */
@@ -48,20 +53,22 @@ export const AnalyzeResponse = z
   .meta({ id: 'AnalyzeResponse' });
 export type AnalyzeResponse = z.infer<typeof AnalyzeResponse>;
 
-/** Preview paging. Out-of-range values are rejected with the allowed range (never clamped silently). */
+/**
+ * A paging number from a query string: absent or empty means the default; anything that is not an integer in
+ * range is refused with a message naming the range (never clamped silently).
+ */
+function pagingParam(name: string, max: number, fallback: number) {
+  const range = `${name} must be an integer between 1 and ${max}`;
+  return z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number({ error: range }).int(range).min(1, range).max(max, range).default(fallback),
+  );
+}
+
+/** Preview paging: `page` ≥ 1 (default 1), `page_size` 1–100 (default 5). */
 export const PreviewQuery = z.object({
-  page: z.coerce
-    .number()
-    .int('page must be an integer')
-    .min(1, 'page must be ≥ 1')
-    .max(1_000_000_000, 'page must be ≤ 1000000000')
-    .default(1),
-  page_size: z.coerce
-    .number()
-    .int('page_size must be an integer')
-    .min(1, 'page_size must be between 1 and 100')
-    .max(100, 'page_size must be between 1 and 100')
-    .default(5),
+  page: pagingParam('page', 1_000_000_000, 1),
+  page_size: pagingParam('page_size', 100, 5),
 });
 
 /** A message as shown in the preview. */
@@ -105,7 +112,7 @@ export type DuplicatesResponse = z.infer<typeof DuplicatesResponse>;
 
 /** `POST /recommend` body. The enum values are checked by the recommender, which names the allowed ones. */
 export const RecommendRequest = z.object({
-  session_id: z.string().regex(UUID_PATTERN, 'session_id must be a UUID'),
+  session_id: uuidField('session_id'),
   task_type: z.string().min(1).max(100),
   deployment_target: z.string().min(1).max(100),
 });
@@ -130,7 +137,7 @@ export type RecommendResponse = z.infer<typeof RecommendResponse>;
 
 /** `POST /generate` body. `training_config` is validated by the notebook generator (400 lists what is wrong). */
 export const GenerateRequest = z.object({
-  session_id: z.string().regex(UUID_PATTERN, 'session_id must be a UUID'),
+  session_id: uuidField('session_id'),
   model_id: z.string().min(1).max(200),
   training_config: z.record(z.string(), z.unknown()).optional(),
 });
@@ -186,7 +193,7 @@ export type Job = z.infer<typeof Job>;
  */
 export const JobCreate = z
   .object({
-    session_id: z.string().regex(UUID_PATTERN, 'session_id must be a UUID'),
+    session_id: uuidField('session_id'),
     dataset_filename: z.string().min(1).max(255).optional(),
     total_examples: z.number().int().min(0).optional(),
     total_tokens: z.number().int().min(0).optional(),
@@ -207,7 +214,13 @@ export type JobCreate = z.infer<typeof JobCreate>;
 export const JobUpdate = z
   .object({
     notebook_filename: z.string().max(255).nullable().optional(),
-    colab_url: z.url().max(2000).nullable().optional(),
+    // Shown as a link in the UI: https only, so `javascript:` or `data:` URLs can never be stored.
+    colab_url: z
+      .url({ protocol: /^https$/, message: 'colab_url must be an https:// URL' })
+      .max(2000)
+      .regex(/^https:\/\/[^/?#\s]+/i, 'colab_url must be an https:// URL')
+      .nullable()
+      .optional(),
     status: JobStatus.optional(),
     training_config: z.record(z.string(), z.unknown()).optional(),
   })
@@ -227,7 +240,7 @@ export const JobListQuery = z.object({
 });
 
 /** A job id in a path. */
-export const JobIdParams = z.object({ id: z.string().regex(UUID_PATTERN, 'job id must be a UUID') });
+export const JobIdParams = z.object({ id: uuidField('job id') });
 
 /** `GET /` response. */
 export const InfoResponse = z

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { allowedHostHeaders } from '../../src/server/app';
 import type { TestServer } from './testServer';
 import { startTestServer, upload, uploadValid, VALID_JSONL } from './testServer';
 
@@ -103,7 +104,33 @@ describe('server: documented endpoints over HTTP', () => {
       const body = (await res.json()) as { detail: string };
       assert.equal(typeof body.detail, 'string');
       if (q.startsWith('page_size')) assert.match(body.detail, /between 1 and 100/);
+      else assert.match(body.detail, /page must be an integer between 1 and 1000000000/);
     }
+  });
+
+  it('empty paging parameters take their defaults', async () => {
+    const sid = await uploadValid(server.url);
+    const res = await fetch(`${server.url}/preview/${sid}?page=&page_size=`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { page: number; page_size: number; examples: unknown[] };
+    assert.equal(body.page, 1);
+    assert.equal(body.page_size, 5);
+    assert.equal(body.examples.length, 4);
+  });
+
+  it('an uppercase session id finds the session', async () => {
+    const sid = await uploadValid(server.url);
+    const upper = sid.toUpperCase();
+    const analyze = await fetch(`${server.url}/analyze/${upper}`);
+    assert.equal(analyze.status, 200);
+    assert.equal(((await analyze.json()) as { session_id: string }).session_id, sid);
+    assert.equal((await fetch(`${server.url}/preview/${upper}/duplicates`)).status, 200);
+    const recommend = await fetch(`${server.url}/recommend`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ session_id: upper, task_type: 'conversation', deployment_target: 'cloud' }),
+    });
+    assert.equal(recommend.status, 200, await recommend.clone().text());
   });
 
   it('POST /recommend ranks models; unknown task or target is a 400 listing accepted values', async () => {
@@ -150,6 +177,12 @@ describe('server: documented endpoints over HTTP', () => {
     for (const path of ['/upload', '/analyze/{session_id}', '/preview/{session_id}', '/recommend', '/generate', '/jobs', '/jobs/{id}', '/health']) {
       assert.ok(path in spec.paths, path);
     }
+    const uploadOp = (spec.paths['/upload'] as { post: { requestBody?: { required?: boolean; content: Record<string, { schema: unknown }> } } }).post;
+    assert.deepEqual(uploadOp.requestBody?.content['multipart/form-data']?.schema, {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary', description: 'The dataset: .jsonl / .ndjson, or .json holding an array.' } },
+    });
     const docs = await fetch(`${server.url}/docs`);
     assert.equal(docs.status, 200);
     const html = await docs.text();
@@ -157,6 +190,11 @@ describe('server: documented endpoints over HTTP', () => {
     assert.doesNotMatch(html, /https?:\/\/(unpkg|cdn)/);
   });
 });
+
+/** The valid dataset as one JSON array. */
+const JSON_ARRAY = VALID_JSONL.trim()
+  .split('\n')
+  .map((line) => JSON.parse(line) as unknown);
 
 describe('server: bad uploads', () => {
   let server: TestServer;
@@ -172,7 +210,12 @@ describe('server: bad uploads', () => {
     ['binary file', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2, 0x7b]), 'a.jsonl', /binary/],
     ['invalid UTF-8', new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]), 'a.jsonl', /UTF-8/],
     ['text that is not JSON lines', 'hello world\nthis is prose\n', 'a.jsonl', /JSON object/],
-    ['a wrong extension', VALID_JSONL, 'data.csv', /\.jsonl/],
+    ['a wrong extension', VALID_JSONL, 'data.csv', /\.jsonl, \.ndjson or \.json/],
+    ['lines that start with "{" but are not JSON', '{not json}\n{also not}', 'a.jsonl', /No line of the file parses as a JSON object/],
+    ['a pretty-printed JSON array saved as .jsonl', JSON.stringify(JSON_ARRAY, null, 2), 'a.jsonl', /save it with a \.json extension/],
+    ['JSON lines saved as .json', VALID_JSONL, 'a.json', /does not start with "\[".*\.jsonl extension/],
+    ['a .json array of numbers', '[1, 2, 3]', 'a.json', /first array element is not a JSON object/],
+    ['an empty .json array', ' [ ] ', 'a.json', /no elements/],
   ];
   for (const [name, content, filename, message] of cases) {
     it(`${name} → 400 with a clear message and no leftover temp file`, async () => {
@@ -182,6 +225,30 @@ describe('server: bad uploads', () => {
       assert.deepEqual(await tempFiles(server), []);
     });
   }
+
+  it('a JSONL file with a bad line before a good one is accepted (the analysis reports the bad line)', async () => {
+    const good = JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello there!' }] });
+    const res = await upload(server.url, `{broken\n${good}\n`);
+    assert.equal(res.status, 200);
+    const sid = ((await res.json()) as { session_id: string }).session_id;
+    const analyze = (await (await fetch(`${server.url}/analyze/${sid}`)).json()) as { total_examples: number; invalid_examples: number };
+    assert.equal(analyze.total_examples, 1);
+    assert.equal(analyze.invalid_examples, 1);
+  });
+
+  it('a .json file holding a top-level array is uploaded and analysed', async () => {
+    const res = await upload(server.url, `\ufeff${JSON.stringify(JSON_ARRAY, null, 2)}`, 'chats.json');
+    assert.equal(res.status, 200, await res.clone().text());
+    const body = (await res.json()) as { session_id: string; filename: string };
+    assert.equal(body.filename, 'chats.json');
+    const analyze = await fetch(`${server.url}/analyze/${body.session_id}`);
+    assert.equal(analyze.status, 200);
+    const report = (await analyze.json()) as { total_examples: number; invalid_examples: number; format_valid: boolean };
+    assert.equal(report.total_examples, JSON_ARRAY.length);
+    assert.equal(report.invalid_examples, 0);
+    const preview = (await (await fetch(`${server.url}/preview/${body.session_id}?page_size=2`)).json()) as { total_count: number };
+    assert.equal(preview.total_count, JSON_ARRAY.length);
+  });
 
   it('a 1-line dataset without a trailing newline is accepted and analysed', async () => {
     const line = JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello there!' }] });
@@ -238,6 +305,28 @@ describe('server: safety guards', () => {
     const port = new URL(server.url).port;
     assert.equal((await getWithHost(server.url, '/health', 'evil.example.com')).status, 403);
     assert.equal((await getWithHost(server.url, '/health', `localhost:${port}`)).status, 200);
+  });
+
+  it('the bare host name (no port) is refused unless the port is 80', async () => {
+    assert.equal((await getWithHost(server.url, '/health', '127.0.0.1')).status, 403);
+    assert.deepEqual([...allowedHostHeaders('127.0.0.1', 80, [])].sort(), ['127.0.0.1', '127.0.0.1:80', '[::1]', '[::1]:80', 'localhost', 'localhost:80']);
+    assert.deepEqual([...allowedHostHeaders('192.168.1.5', 8000, [])], ['192.168.1.5:8000']);
+  });
+
+  it('on port 80 a Host header without the port is accepted over HTTP', async function () {
+    let on80: TestServer;
+    try {
+      on80 = await startTestServer({ port: 80 });
+    } catch {
+      this.skip(); // port 80 needs privileges or is taken
+    }
+    try {
+      assert.equal((await getWithHost(on80.url, '/health', 'localhost')).status, 200);
+      assert.equal((await getWithHost(on80.url, '/health', 'localhost:80')).status, 200);
+      assert.equal((await getWithHost(on80.url, '/health', 'evil.example.com')).status, 403);
+    } finally {
+      await on80.close();
+    }
   });
 
   it('CORS allows localhost origins and refuses others', async () => {

@@ -77,4 +77,43 @@ describe('server: POST /generate and GET /download', () => {
     assert.equal(deleted.status, 204);
     assert.equal(existsSync(notebook_path), false, 'the notebook is deleted with the job');
   });
+
+  it("the job written by /generate carries the chosen model's score from /recommend", async () => {
+    const henry = await bearer(`henry-${Date.now()}`);
+    const sid = await uploadValid(server.url, henry);
+    const rec = await fetch(`${server.url}/recommend`, {
+      method: 'POST',
+      headers: { ...henry, 'content-type': 'application/json' },
+      body: JSON.stringify({ session_id: sid, task_type: 'conversation', deployment_target: 'cloud' }),
+    });
+    assert.equal(rec.status, 200);
+    const { recommendations } = (await rec.json()) as { recommendations: { model_id: string; score: number }[] };
+    // Not the top pick: the score must be the chosen model's.
+    const chosen = recommendations.find((r) => r.model_id !== recommendations[0]?.model_id && MODELS.some((m) => m.id === r.model_id && !m.isGated));
+    assert.ok(chosen, 'a second non-gated recommendation');
+    assert.equal((await generate({ session_id: sid, model_id: chosen.model_id }, henry)).status, 200);
+    const jobs = (await (await fetch(`${server.url}/jobs`, { headers: henry })).json()) as { session_id: string; model_score: number | null; selected_model_id: string }[];
+    const job = jobs.find((j) => j.session_id === sid);
+    assert.equal(job?.selected_model_id, chosen.model_id);
+    assert.equal(job?.model_score, chosen.score);
+  });
+
+  it('a signed-in /generate on an anonymous session takes it over: nobody else can generate, see or delete it', async () => {
+    const frank = await bearer(`frank-${Date.now()}`);
+    const grace = await bearer(`grace-${Date.now()}`);
+    const sid = await uploadValid(server.url);
+    const res = await generate({ session_id: sid, model_id: modelId }, frank);
+    assert.equal(res.status, 200);
+    assert.equal((await generate({ session_id: sid, model_id: modelId }, grace)).status, 404);
+    assert.equal((await generate({ session_id: sid, model_id: modelId })).status, 404);
+    const jobCreate = await fetch(`${server.url}/jobs`, {
+      method: 'POST',
+      headers: { ...grace, 'content-type': 'application/json' },
+      body: JSON.stringify({ session_id: sid }),
+    });
+    assert.equal(jobCreate.status, 404);
+    const graceJobs = (await (await fetch(`${server.url}/jobs`, { headers: grace })).json()) as { session_id: string }[];
+    assert.ok(!graceJobs.some((j) => j.session_id === sid));
+    assert.equal((await fetch(`${server.url}/preview/${sid}`, { headers: frank })).status, 200);
+  });
 });

@@ -8,12 +8,18 @@ import { loadServerConfig } from '../../src/server/config';
 import { createDefaultEngine } from '../../src/server/defaultEngine';
 import { startServer } from '../../src/server/startServer';
 import type { TestServer } from './testServer';
-import { bearer, startTestServer, uploadValid } from './testServer';
+import { bearer, sharedJobStore, startTestServer, uploadValid } from './testServer';
 
 type JobJson = Record<string, unknown> & { id: string; session_id: string; status: string };
 
 async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
+}
+
+/** The `sub` of a bearer header made by `bearer()`. */
+async function bearerSubject(headers: Record<string, string>): Promise<string> {
+  const payload = (headers.authorization ?? '').split('.')[1] ?? '';
+  return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub: string }).sub;
 }
 
 describe('server: /jobs (authenticated, row-level security)', () => {
@@ -71,6 +77,14 @@ describe('server: /jobs (authenticated, row-level security)', () => {
     assert.deepEqual(body.training_config, { lora_rank: 8 });
     assert.ok(String(body.updated_at) >= String(body.created_at));
     assert.equal((await patch({})).status, 400);
+    for (const bad of ['javascript:alert(1)', 'http://colab.research.google.com/x', 'data:text/html,hi', 'https:evil']) {
+      const refused = await patch({ colab_url: bad });
+      assert.equal(refused.status, 400, bad);
+      assert.match((await json<{ detail: string }>(refused)).detail, /colab_url must be an https:\/\/ URL/);
+    }
+    const colab = 'https://colab.research.google.com/gist/someone/abc123/notebook.ipynb';
+    assert.equal((await json<JobJson>(await patch({ colab_url: colab }))).colab_url, colab);
+    assert.equal((await json<JobJson>(await patch({ colab_url: null }))).colab_url, null);
     assert.equal((await patch({ status: 'exploded' })).status, 400);
   });
 
@@ -102,6 +116,30 @@ describe('server: /jobs (authenticated, row-level security)', () => {
     assert.equal(await res.text(), '');
     assert.equal(existsSync(join(server.dataDir, 'sessions', sid)), false);
     assert.equal((await fetch(`${server.url}/jobs/${job.id}`, { headers: alice })).status, 404);
+  });
+
+  it("an anonymous session becomes the owner's with POST /jobs: others then get 404 and cannot delete its files", async () => {
+    const sid = await uploadValid(server.url);
+    const job = await json<JobJson>(await createJob(bob, sid));
+    assert.equal(job.session_id, sid);
+    assert.equal((await createJob(alice, sid)).status, 404);
+    assert.equal((await fetch(`${server.url}/analyze/${sid}`)).status, 404);
+    assert.equal((await fetch(`${server.url}/analyze/${sid}`, { headers: alice })).status, 404);
+    assert.equal((await fetch(`${server.url}/preview/${sid}`, { headers: bob })).status, 200);
+    assert.ok(existsSync(join(server.dataDir, 'sessions', sid)));
+  });
+
+  it("DELETE of a job whose session is not the caller's leaves the session files alone", async () => {
+    // A row that points at another user's session (as rows written before sessions were claimed could).
+    const sid = await uploadValid(server.url, bob);
+    const aliceId = await bearerSubject(alice);
+    const store = await sharedJobStore();
+    const foreign = await store.create(aliceId, { session_id: sid, dataset_filename: 'x.jsonl', dataset_path: '/nowhere' });
+    assert.ok(foreign);
+    const res = await fetch(`${server.url}/jobs/${foreign.id}`, { method: 'DELETE', headers: alice });
+    assert.equal(res.status, 204);
+    assert.ok(existsSync(join(server.dataDir, 'sessions', sid)));
+    assert.equal((await fetch(`${server.url}/preview/${sid}`, { headers: bob })).status, 200);
   });
 
   it('limit and offset page the list; limit over 100 or a malformed id is a 400', async () => {

@@ -67,7 +67,7 @@ export function testConfig(dataDir: string, overrides: Partial<ServerConfig> = {
 
 /** Start a server with a fresh data directory. */
 export async function startTestServer(
-  options: { config?: Partial<ServerConfig>; verifier?: TokenVerifier; engine?: ServerEngine; jobs?: JobStore } = {},
+  options: { config?: Partial<ServerConfig>; verifier?: TokenVerifier; engine?: ServerEngine; jobs?: JobStore; port?: number } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'slmgen-server-test-'));
   const config = testConfig(dataDir, options.config);
@@ -83,7 +83,13 @@ export async function startTestServer(
     verifier,
     engine: options.engine ?? createDefaultEngine(),
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  } catch (error) {
+    await app.close();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

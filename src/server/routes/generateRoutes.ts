@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ErrorResponse, GenerateRequest, GenerateResponse, UUID_PATTERN } from '../../shared/api';
+import { ErrorResponse, GenerateRequest, GenerateResponse, uuidField } from '../../shared/api';
 import { writeFileAtomic } from '../fsUtil';
 import { HttpError, notImplemented } from '../httpError';
 import type { RouteContext, ZodApp } from '../routeContext';
@@ -18,7 +18,7 @@ import { sessionReport } from './analysisRoutes';
 export const NOTEBOOK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.ipynb$/;
 
 const DownloadParams = z.object({
-  session_id: z.string().regex(UUID_PATTERN, 'session_id must be a UUID'),
+  session_id: uuidField('session_id'),
   file_name: z.string().regex(NOTEBOOK_NAME, 'file_name must be a notebook file name'),
 });
 const DownloadQuery = z.object({ token: z.string().max(200).optional() });
@@ -77,6 +77,9 @@ export function registerGenerateRoutes(app: ZodApp, ctx: RouteContext): void {
         downloadTokenExpiresMs: Date.now() + ctx.config.downloadTokenTtlMs,
       });
       if (caller) {
+        // The job makes the caller the session's owner (see POST /jobs).
+        await ctx.ownSession(meta.id, caller);
+        const score = meta.modelScores?.[notebook.modelId];
         await ctx.jobs.upsert(caller.id, {
           session_id: meta.id,
           dataset_filename: meta.filename,
@@ -88,6 +91,8 @@ export function registerGenerateRoutes(app: ZodApp, ctx: RouteContext): void {
           deployment_target: meta.deploymentTarget,
           selected_model_id: notebook.modelId,
           selected_model_name: notebook.modelName,
+          // Unknown without a /recommend for this model: left as is (null on a new job).
+          ...(score !== undefined ? { model_score: score } : {}),
           training_config: notebook.trainingConfig,
           notebook_filename: notebook.fileName,
           notebook_path: notebookPath,

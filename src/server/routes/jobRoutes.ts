@@ -45,7 +45,8 @@ export function registerJobRoutes(app: ZodApp, ctx: RouteContext): void {
     async (request, reply) => {
       const user = await ctx.requireCaller(request);
       const body = request.body;
-      const meta = ctx.session(body.session_id, user);
+      // Attaching a job makes the caller the session's owner: nobody else can then reach (or delete) its files.
+      const meta = await ctx.ownSession(body.session_id, user);
       const created = await ctx.jobs.create(user.id, {
         ...body,
         dataset_filename: body.dataset_filename ?? meta.filename,
@@ -108,9 +109,10 @@ export function registerJobRoutes(app: ZodApp, ctx: RouteContext): void {
       const user = await ctx.requireCaller(request);
       const job = await ctx.jobs.delete(user.id, request.params.id);
       if (!job) throw jobNotFound();
-      // Files are found through the caller's own session, never through paths stored in the row.
-      const meta = ctx.sessions.get(job.session_id, user.id);
-      if (meta) await ctx.sessions.delete(meta.id);
+      // Files are found through the session, never through paths stored in the row, and only the session's owner
+      // removes them (an anonymous or someone else's session stays).
+      const meta = ctx.sessions.peek(job.session_id);
+      if (meta && meta.ownerId === user.id) await ctx.sessions.delete(meta.id);
       return reply.code(204).send(null);
     },
   );

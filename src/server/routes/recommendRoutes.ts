@@ -29,6 +29,8 @@ export function registerRecommendRoutes(app: ZodApp, ctx: RouteContext): void {
         taskType: task_type,
         deploymentTarget: deployment_target,
         selectedModelId: result.recommendations[0]?.model_id ?? null,
+        // /generate records the score of whichever of these models is chosen in the job.
+        modelScores: Object.fromEntries(result.recommendations.map((r) => [r.model_id, r.score])),
       });
       return { recommendations: result.recommendations };
     },

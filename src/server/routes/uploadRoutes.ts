@@ -8,7 +8,8 @@ import { removeQuietly } from '../fsUtil';
 import type { RouteContext, ZodApp } from '../routeContext';
 import { receiveDataset } from '../uploadSink';
 
-const ACCEPTED_EXTENSIONS = /\.(jsonl|ndjson)$/i;
+/** JSONL (`.jsonl`, `.ndjson`) or a top-level JSON array (`.json`); the engine tells them apart by content. */
+const ACCEPTED_EXTENSIONS = /\.(jsonl|ndjson|json)$/i;
 
 /** The display name of an uploaded file: last path segment, no control characters, at most 255 characters. */
 export function displayFileName(raw: string | undefined): string {
@@ -26,7 +27,7 @@ export function registerUploadRoutes(app: ZodApp, ctx: RouteContext): void {
       config: { rateLimit: { max: ctx.config.uploadRateLimitPerMinute, timeWindow: 60_000 } },
       schema: {
         tags: ['upload'],
-        summary: 'Upload a dataset file (multipart/form-data, field "file")',
+        summary: 'Upload a dataset file (multipart/form-data, field "file"): .jsonl/.ndjson, or .json holding an array',
         consumes: ['multipart/form-data'],
         response: { 200: UploadResponse, 400: ErrorResponse, 413: ErrorResponse },
       },
@@ -44,10 +45,11 @@ export function registerUploadRoutes(app: ZodApp, ctx: RouteContext): void {
       const filename = displayFileName(part.filename);
       if (!ACCEPTED_EXTENSIONS.test(filename)) {
         part.file.resume();
-        throw new HttpError(400, `Expected a .jsonl file (got "${filename}").`);
+        throw new HttpError(400, `Expected a .jsonl, .ndjson or .json file (got "${filename}").`);
       }
       const temp = ctx.sessions.tempPath();
-      const size = await receiveDataset(part.file, temp, ctx.config.maxUploadBytes);
+      const kind = /\.json$/i.test(filename) ? 'json' : 'jsonl';
+      const size = await receiveDataset(part.file, temp, ctx.config.maxUploadBytes, kind);
       try {
         const meta = await ctx.sessions.create(temp, { ownerId: caller?.id ?? null, filename, size });
         return { session_id: meta.id, filename, size, message: 'Upload successful' };
