@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { DatasetReport } from '../../core/analysis/report';
+import { plural } from '../../core/text/plural';
 import { analyzeFile } from '../../node/analyzeFile';
 import type { CliCommand, CliIo } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
@@ -30,7 +31,7 @@ export function formatSummary(file: string, r: DatasetReport): string {
     `  billing: ${fmt(r.billing.billable_tokens)} billable tokens x ${r.billing.epochs} epochs = ${fmt(r.billing.charged_tokens)} charged`,
     `  quality score: ${r.quality_score.toFixed(2)}`,
     ...r.quality_issues.map((q) => `    -${q.points.toFixed(2)} ${q.code}: ${q.message}`),
-    `  findings: ${errors} errors, ${warnings} warnings, ${infos} info${errors + warnings + infos > 0 ? ' (see `slmgen lint`)' : ''}`,
+    `  findings: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos} info${errors + warnings + infos > 0 ? ' (see `slmgen lint`)' : ''}`,
   ];
   return lines.join('\n') + '\n';
 }
