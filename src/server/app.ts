@@ -19,30 +19,19 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { TokenVerifier } from './auth/tokenVerifier';
-import type { ServerConfig } from './config';
-import type { ServerEngine } from './engine';
 import { HttpError } from './httpError';
 import { ReportCache } from './reportCache';
 import { callerLookups, sessionLookup } from './routeContext';
-import type { RouteContext, ZodApp } from './routeContext';
+import type { RouteContext, ServerServices, ZodApp } from './routeContext';
 import { registerAnalysisRoutes } from './routes/analysisRoutes';
 import { registerGenerateRoutes } from './routes/generateRoutes';
 import { registerHealthRoutes } from './routes/healthRoutes';
 import { registerJobRoutes } from './routes/jobRoutes';
 import { registerRecommendRoutes } from './routes/recommendRoutes';
 import { registerUploadRoutes } from './routes/uploadRoutes';
-import type { SessionStore } from './sessionStore';
-import type { JobStore } from './store/jobStore';
 
 /** Everything `createApp` needs; the caller owns (and closes) the stores. */
-export interface AppDeps {
-  config: ServerConfig;
-  version: string;
-  sessions: SessionStore;
-  jobs: JobStore;
-  verifier: TokenVerifier;
-  engine: ServerEngine;
+export interface AppDeps extends ServerServices {
   /** Fastify logger option (false in tests). */
   logger?: FastifyServerOptions['logger'];
   /** Directory with Swagger UI's static assets when running from a bundle (see esbuild.mjs). */

@@ -20,14 +20,18 @@ export type ZodApp = FastifyInstance<
   ZodTypeProvider
 >;
 
-/** Shared state of the routes. */
-export interface RouteContext {
+/** The services the server is built from (the caller owns and closes the stores). */
+export interface ServerServices {
   config: ServerConfig;
   version: string;
   sessions: SessionStore;
   jobs: JobStore;
   verifier: TokenVerifier;
   engine: ServerEngine;
+}
+
+/** Shared state of the routes. */
+export interface RouteContext extends ServerServices {
   reports: ReportCache | null;
   /** The caller named by the bearer token; null without one. A token that is present but invalid is a 401. */
   caller(request: FastifyRequest): Promise<AuthUser | null>;

@@ -4,6 +4,7 @@
  * data is kept in flat typed arrays so that millions of records stay cheap; normalized examples are requested back
  * from the caller only for near-duplicate and contradiction candidates.
  */
+import { codeInfo } from '../checks/codes';
 import { jaccard } from '../dedup/jaccard';
 import { findNearDuplicates } from '../dedup/nearDuplicates';
 import { shingleHashes } from '../dedup/shingles';
@@ -434,7 +435,7 @@ export class DatasetAggregator {
       avg_tokens_per_example: examples ? round(totalTokens / examples, 2) : 0,
       quality_score: quality.score,
       quality_issues: quality.issues,
-      format_valid: !findings.some((f) => f.severity === 'error') && Object.keys(omitted).every((c) => !this.isErrorCode(c)),
+      format_valid: !findings.some((f) => f.severity === 'error') && Object.keys(omitted).every((c) => codeInfo(c)?.severity !== 'error'),
       format_errors: { ...this.formatErrors },
       data_warnings: { missing_system: this.missingSystem, missing_user: this.missingUser },
       distribution: {
@@ -475,11 +476,6 @@ export class DatasetAggregator {
       findings_omitted: omitted,
     };
     return { report, findings };
-  }
-
-  private errorCodes = new Set<string>();
-  private isErrorCode(code: string): boolean {
-    return this.errorCodes.has(code);
   }
 
   private group(ordinals: number[], similarity?: number): DuplicateGroup {
@@ -589,7 +585,6 @@ export class DatasetAggregator {
         range: top,
       });
     }
-    for (const f of this.findings) if (f.severity === 'error') this.errorCodes.add(f.code);
   }
 }
 

@@ -14,6 +14,7 @@ import type { CountMode, Finding } from '../types';
 import { makeRange } from '../types';
 import type { RecordResult, RecordSpan } from './record';
 import { emptyRoleCounts, emptyScriptTally } from './record';
+import { codePointLength } from '../text/unicode';
 import { hasCode, looksLikeJson, tallyScripts } from './textFacts';
 
 /** Settings that shape per-record analysis. */
@@ -145,16 +146,6 @@ function jsonErrorFinding(text: string, span: RecordSpan): Finding {
     message: `Invalid JSON: ${described?.message ?? 'the record could not be parsed'}.`,
     range: makeRange(at.line, at.character, at.line, at.character + 1),
   };
-}
-
-/** Count code points without allocating. */
-function codePointLength(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) n--;
-  }
-  return n;
 }
 
 function fillExampleFacts(result: RecordResult, example: ChatExample, options: RecordOptions): void {

@@ -16,6 +16,7 @@ import { locateKey, locateRecord, locateValue, mapStringOffsets, rangeAt } from 
 import { severityOf } from './codes';
 import { countCookbookErrors } from './cookbook';
 import { findSensitive, redact } from './sensitive';
+import { codePointLength } from '../text/unicode';
 
 /** Options of the per-record checks. */
 export interface CheckOptions {
@@ -70,12 +71,6 @@ function getAt(value: unknown, path: JsonPath): unknown {
 
 function cloneJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
-}
-
-function codePointLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
 }
 
 /** Locations, findings and edits in document coordinates for one record. */

@@ -52,3 +52,16 @@ export function lowerCodeUnit(c: number): number {
   }
   return lowerTable[c] as number;
 }
+
+/** Number of code points (what Python's `len` counts), without allocating; a lone surrogate counts as one. */
+export function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}
