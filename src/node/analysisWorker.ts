@@ -27,7 +27,7 @@ function handle(message: WorkerRequest): WorkerResponse {
     },
     { line: message.line, byte: message.byte, ordinal: 0 },
   );
-  pipeline.push(new Uint8Array(message.bytes));
+  pipeline.push(new Uint8Array(message.bytes, 0, message.length));
   pipeline.end();
   return { type: 'block', id: message.id, records, blanks, hasBom: pipeline.hasBom };
 }

@@ -264,7 +264,7 @@ async function streamChunks(path: string, onChunk: (chunk: Uint8Array, bytesSoFa
 }
 
 /** Where to cut a block: after the last "\n" that starts a new top-level line, else after the last "\n". */
-function cutPoint(buf: Buffer, length: number): number {
+function cutPoint(buf: Uint8Array, length: number): number {
   const lastNl = buf.lastIndexOf(10, length - 1);
   if (lastNl < 0) return -1;
   // Prefer a line that starts with `{`, so a pretty-printed object is never split between blocks.
@@ -322,11 +322,12 @@ async function runWithWorkers(
     let position = 0;
     let line = 0;
     let id = 0;
-    let carry = Buffer.alloc(0);
+    let carry = new Uint8Array(0);
     for (;;) {
       if (options.signal?.aborted) throw abortError();
-      const buf = Buffer.allocUnsafe(carry.length + BLOCK_BYTES);
-      carry.copy(buf, 0);
+      // Read straight into the buffer that is transferred to a worker: one allocation and no copy per block.
+      const buf = new Uint8Array(new ArrayBuffer(carry.length + BLOCK_BYTES));
+      buf.set(carry, 0);
       const bytesRead = position < totalBytes ? readSync(fd, buf, carry.length, BLOCK_BYTES, position) : 0;
       position += bytesRead;
       const length = carry.length + bytesRead;
@@ -335,17 +336,15 @@ async function runWithWorkers(
       const cut = atEnd ? length : cutPoint(buf, length);
       if (cut <= 0) {
         // No line ends in this block: keep reading until one does (memory is bounded by the longest line).
-        carry = Buffer.from(buf.subarray(0, length));
+        carry = buf.subarray(0, length);
         continue;
       }
-      const block = new Uint8Array(new ArrayBuffer(cut));
-      block.set(buf.subarray(0, cut));
       const blockStart = position - length;
-      carry = Buffer.from(buf.subarray(cut, length));
+      carry = buf.slice(cut, length);
       blockBytes.set(id, cut);
-      const blockLines = countNewlines(block);
       // The buffer is transferred to the worker (detached here), so count its lines first.
-      pending.set(id, pool.run({ type: 'block', id, line, byte: blockStart, bytes: block.buffer }));
+      const blockLines = countNewlines(buf.subarray(0, cut));
+      pending.set(id, pool.run({ type: 'block', id, line, byte: blockStart, bytes: buf.buffer, length: cut }));
       line += blockLines;
       id++;
       while (pending.size >= workers * 2) await merge();

@@ -16,7 +16,7 @@ export interface AnalysisSettings {
 
 export type WorkerRequest =
   | { type: 'init'; settings: AnalysisSettings }
-  | { type: 'block'; id: number; line: number; byte: number; bytes: ArrayBuffer };
+  | { type: 'block'; id: number; line: number; byte: number; bytes: ArrayBuffer; length: number };
 
 export type WorkerResponse =
   | { type: 'ready' }

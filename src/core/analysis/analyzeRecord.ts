@@ -3,9 +3,7 @@
  * need the rest of the file. Pure and synchronous, so it runs the same in a worker, a server or an editor.
  */
 import { checkRecord } from '../checks/checkRecord';
-import { hashExampleKeys } from '../dedup/hash';
 import { lshBandKeys, minhashSignature } from '../dedup/minhash';
-import { shingleHashes } from '../dedup/shingles';
 import type { ChatExample } from '../formats/chat';
 import { describeJsonError } from '../parse/jsonError';
 import { positionAt } from '../parse/jsonLocate';
@@ -14,8 +12,10 @@ import type { CountMode, Finding } from '../types';
 import { makeRange } from '../types';
 import type { RecordResult, RecordSpan } from './record';
 import { emptyRoleCounts, emptyScriptTally } from './record';
+import type { ExampleScan } from '../text/scan';
+import { scanExample } from '../text/scan';
 import { codePointLength } from '../text/unicode';
-import { hasCode, looksLikeJson, tallyScripts } from './textFacts';
+import { hasCode, looksLikeJson } from './textFacts';
 
 /** Settings that shape per-record analysis. */
 export interface RecordOptions {
@@ -90,14 +90,21 @@ export function analyzeRecord(input: RecordInput, options: RecordOptions): Analy
     });
   }
 
-  const check = checkRecord(value, text, span, { shortReplyChars: options.shortReplyChars ?? 10, cookbookMode: 'extended' });
+  // The text scan runs once, inside the checks (its sensitive-data hints spare them a pass over every message).
+  let scan: ExampleScan | undefined;
+  const scanOptions = { shingleSize: options.nearDuplicates === false ? 0 : undefined, tally: result.script };
+  const check = checkRecord(value, text, span, {
+    shortReplyChars: options.shortReplyChars ?? 10,
+    cookbookMode: 'extended',
+    sensitiveHints: (normalized) => (scan = scanExample(normalized, scanOptions)).sensitiveHints,
+  });
   findings.push(...check.findings);
   result.format = check.format;
   result.cookbookErrors = check.cookbookErrors;
   result.missingSystem = check.missingSystem;
   result.missingUser = check.missingUser;
   const example = check.example;
-  if (example) fillExampleFacts(result, example, options);
+  if (example) fillExampleFacts(result, example, options, scan ?? scanExample(example, scanOptions));
   result.valid = example !== null && !findings.some((f) => f.severity === 'error');
   if (!result.valid) {
     result.exactHash = null;
@@ -148,20 +155,16 @@ function jsonErrorFinding(text: string, span: RecordSpan): Finding {
   };
 }
 
-function fillExampleFacts(result: RecordResult, example: ChatExample, options: RecordOptions): void {
+/** Facts from the example and its text scan (hashes, shingles, code points, estimates, tallies and votes). */
+function fillExampleFacts(result: RecordResult, example: ChatExample, options: RecordOptions, scan: ExampleScan): void {
   const shortLimit = options.shortReplyChars ?? 10;
+  const nearDuplicates = options.nearDuplicates !== false;
   result.messageCount = example.messages.length;
-  // Stop-word votes need only a sample: the first user message and the first reply of each example.
-  let votedUser = false;
-  let votedReply = false;
-  for (const m of example.messages) {
+  for (let i = 0; i < example.messages.length; i++) {
+    const m = example.messages[i] as ChatExample['messages'][number];
     result.roles[m.role]++;
-    const chars = codePointLength(m.content);
+    const chars = scan.codePoints[i] as number;
     result.contentChars += chars;
-    const vote = (m.role === 'user' && !votedUser) || (m.role === 'assistant' && !votedReply);
-    if (m.role === 'user') votedUser = true;
-    if (m.role === 'assistant') votedReply = true;
-    tallyScripts(m.content, result.script, vote);
     if (m.role === 'assistant') {
       result.replyCount++;
       result.replyChars += chars;
@@ -171,7 +174,8 @@ function fillExampleFacts(result: RecordResult, example: ChatExample, options: R
       if (hasCode(m.content)) result.codeReplies++;
     }
   }
-  const tokens = options.counter.countExample(example, options.countMode);
+  // The estimate counts come from the scan; an exact encoder counts (and caches) on its own.
+  const tokens = options.counter.countExample(example, options.countMode, options.counter.exact ? undefined : scan.estimates);
   result.tokens = tokens.total;
   result.assistantTokens = tokens.assistant;
   if (tokens.total > options.maxSeqLength) {
@@ -183,12 +187,11 @@ function fillExampleFacts(result: RecordResult, example: ChatExample, options: R
       range: recordRange(result.span),
     });
   }
-  const keys = hashExampleKeys(example);
-  result.exactHash = keys.exactHash;
-  result.promptHash = keys.promptHash;
-  result.replyHash = keys.replyHash;
-  if (options.nearDuplicates !== false) {
-    const signature = minhashSignature(shingleHashes(example));
+  result.exactHash = scan.exactHash;
+  result.promptHash = scan.promptHash;
+  result.replyHash = scan.replyHash;
+  if (nearDuplicates) {
+    const signature = minhashSignature(scan.shingles);
     result.bandKeys = signature ? lshBandKeys(signature) : null;
   }
 }

@@ -1,64 +1,8 @@
 /**
- * Cheap facts about message text used for dataset characteristics: script tallies, language votes, JSON-looking
- * and code-bearing replies. Each function looks at a bounded prefix of the text so cost stays linear and small.
+ * Cheap facts about message text used for dataset characteristics: JSON-looking and code-bearing replies, and
+ * what script tallies and stop-word votes (counted by the text scan, `text/scan.ts`) say about the dataset.
  */
 import type { ScriptTally } from './record';
-
-/** Characters of each message inspected for script tallies. */
-const SCRIPT_SAMPLE = 256;
-/** Characters of each message inspected for stop-word votes. */
-const VOTE_SAMPLE = 300;
-
-/** Stop words that are frequent and fairly specific to one Latin-script language. */
-const STOP_WORDS: ReadonlyMap<string, string> = new Map(
-  [
-    ['en', 'the and is are was were have has been will would with this that from which'],
-    ['es', 'el los las una está están para por que del como pero más también'],
-    ['fr', 'le les une est sont dans pour avec sur des du au aux mais être'],
-    ['de', 'der die das ein eine ist sind für mit auf von nicht und auch dem den'],
-    ['pt', 'os uma não são com para pelo pela também mais muito você isso'],
-    ['it', 'il gli una sono della delle degli anche per non che nel alla questo'],
-  ].flatMap(([lang, words]) => (words as string).split(' ').map((w) => [w, lang as string] as const)),
-);
-
-/** Add the script tally of `text` (a bounded prefix) into `tally`; with `vote`, also its stop-word votes. */
-export function tallyScripts(text: string, tally: ScriptTally, vote = true): void {
-  const n = Math.min(text.length, SCRIPT_SAMPLE);
-  for (let i = 0; i < n; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      c = ((c - 0xd800) << 10) + (text.charCodeAt(i + 1) - 0xdc00) + 0x10000;
-      i++;
-    }
-    tally.total++;
-    if (c < 0x80) {
-      if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) tally.latin++;
-      continue;
-    }
-    tally.nonAscii++;
-    if (c >= 0x4e00 && c <= 0x9fff) tally.han++;
-    else if (c >= 0x3400 && c <= 0x4dbf) tally.han++;
-    else if (c >= 0x3040 && c <= 0x30ff) tally.kana++;
-    else if ((c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff)) tally.hangul++;
-    else if (c >= 0x00c0 && c <= 0x024f && c !== 0xd7 && c !== 0xf7) tally.latinExtended++;
-    else if (c >= 0x0400 && c <= 0x04ff) tally.cyrillic++;
-    else if (c >= 0x0600 && c <= 0x06ff) tally.arabic++;
-    else if (c >= 0x0900 && c <= 0x097f) tally.devanagari++;
-    else if (c >= 0x1f000 || (c >= 0x2600 && c <= 0x27bf) || c === 0x200d || (c >= 0xfe00 && c <= 0xfe0f)) tally.emoji++;
-    else if ((c >= 0x0370 && c <= 0x03ff) || (c >= 0x0590 && c <= 0x05ff) || (c >= 0x0e00 && c <= 0x0e7f)) tally.otherLetters++;
-  }
-  if (vote) voteLanguages(text, tally.votes);
-}
-
-/** Count stop words of Latin-script languages in a prefix of `text`. */
-function voteLanguages(text: string, votes: Record<string, number>): void {
-  const sample = text.length > VOTE_SAMPLE ? text.slice(0, VOTE_SAMPLE) : text;
-  for (const word of sample.toLowerCase().split(/[^a-zà-ÿ]+/)) {
-    if (word.length < 2 || word.length > 7) continue;
-    const lang = STOP_WORDS.get(word);
-    if (lang !== undefined) votes[lang] = (votes[lang] ?? 0) + 1;
-  }
-}
 
 /** Add `from` into `into`. */
 export function mergeTally(into: ScriptTally, from: ScriptTally): void {
@@ -87,12 +31,21 @@ export function looksLikeJson(reply: string): boolean {
   }
 }
 
-const CODE_PATTERN =
-  /```|^\s*(?:def |class \w|import \w|from [\w.]+ import |function \w|const \w+ ?=|let \w+ ?=|#include|public (?:static |class )|package \w|fn \w|SELECT .+ FROM|<\?php|#!\/)/m;
+/** A line that starts like code (tried at each line start only, which is much cheaper than a multiline scan). */
+const CODE_LINE = /\s*(?:def |class \w|import \w|from [\w.]+ import |function \w|const \w+ ?=|let \w+ ?=|#include|public (?:static |class )|package \w|fn \w|SELECT .+ FROM|<\?php|#!\/)/y;
 
-/** A reply that contains code (a fenced block or a line that starts like code). */
+/** A reply that contains code (a fenced block or a line that starts like code), looking at its first 20,000 characters. */
 export function hasCode(reply: string): boolean {
-  return CODE_PATTERN.test(reply.length > 20_000 ? reply.slice(0, 20_000) : reply);
+  const text = reply.length > 20_000 ? reply.slice(0, 20_000) : reply;
+  if (text.includes('```')) return true;
+  let start = 0;
+  for (;;) {
+    CODE_LINE.lastIndex = start;
+    if (CODE_LINE.test(text)) return true;
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return false;
+    start = nl + 1;
+  }
 }
 
 /** Dominant script of the tallied letters. */

@@ -24,6 +24,11 @@ export interface CheckOptions {
   shortReplyChars?: number;
   /** Which cookbook rules `cookbookErrors` follows (default: the notebook's, exactly). */
   cookbookMode?: CookbookMode;
+  /**
+   * Per message of the normalized example, which sensitive-data detectors can match its content (the text scan
+   * computes these on its own pass; without them each content is pre-checked on its own).
+   */
+  sensitiveHints?: (example: ChatExample) => readonly number[];
 }
 
 /** Everything the per-record checks produce. */
@@ -271,12 +276,21 @@ function checkConversation(ctx: RecordContext, record: Record<string, unknown>, 
   }
 }
 
-function checkSensitive(ctx: RecordContext, text: string, record: Record<string, unknown>, origins: MessageOrigin[]): void {
-  for (const origin of origins) {
+function checkSensitive(
+  ctx: RecordContext,
+  text: string,
+  record: Record<string, unknown>,
+  origins: MessageOrigin[],
+  example: ChatExample | null,
+  hints: readonly number[] | undefined,
+): void {
+  origins.forEach((origin, k) => {
     for (const path of origin.contentPaths) {
       const value = getAt(record, path);
       if (typeof value !== 'string') continue;
-      const matches = findSensitive(value);
+      // The message's hints apply when its content is exactly this one string.
+      const own = hints !== undefined && origin.contentPaths.length === 1 && value === example?.messages[k]?.content;
+      const matches = findSensitive(value, own ? { hints: hints[k] } : {});
       if (matches.length === 0) continue;
       const literal = ctx.valueSpan(path);
       const offsets = mapStringOffsets(text, literal.start);
@@ -288,7 +302,7 @@ function checkSensitive(ctx: RecordContext, text: string, record: Record<string,
         ctx.add(SENSITIVE_CODES[match.kind], message, ctx.range({ start, end }), [redaction]);
       }
     }
-  }
+  });
 }
 
 /** Cookbook data warnings: from the written roles for OpenAI records (as the notebook does), else the example. */
@@ -337,7 +351,7 @@ export function checkRecord(value: unknown, text: string, span: RecordSpan, opti
     checkContents(ctx, example, origins, shortReplyChars);
     checkConversation(ctx, value, format, example, origins);
   }
-  checkSensitive(ctx, text, value, origins);
+  checkSensitive(ctx, text, value, origins, example, example && options.sensitiveHints ? options.sensitiveHints(example) : undefined);
 
   if (example && format !== 'openai' && format !== 'text') {
     const convert = fix('Convert record to OpenAI messages', 'convert-to-messages', [ctx.replaceRecord(toOpenAIRecord(value, example, format))], false);

@@ -4,44 +4,49 @@
  */
 
 /**
- * True when `s` (from index `from`) contains a code unit that NFC may compose or replace: combining marks,
- * conjoining Hangul jamo, and the few canonical singletons. Text without them is already in NFC.
+ * True when the UTF-16 code unit `c` may take part in an NFC change: combining marks, conjoining Hangul jamo, the
+ * few canonical singletons, and high surrogates outside the emoji (U+1F000–U+1FBFF) and CJK ideograph
+ * (U+20000–U+2F7FF) blocks, which have no canonical decompositions and never combine.
+ */
+export function isNfcSensitive(c: number): boolean {
+  if (c < 0x300) return false;
+  return (
+    (c >= 0x300 && c <= 0x36f) ||
+    (c >= 0x483 && c <= 0x489) ||
+    (c >= 0x591 && c <= 0x5c7) ||
+    (c >= 0x610 && c <= 0x61a) ||
+    (c >= 0x64b && c <= 0x65f) ||
+    (c >= 0x900 && c <= 0xdff) ||
+    (c >= 0x1100 && c <= 0x11ff) ||
+    (c >= 0x1ab0 && c <= 0x1aff) ||
+    (c >= 0x1dc0 && c <= 0x1dff) ||
+    (c >= 0x1f00 && c <= 0x1fff) ||
+    (c >= 0x20d0 && c <= 0x20ff) ||
+    c === 0x2126 ||
+    c === 0x212a ||
+    c === 0x212b ||
+    (c >= 0x3099 && c <= 0x309a) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xfe20 && c <= 0xfe2f) ||
+    (c >= 0xd800 && c <= 0xdbff && !(c >= 0xd83c && c <= 0xd83e) && !(c >= 0xd840 && c <= 0xd87d))
+  );
+}
+
+/**
+ * True when `s` (from index `from`) contains a code unit that NFC may compose or replace (see
+ * {@link isNfcSensitive}). Text without them is already in NFC.
  */
 export function mayNeedNfc(s: string, from = 0): boolean {
   for (let i = from; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x300) continue;
-    if (
-      (c >= 0x300 && c <= 0x36f) ||
-      (c >= 0x483 && c <= 0x489) ||
-      (c >= 0x591 && c <= 0x5c7) ||
-      (c >= 0x610 && c <= 0x61a) ||
-      (c >= 0x64b && c <= 0x65f) ||
-      (c >= 0x900 && c <= 0xdff) ||
-      (c >= 0x1100 && c <= 0x11ff) ||
-      (c >= 0x1ab0 && c <= 0x1aff) ||
-      (c >= 0x1dc0 && c <= 0x1dff) ||
-      (c >= 0x1f00 && c <= 0x1fff) ||
-      (c >= 0x20d0 && c <= 0x20ff) ||
-      c === 0x2126 ||
-      c === 0x212a ||
-      c === 0x212b ||
-      (c >= 0x3099 && c <= 0x309a) ||
-      (c >= 0xf900 && c <= 0xfaff) ||
-      (c >= 0xfe20 && c <= 0xfe2f) ||
-      (c >= 0xd800 && c <= 0xdfff)
-    ) {
-      return true;
-    }
+    if (isNfcSensitive(s.charCodeAt(i))) return true;
   }
   return false;
 }
 
 let lowerTable: Uint16Array | null = null;
 
-/** Lowercase of a BMP code unit (itself when lowercasing would change the length or it is a surrogate). */
-export function lowerCodeUnit(c: number): number {
-  if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
+/** Lowercase of every BMP code unit (itself when lowercasing would change the length, and for surrogates). */
+export function lowerCaseTable(): Uint16Array {
   if (lowerTable === null) {
     const table = new Uint16Array(0x10000);
     for (let u = 0; u < 0x10000; u++) {
@@ -50,7 +55,13 @@ export function lowerCodeUnit(c: number): number {
     }
     lowerTable = table;
   }
-  return lowerTable[c] as number;
+  return lowerTable;
+}
+
+/** Lowercase of a BMP code unit (itself when lowercasing would change the length or it is a surrogate). */
+export function lowerCodeUnit(c: number): number {
+  if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
+  return lowerCaseTable()[c] as number;
 }
 
 /** Number of code points (what Python's `len` counts), without allocating; a lone surrogate counts as one. */

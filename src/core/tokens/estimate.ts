@@ -7,7 +7,7 @@ import type { EncodingName } from '../types';
 import type { TokenEncoder } from './encoder';
 
 /** True for code points of the Han, Hiragana/Katakana and Hangul scripts (each is about one token). */
-function isCjk(cp: number): boolean {
+export function isCjk(cp: number): boolean {
   if (cp < 0x1100) return false;
   return (
     (cp >= 0x4e00 && cp <= 0x9fff) || // CJK Unified Ideographs
@@ -50,6 +50,11 @@ export function estimateTokens(text: string): number {
     if (isCjk(cp)) cjk++;
     else other++;
   }
+  return estimateFromCounts(ascii, cjk, other);
+}
+
+/** The estimate from code point counts: `ceil(ascii / 4 + cjk × 1 + otherNonAscii / 2)`. */
+export function estimateFromCounts(ascii: number, cjk: number, other: number): number {
   return Math.ceil(ascii / 4 + cjk + other / 2);
 }
 

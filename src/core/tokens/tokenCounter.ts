@@ -148,13 +148,22 @@ export class TokenCounter {
   /**
    * Tokens of one example. `raw`: the sum of message contents. `openai`: the cookbook's `num_tokens_from_messages`
    * (3 per message, every field value — role, content, name, tool calls as JSON —, +1 per name, +3 reply priming).
-   * `weight` is a training control, not text the model sees, so it is not counted.
+   * `weight` is a training control, not text the model sees, so it is not counted. `contentCounts`, when given,
+   * are the content counts per message already computed by the caller (the text scan's estimates).
    */
-  countExample(example: ChatExample, mode: CountMode): ExampleTokenCounts {
+  countExample(example: ChatExample, mode: CountMode, contentCounts?: readonly number[]): ExampleTokenCounts {
     let total = 0;
     let assistant = 0;
-    for (const message of example.messages) {
-      const content = this.countText(message.content);
+    for (let i = 0; i < example.messages.length; i++) {
+      const message = example.messages[i] as ChatMessage;
+      const given = contentCounts?.[i];
+      let content: number;
+      if (given === undefined) {
+        content = this.countText(message.content);
+      } else {
+        this.calls++;
+        content = given;
+      }
       if (message.role === 'assistant') assistant += content;
       total += mode === 'openai' ? 3 + content + this.countMessageFields(message) : content;
     }

@@ -1,0 +1,87 @@
+/**
+ * A cheap pre-check for the sensitive-data detectors (`checks/sensitive.ts`): which of them can possibly match a
+ * text, from one pass with a window of its last four ASCII characters. The text scan (`scan.ts`) keeps the same
+ * window on its own pass, so big files never scan a message twice for this. One regex scan per trigger family
+ * cost about three times as much.
+ *
+ * Triggers: the case-sensitive key prefixes (`sk-`, `AKIA`, `ASIA`, `gh[pousr]_`, `github_pat_` via `pat_`, `xox`,
+ * `AIza`, `k_live_` via `ive_`, `hf_`, `eyJ`), key|secret|token|passw in any case for secret assignments, `KEY-`
+ * for private-key blocks, an `@` for e-mail, and {@link NUMBER_DIGITS} digits for phone, card and IBAN numbers.
+ */
+
+/** Detector bits. */
+export const MAY_EMAIL = 1;
+export const MAY_NUMBER = 2;
+export const MAY_KEY = 4;
+export const MAY_SECRET = 8;
+export const MAY_PRIVATE_KEY = 16;
+export const ALL_DETECTORS = 31;
+
+/** Digits needed before phone, card and IBAN patterns are tried (the shortest phone number has 9). */
+export const NUMBER_DIGITS = 9;
+
+/** ASCII characters that can end a trigger: only after one of them is the window compared (digits aside). */
+export const TRIGGER_END = new Uint8Array(128);
+for (const ch of '-_@AaJxYyTtNnWw') TRIGGER_END[ch.charCodeAt(0)] = 1;
+
+/** Up to four ASCII characters as a big-endian 32-bit number (`'AKIA'` → 0x414b4941). */
+function packed(s: string): number {
+  let w = 0;
+  for (let i = 0; i < s.length; i++) w = ((w << 8) | s.charCodeAt(i)) >>> 0;
+  return w;
+}
+const W_SK = packed('sk-');
+const W_KEY_DASHES = packed('KEY-');
+const W_AKIA = packed('AKIA');
+const W_ASIA = packed('ASIA');
+const W_AIZA = packed('AIza');
+const W_PAT = packed('pat_');
+const W_LIVE = packed('ive_');
+const W_HF = packed('hf_');
+const W_XOX = packed('xox');
+const W_EYJ = packed('eyJ');
+const W_GH = packed('gh\0_');
+const W_KEY = packed('key');
+const W_CRET = packed('cret');
+const W_OKEN = packed('oken');
+const W_ASSW = packed('assw');
+const GH_LETTERS = new Set('pousr'.split('').map((ch) => ch.charCodeAt(0)));
+
+/**
+ * Detector bits for a window that ends with the trigger character `c`: `w` holds the last four ASCII characters as
+ * written (last in the low byte), `lw` the same lowercased.
+ */
+export function windowHints(w: number, lw: number, c: number): number {
+  if (c === 64) return MAY_EMAIL;
+  const u = w >>> 0;
+  const w3 = u & 0xffffff;
+  const lu = lw >>> 0;
+  const l3 = lu & 0xffffff;
+  let hints = 0;
+  if (w3 === W_SK || u === W_AKIA || u === W_ASIA || u === W_AIZA || u === W_PAT || u === W_LIVE || w3 === W_HF || w3 === W_XOX || w3 === W_EYJ) hints |= MAY_KEY;
+  else if (c === 95 && ((u & 0xffff00ff) >>> 0) === W_GH && GH_LETTERS.has((u >>> 8) & 0xff)) hints |= MAY_KEY;
+  else if (u === W_KEY_DASHES) hints |= MAY_PRIVATE_KEY;
+  if (l3 === W_KEY || lu === W_CRET || lu === W_OKEN || lu === W_ASSW) hints |= MAY_SECRET;
+  return hints;
+}
+
+/** Detector bits of a whole text (what the scan computes per message on its own pass). */
+export function sensitiveHints(text: string): number {
+  let w = 0;
+  let lw = 0;
+  let digits = 0;
+  let hints = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) {
+      w = 0;
+      lw = 0;
+      continue;
+    }
+    w = (w << 8) | c;
+    lw = (lw << 8) | (c >= 65 && c <= 90 ? c + 32 : c);
+    if (c >= 48 && c <= 57) digits++;
+    else if (TRIGGER_END[c] === 1) hints |= windowHints(w, lw, c);
+  }
+  return digits >= NUMBER_DIGITS ? hints | MAY_NUMBER : hints;
+}
