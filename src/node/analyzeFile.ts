@@ -21,7 +21,8 @@ import { JsonArraySplitter } from '../core/parse/jsonArraySplitter';
 import type { CountMode, EncodingName, Finding } from '../core/types';
 import { DEFAULT_ENCODING, DEFAULT_MAX_SEQ_LENGTH } from '../core/types';
 import { createRecordOptions } from './recordOptions';
-import type { BlockResult } from './workerPool';
+import type { BlockAnalysis } from './blockAnalysis';
+import { analyzeBlock } from './blockAnalysis';
 import { WorkerPool } from './workerPool';
 import type { AnalysisSettings } from './workerProtocol';
 
@@ -36,8 +37,13 @@ export interface AnalyzeFileOptions {
   nearDuplicates?: boolean;
   /** Also return the valid normalized examples in file order (a second, cheap pass). */
   collectExamples?: boolean;
-  /** Worker threads; default 0 for files under 8 MiB, else up to 2. */
+  /**
+   * Threads that analyse records, this one included: 0 or 1 analyse on this thread only; n > 1 start n − 1 pool
+   * workers. Default 0 for files under 8 MiB, else up to 2 (the number of cores, at most 2).
+   */
   workers?: number;
+  /** Bytes per block handed to a thread (default 4 MiB; tests use small blocks to exercise merging). */
+  blockBytes?: number;
   /** Keep at most this many findings per code (counts stay exact). */
   findingCapPerCode?: number;
   signal?: AbortSignal;
@@ -104,17 +110,19 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
   const fd = openSync(path, 'r');
   try {
     const totalBytes = fstatSync(fd).size;
-    const aggregator = new DatasetAggregator({
+    const aggregator: DatasetAggregator = new DatasetAggregator({
       encoding: settings.encoding,
       countMode: settings.countMode,
       tokensExact: settings.exact,
       maxSeqLength: settings.maxSeqLength,
       findingCapPerCode: options.findingCapPerCode,
       expectedRecords: Math.ceil(totalBytes / 1000) + 16,
+      // Near-duplicate candidates are verified as records arrive, by re-reading both records from the file.
+      source: (i): ChatExample | null => rereadSource(fd, aggregator)(i),
     });
     const jsonArray = isJsonArrayFile(fd);
     const workers = jsonArray ? 0 : (options.workers ?? (totalBytes < WORKER_THRESHOLD_BYTES ? 0 : Math.min(2, availableParallelism())));
-    if (workers > 0) {
+    if (workers > 1) {
       await runWithWorkers(fd, totalBytes, settings, workers, aggregator, options);
     } else {
       await streamRecords(path, settings, {
@@ -264,7 +272,8 @@ async function streamChunks(path: string, onChunk: (chunk: Uint8Array, bytesSoFa
 }
 
 /** Where to cut a block: after the last "\n" that starts a new top-level line, else after the last "\n". */
-function cutPoint(buf: Uint8Array, length: number): number {
+function cutPoint(block: Uint8Array, length: number): number {
+  const buf = Buffer.from(block.buffer, block.byteOffset, length);
   const lastNl = buf.lastIndexOf(10, length - 1);
   if (lastNl < 0) return -1;
   // Prefer a line that starts with `{`, so a pretty-printed object is never split between blocks.
@@ -277,16 +286,29 @@ function cutPoint(buf: Uint8Array, length: number): number {
   return lastNl + 1;
 }
 
-function countNewlines(buf: Uint8Array): number {
+/** Newlines in `buf[0, length)` (Buffer's indexOf is a native memchr; a Uint8Array's is not). */
+function countNewlines(buf: Uint8Array, length: number): number {
+  const bytes = Buffer.from(buf.buffer, buf.byteOffset, length);
   let n = 0;
-  let i = buf.indexOf(10);
+  let i = bytes.indexOf(10);
   while (i >= 0) {
     n++;
-    i = buf.indexOf(10, i + 1);
+    i = bytes.indexOf(10, i + 1);
   }
   return n;
 }
 
+/** Let worker answers (and cancellation) in between two blocks analysed on this thread. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Read the file in blocks cut at line starts and analyse them with `workers` threads in all: this thread is one of
+ * them (it analyses a block whenever the pool has two blocks per worker already), so only `workers - 1` pool
+ * workers start, and no thread sits waiting while the others parse. Block buffers travel to a worker and back
+ * and are reused, so reading costs no fresh memory per block. Results merge in file order.
+ */
 async function runWithWorkers(
   fd: number,
   totalBytes: number,
@@ -295,28 +317,40 @@ async function runWithWorkers(
   aggregator: DatasetAggregator,
   options: AnalyzeFileOptions,
 ): Promise<void> {
-  const pool = new WorkerPool(workers, settings);
-  const pending = new Map<number, Promise<BlockResult>>();
+  const blockSize = options.blockBytes ?? BLOCK_BYTES;
+  const pool = new WorkerPool(workers - 1, settings);
+  const poolCapacity = (workers - 1) * 2;
+  const local = createRecordOptions(settings);
+  const free: ArrayBuffer[] = [];
+  const finished = new Map<number, BlockAnalysis>();
+  const inFlight = new Map<number, Promise<void>>();
   const blockBytes = new Map<number, number>();
+  let failure: unknown;
   let nextToMerge = 0;
   let ordinalBase = 0;
   let bytesMerged = 0;
-  const merge = async () => {
-    const block = await pending.get(nextToMerge);
-    if (!block) return;
-    pending.delete(nextToMerge);
-    if (nextToMerge === 0) aggregator.setBom(block.hasBom);
-    // The aggregator only counts blanks, so their order relative to records does not matter.
-    for (const line of block.blanks) aggregator.addBlank(line);
-    for (const r of block.records) {
-      r.ordinal += ordinalBase;
-      aggregator.add(r);
+  const mergeFinished = () => {
+    for (let block = finished.get(nextToMerge); block !== undefined; block = finished.get(nextToMerge)) {
+      finished.delete(nextToMerge);
+      if (nextToMerge === 0) aggregator.setBom(block.hasBom);
+      // The aggregator only counts blanks, so their order relative to records does not matter.
+      for (const line of block.blanks) aggregator.addBlank(line);
+      for (const r of block.records) {
+        r.ordinal += ordinalBase;
+        aggregator.add(r);
+      }
+      ordinalBase += block.records.length;
+      bytesMerged += blockBytes.get(nextToMerge) ?? 0;
+      blockBytes.delete(nextToMerge);
+      options.onProgress?.({ bytes: bytesMerged, totalBytes });
+      nextToMerge++;
     }
-    ordinalBase += block.records.length;
-    bytesMerged += blockBytes.get(nextToMerge) ?? 0;
-    blockBytes.delete(nextToMerge);
-    options.onProgress?.({ bytes: bytesMerged, totalBytes });
-    nextToMerge++;
+  };
+  const takeBuffer = (needed: number): Uint8Array<ArrayBuffer> => {
+    const at = free.findIndex((b) => b.byteLength >= needed);
+    if (at >= 0) return new Uint8Array(free.splice(at, 1)[0] as ArrayBuffer);
+    // A little slack, so that the tail carried over from the previous block usually fits a recycled buffer.
+    return new Uint8Array(new ArrayBuffer(Math.max(needed, blockSize + (blockSize >> 3))));
   };
   try {
     let position = 0;
@@ -325,10 +359,10 @@ async function runWithWorkers(
     let carry = new Uint8Array(0);
     for (;;) {
       if (options.signal?.aborted) throw abortError();
-      // Read straight into the buffer that is transferred to a worker: one allocation and no copy per block.
-      const buf = new Uint8Array(new ArrayBuffer(carry.length + BLOCK_BYTES));
+      if (failure !== undefined) throw failure;
+      const buf = takeBuffer(carry.length + blockSize);
       buf.set(carry, 0);
-      const bytesRead = position < totalBytes ? readSync(fd, buf, carry.length, BLOCK_BYTES, position) : 0;
+      const bytesRead = position < totalBytes ? readSync(fd, buf, carry.length, blockSize, position) : 0;
       position += bytesRead;
       const length = carry.length + bytesRead;
       if (length === 0) break;
@@ -336,21 +370,48 @@ async function runWithWorkers(
       const cut = atEnd ? length : cutPoint(buf, length);
       if (cut <= 0) {
         // No line ends in this block: keep reading until one does (memory is bounded by the longest line).
-        carry = buf.subarray(0, length);
+        carry = buf.slice(0, length);
+        free.push(buf.buffer);
         continue;
       }
-      const blockStart = position - length;
+      const byte = position - length;
       carry = buf.slice(cut, length);
       blockBytes.set(id, cut);
-      // The buffer is transferred to the worker (detached here), so count its lines first.
-      const blockLines = countNewlines(buf.subarray(0, cut));
-      pending.set(id, pool.run({ type: 'block', id, line, byte: blockStart, bytes: buf.buffer, length: cut }));
-      line += blockLines;
+      const blockId = id;
+      if (pool.outstanding < poolCapacity) {
+        // The buffer is transferred to the worker (detached here), so count its lines first.
+        const lines = countNewlines(buf, cut);
+        const sent = pool.run({ type: 'block', id: blockId, line, byte, bytes: buf.buffer, length: cut }).then(
+          (result) => {
+            free.push(result.bytes);
+            finished.set(blockId, result);
+            inFlight.delete(blockId);
+            mergeFinished();
+          },
+          (err: unknown) => {
+            failure ??= err;
+            inFlight.delete(blockId);
+          },
+        );
+        inFlight.set(blockId, sent);
+        line += lines;
+      } else {
+        finished.set(blockId, analyzeBlock(local, { line, byte, bytes: buf.subarray(0, cut) }));
+        line += countNewlines(buf, cut);
+        free.push(buf.buffer);
+        mergeFinished();
+        await yieldToEventLoop();
+      }
       id++;
-      while (pending.size >= workers * 2) await merge();
+      // Bounded memory: wait for the oldest block when too many are analysed but not merged.
+      while (finished.size + inFlight.size > poolCapacity + 2 && failure === undefined) {
+        await (inFlight.get(nextToMerge) ?? yieldToEventLoop());
+      }
       if (atEnd && carry.length === 0) break;
     }
-    while (pending.size > 0) await merge();
+    while (inFlight.size > 0) await Promise.all(inFlight.values());
+    if (failure !== undefined) throw failure;
+    mergeFinished();
   } finally {
     await pool.close();
   }

@@ -6,14 +6,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { RecordResult } from '../core/analysis/record';
+import type { BlockAnalysis } from './blockAnalysis';
 import type { AnalysisSettings, WorkerRequest, WorkerResponse } from './workerProtocol';
 
-/** What a worker returns for one block. */
-export interface BlockResult {
-  records: RecordResult[];
-  blanks: number[];
-  hasBom: boolean;
+/** What a worker returns for one block, with the block's buffer (transferred back for reuse). */
+export interface BlockResult extends BlockAnalysis {
+  bytes: ArrayBuffer;
 }
 
 interface Slot {
@@ -52,7 +50,14 @@ export class WorkerPool {
     }
   }
 
-  /** Analyse one block; the block's buffer is transferred (not copied) to the worker. */
+  /** Blocks sent and not answered yet. */
+  get outstanding(): number {
+    let n = 0;
+    for (const s of this.slots) n += s.busy;
+    return n;
+  }
+
+  /** Analyse one block; the block's buffer is transferred (not copied) to the worker and back. */
   run(request: Extract<WorkerRequest, { type: 'block' }>): Promise<BlockResult> {
     if (this.failure) return Promise.reject(this.failure);
     let slot = this.slots[0] as Slot;
@@ -69,7 +74,7 @@ export class WorkerPool {
       const waiter = slot.waiting.get(msg.id);
       slot.waiting.delete(msg.id);
       slot.busy--;
-      waiter?.resolve({ records: msg.records, blanks: msg.blanks, hasBom: msg.hasBom });
+      waiter?.resolve({ records: msg.records, blanks: msg.blanks, hasBom: msg.hasBom, bytes: msg.bytes });
     } else if (msg.type === 'error') {
       this.fail(slot, new Error(`analysis worker failed: ${msg.message}`));
     }

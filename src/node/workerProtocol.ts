@@ -20,5 +20,5 @@ export type WorkerRequest =
 
 export type WorkerResponse =
   | { type: 'ready' }
-  | { type: 'block'; id: number; records: RecordResult[]; blanks: number[]; hasBom: boolean }
+  | { type: 'block'; id: number; records: RecordResult[]; blanks: number[]; hasBom: boolean; bytes: ArrayBuffer }
   | { type: 'error'; message: string };

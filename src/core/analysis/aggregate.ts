@@ -6,7 +6,7 @@
  */
 import { codeInfo } from '../checks/codes';
 import { jaccard } from '../dedup/jaccard';
-import { findNearDuplicates } from '../dedup/nearDuplicates';
+import { NearDuplicateFinder } from '../dedup/nearDuplicates';
 import { shingleHashes } from '../dedup/shingles';
 import type { ChatExample, DatasetFormat } from '../formats/chat';
 import { DATASET_FORMATS } from '../formats/chat';
@@ -33,10 +33,23 @@ export interface AggregateOptions {
   findingCapPerCode?: number;
   /** Expected record count, to pre-size tables. */
   expectedRecords?: number;
+  /**
+   * Re-reads a record that was added earlier (by ordinal). Given, near-duplicate candidates are verified as records
+   * arrive, which takes that work off the final pass; otherwise `finish` verifies them all.
+   */
+  source?: ExampleSource;
 }
 
 /** Gives normalized examples back by ordinal (re-read from disk for big files) for candidate verification. */
 export type ExampleSource = (ordinal: number) => ChatExample | null;
+
+/** Shingle hashes of re-read records (none for a record that cannot be read back). */
+function shinglesFrom(source: ExampleSource): (ordinal: number) => Uint32Array {
+  return (i) => {
+    const example = source(i);
+    return example ? shingleHashes(example) : new Uint32Array(0);
+  };
+}
 
 /** The report plus the findings with their fixes, in document coordinates (for editors). */
 export interface AggregateOutput {
@@ -129,8 +142,8 @@ export class DatasetAggregator {
   private readonly messages: Column;
   private readonly hasSystem: Column;
   private readonly exactHash: Column;
-  private bandKeys: Uint32Array;
-  private readonly hasBands: Column;
+  /** Near-duplicate detection over the first record of each exact group, fed as records arrive. */
+  private readonly near: NearDuplicateFinder;
 
   // Running sums over valid examples.
   private examples = 0;
@@ -176,8 +189,9 @@ export class DatasetAggregator {
     this.messages = new Column(cap);
     this.hasSystem = new Column(cap);
     this.exactHash = new Column(cap);
-    this.hasBands = new Column(cap);
-    this.bandKeys = new Uint32Array(Math.max(16, cap) * 16);
+    // Grows by doubling beyond the expected count (a rehash of a big table costs more than the memory it saves),
+    // but never sized for more than 256k records up front: a byte-based estimate can be far too high.
+    this.near = new NearDuplicateFinder(Math.min(cap, 1 << 18), options.nearThreshold);
   }
 
   /** Whether the file started with a UTF-8 byte order mark. */
@@ -212,7 +226,6 @@ export class DatasetAggregator {
     this.messages.push(r.messageCount);
     this.hasSystem.push(r.roles.system > 0 ? 1 : 0);
     this.exactHash.push(r.exactHash ?? Number.NaN);
-    this.storeBands(i, r.bandKeys);
 
     for (const f of r.findings) this.addFinding(f);
     for (const [key, n] of Object.entries(r.cookbookErrors)) this.formatErrors[key] = (this.formatErrors[key] ?? 0) + n;
@@ -232,16 +245,6 @@ export class DatasetAggregator {
     this.examples++;
     this.accumulate(r);
     this.indexDuplicates(r);
-  }
-
-  private storeBands(i: number, keys: Uint32Array | null): void {
-    if ((i + 1) * 16 > this.bandKeys.length) {
-      const next = new Uint32Array(this.bandKeys.length * 2);
-      next.set(this.bandKeys);
-      this.bandKeys = next;
-    }
-    if (keys) this.bandKeys.set(keys.subarray(0, 16), i * 16);
-    this.hasBands.push(keys ? 1 : 0);
   }
 
   private addFinding(f: Finding): void {
@@ -285,6 +288,10 @@ export class DatasetAggregator {
         this.addFinding(this.duplicateFinding(i, first));
         return;
       }
+    }
+    if (r.bandKeys !== null && r.bandKeys.length > 0) {
+      this.near.add(i, r.bandKeys);
+      if (this.options.source) this.near.verify(shinglesFrom(this.options.source));
     }
     if (r.promptHash !== null && r.replyHash !== null) {
       const first = this.firstByPrompt.get(r.promptHash);
@@ -485,19 +492,8 @@ export class DatasetAggregator {
   }
 
   private nearDuplicates(source: ExampleSource): DuplicateGroup[] {
-    const n = this.startLine.length;
-    const extra = new Set(this.extraCopies);
-    const { clusters } = findNearDuplicates({
-      count: n,
-      bandKeys: (i: number) =>
-        this.valid.get(i) === 1 && this.hasBands.get(i) === 1 && !extra.has(i) ? this.bandKeys.subarray(i * 16, i * 16 + 16) : null,
-      shingles: (i: number) => {
-        const ex = source(i);
-        return ex ? shingleHashes(ex) : new Uint32Array(0);
-      },
-      exactGroupOf: (i: number) => this.exactHash.get(i),
-      threshold: this.options.nearThreshold ?? 0.8,
-    });
+    this.near.verify(shinglesFrom(source));
+    const clusters = this.near.clusters();
     const groups: DuplicateGroup[] = [];
     for (const c of clusters) {
       groups.push(this.group(c.members, c.minSimilarity));

@@ -71,17 +71,31 @@ export class LshIndex {
     return id >= 0 && id < this.itemPresent.length && this.itemPresent[id] === 1;
   }
 
-  /** Index `id` under its band keys. Re-adding an indexed id replaces its keys. */
-  add(id: number, bandKeys: Uint32Array): void {
+  /**
+   * Index `id` under its band keys. Re-adding an indexed id replaces its keys. With `onCandidate`, every item that
+   * already shares a bucket is reported once (at most {@link MAX_BUCKET_SCAN} of the latest per bucket) while the
+   * bucket is at hand, so streaming callers collect candidate pairs without a second pass over the index.
+   */
+  add(id: number, bandKeys: Uint32Array, onCandidate?: (other: number) => void): void {
     if (!Number.isInteger(id) || id < 0) return;
     if (this.has(id)) this.remove(id);
     this.ensureItemCapacity(id + 1);
     const count = Math.min(bandKeys.length, this.bandsPerItem);
     const base = id * this.bandsPerItem;
+    const stamp = onCandidate === undefined ? 0 : this.nextStamp();
     for (let b = 0; b < count; b++) {
       const key = bandKeys[b] ?? 0;
       this.itemKeys[base + b] = key;
       const slot = this.slotFor(key, true);
+      if (onCandidate !== undefined) {
+        let scanned = 0;
+        for (let e = this.slotHeads[slot] ?? END; e !== END && ++scanned <= MAX_BUCKET_SCAN; e = this.entryNext[e] ?? END) {
+          const other = this.entryIds[e] ?? -1;
+          if (other === id || this.marks[other] === stamp) continue;
+          this.marks[other] = stamp;
+          onCandidate(other);
+        }
+      }
       const e = this.allocEntry();
       this.entryIds[e] = id;
       this.entryNext[e] = this.slotHeads[slot] ?? END;

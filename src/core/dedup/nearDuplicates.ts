@@ -8,7 +8,6 @@ import { jaccardSorted, sortedUnique } from './jaccard';
 import { LshIndex } from './lshIndex';
 import { DEFAULT_BANDS, lshBandKeys, minhashSignature } from './minhash';
 import { DEFAULT_SHINGLE_SIZE, shingleHashes } from './shingles';
-import { UnionFind } from './unionFind';
 
 /** True-Jaccard checks per record at most (bounds work on buckets of templated, near-identical records). */
 export const MAX_CHECKS_PER_RECORD = 64;
@@ -31,7 +30,7 @@ export interface NearDuplicateInput {
   count: number;
   /** LSH band keys of record i, or null when it has no words (never a near duplicate). */
   bandKeys: (i: number) => Uint32Array | null;
-  /** Shingle hashes of record i; called only for LSH candidates, at most once per record. */
+  /** Shingle hashes of record i; called only for LSH candidates. */
   shingles: (i: number) => Uint32Array;
   /**
    * Exact-duplicate group of record i (e.g. its canonical hash). Only the first record of each group is considered,
@@ -94,79 +93,146 @@ class NumberSet {
   }
 }
 
+/**
+ * Near-duplicate detection that can run while records stream in: `add` indexes a record and queues its LSH
+ * candidates among earlier records, `verify` checks queued pairs by true Jaccard (fetching shingles only for
+ * candidates), and `clusters` joins verified pairs with union-find. A caller that can re-read records verifies as
+ * it goes; one that cannot verifies once at the end. Work stays linear on templated data: at most
+ * {@link MAX_BUCKET_SCAN} partners per bucket and {@link MAX_CHECKS_PER_RECORD} true-Jaccard checks per record, and
+ * pairs already joined are not checked again.
+ */
+export class NearDuplicateFinder {
+  private readonly index: LshIndex;
+  private readonly threshold: number;
+  private pairA: number[] = [];
+  private pairB: number[] = [];
+  private readonly parent = new Map<number, number>();
+  private readonly edges: { a: number; sim: number }[] = [];
+  private currentB = -1;
+  private checksForB = 0;
+  private shinglesB: Uint32Array | undefined;
+  private readonly cache = new Map<number, Uint32Array>();
+  private candidates = 0;
+
+  constructor(expectedRecords = 1024, threshold?: number) {
+    this.index = new LshIndex(expectedRecords, DEFAULT_BANDS);
+    this.threshold = typeof threshold === 'number' && threshold >= 0 && threshold <= 1 ? threshold : DEFAULT_NEAR_THRESHOLD;
+  }
+
+  /** Index record `id` (ids in increasing order) and queue its candidate partners among earlier records. */
+  add(id: number, bandKeys: Uint32Array): void {
+    this.index.add(id, bandKeys, (other) => {
+      if (other >= id) return;
+      this.pairA.push(other);
+      this.pairB.push(id);
+      this.candidates++;
+    });
+  }
+
+  /** Records indexed. */
+  get indexed(): number {
+    return this.index.size;
+  }
+
+  /** Candidate pairs seen so far. */
+  get candidatePairs(): number {
+    return this.candidates;
+  }
+
+  /** Verified pairs (true Jaccard at or above the threshold) so far. */
+  get verifiedPairs(): number {
+    return this.edges.length;
+  }
+
+  /** Check every queued pair by true Jaccard of the records' sorted, unique shingle hashes. */
+  verify(shingles: (i: number) => Uint32Array): void {
+    const shinglesOf = (i: number): Uint32Array => {
+      let s = this.cache.get(i);
+      if (s === undefined) {
+        s = sortedUnique(shingles(i));
+        if (this.cache.size >= 256) this.cache.clear();
+        this.cache.set(i, s);
+      }
+      return s;
+    };
+    for (let k = 0; k < this.pairA.length; k++) {
+      const a = this.pairA[k] as number;
+      const b = this.pairB[k] as number;
+      if (b !== this.currentB) {
+        this.currentB = b;
+        this.checksForB = 0;
+        this.shinglesB = undefined;
+      }
+      if (this.find(a) === this.find(b) || this.checksForB >= MAX_CHECKS_PER_RECORD) continue;
+      this.checksForB++;
+      this.shinglesB ??= sortedUnique(shingles(b));
+      const sim = jaccardSorted(shinglesOf(a), this.shinglesB);
+      if (sim < this.threshold) continue;
+      this.union(a, b);
+      this.edges.push({ a, sim });
+    }
+    this.pairA = [];
+    this.pairB = [];
+  }
+
+  /** Clusters of the verified pairs, by representative (the smallest member). Verify queued pairs first. */
+  clusters(): NearCluster[] {
+    const minByRoot = new Map<number, number>();
+    for (const { a, sim } of this.edges) {
+      const root = this.find(a);
+      const prev = minByRoot.get(root);
+      if (prev === undefined || sim < prev) minByRoot.set(root, sim);
+    }
+    const byRoot = new Map<number, NearCluster>();
+    for (const id of [...this.parent.keys()].sort((x, y) => x - y)) {
+      const root = this.find(id);
+      let cluster = byRoot.get(root);
+      if (cluster === undefined) {
+        // Ids are visited in increasing order, so the first member seen is the smallest.
+        cluster = { representative: id, members: [], minSimilarity: minByRoot.get(root) ?? this.threshold };
+        byRoot.set(root, cluster);
+      }
+      cluster.members.push(id);
+    }
+    return [...byRoot.values()];
+  }
+
+  // Union-find over the few records that were ever joined (a Map, not an array per record).
+  private find(x: number): number {
+    let root = x;
+    for (let p = this.parent.get(root); p !== undefined && p !== root; p = this.parent.get(root)) root = p;
+    for (let node = x; node !== root; ) {
+      const next = this.parent.get(node) as number;
+      this.parent.set(node, root);
+      node = next;
+    }
+    return root;
+  }
+
+  private union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return;
+    if (!this.parent.has(ra)) this.parent.set(ra, ra);
+    this.parent.set(rb, ra);
+    if (!this.parent.has(a)) this.parent.set(a, ra);
+    if (!this.parent.has(b)) this.parent.set(b, ra);
+  }
+}
+
 /** Find near-duplicate clusters and report candidate/verification counts. */
 export function findNearDuplicates(input: NearDuplicateInput): NearDuplicateResult {
   const count = Math.max(0, Math.floor(input.count));
-  const threshold = typeof input.threshold === 'number' && input.threshold >= 0 && input.threshold <= 1
-    ? input.threshold
-    : DEFAULT_NEAR_THRESHOLD;
-  const index = new LshIndex(count, DEFAULT_BANDS);
+  const finder = new NearDuplicateFinder(count, input.threshold);
   const seenGroups = input.exactGroupOf ? new NumberSet(count) : null;
-  let indexed = 0;
   for (let i = 0; i < count; i++) {
     if (seenGroups !== null && input.exactGroupOf && !seenGroups.add(input.exactGroupOf(i))) continue;
     const keys = input.bandKeys(i);
     if (keys === null || keys.length === 0) continue;
-    index.add(i, keys);
-    indexed++;
+    finder.add(i, keys);
   }
-
-  // Pairs arrive in increasing order of a and always have b > a, so a's shingles can be dropped once a moves on.
-  const cache: (Uint32Array | undefined)[] = [];
-  const shinglesOf = (i: number): Uint32Array => {
-    let s = cache[i];
-    if (s === undefined) {
-      s = sortedUnique(input.shingles(i));
-      cache[i] = s;
-    }
-    return s;
-  };
-  const uf = new UnionFind(count);
-  const edgeA: number[] = [];
-  const edgeSim: number[] = [];
-  let candidatePairs = 0;
-  let currentA = -1;
-  let verifiedForA = 0;
-  index.forEachCandidatePair((a, b) => {
-    if (a !== currentA) {
-      if (currentA >= 0) cache[currentA] = undefined;
-      currentA = a;
-      verifiedForA = 0;
-    }
-    candidatePairs++;
-    // Templated data puts hundreds of records in one bucket: pairs already joined need no check, and each record
-    // gets a bounded number of true-Jaccard checks, so work stays linear instead of quadratic in bucket size.
-    if (uf.find(a) === uf.find(b) || verifiedForA >= MAX_CHECKS_PER_RECORD) return;
-    verifiedForA++;
-    const sim = jaccardSorted(shinglesOf(a), shinglesOf(b));
-    if (sim < threshold) return;
-    uf.union(a, b);
-    edgeA.push(a);
-    edgeSim.push(sim);
-  });
-
-  const minByRoot = new Map<number, number>();
-  for (let e = 0; e < edgeA.length; e++) {
-    const root = uf.find(edgeA[e] ?? 0);
-    const sim = edgeSim[e] ?? 1;
-    const prev = minByRoot.get(root);
-    if (prev === undefined || sim < prev) minByRoot.set(root, sim);
-  }
-  const byRoot = new Map<number, NearCluster>();
-  const clusters: NearCluster[] = [];
-  for (let i = 0; i < count; i++) {
-    if (!index.has(i) || uf.sizeOf(i) < 2) continue;
-    const root = uf.find(i);
-    let cluster = byRoot.get(root);
-    if (cluster === undefined) {
-      // Indices are visited in increasing order, so the first member seen is the smallest.
-      cluster = { representative: i, members: [], minSimilarity: minByRoot.get(root) ?? threshold };
-      byRoot.set(root, cluster);
-      clusters.push(cluster);
-    }
-    cluster.members.push(i);
-  }
-  return { clusters, indexed, candidatePairs, verifiedPairs: edgeA.length };
+  finder.verify(input.shingles);
+  return { clusters: finder.clusters(), indexed: finder.indexed, candidatePairs: finder.candidatePairs, verifiedPairs: finder.verifiedPairs };
 }
 
 /**

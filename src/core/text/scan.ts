@@ -14,7 +14,7 @@ import type { ScriptTally } from '../analysis/record';
 import type { ChatExample, ChatMessage } from '../formats/chat';
 import { estimateFromCounts, isCjk } from '../tokens/estimate';
 import { FNV_OFFSET, FNV_PRIME, M1, M2, SEED1, SEED2, finishLanes, fmix32, stableJson } from './hashing';
-import { NUMBER_DIGITS, MAY_NUMBER, TRIGGER_END, windowHints } from './sensitiveHints';
+import { MAY_NUMBER, NUMBER_DIGITS, TRIGGER_PAIR, windowHints } from './sensitiveHints';
 import { stopWordLanguage } from './stopWords';
 import { isNfcSensitive, lowerCaseTable } from './unicode';
 import { SINGLE, WORD, bmpWordClasses, classifyCodePoint } from './words';
@@ -65,9 +65,6 @@ for (const c of [9, 10, 11, 12, 13, 32]) ASCII_KIND[c] = K_SPACE;
 for (let c = 48; c <= 57; c++) ASCII_KIND[c] = K_DIGIT;
 for (let c = 65; c <= 90; c++) ASCII_KIND[c] = K_UPPER;
 for (let c = 97; c <= 122; c++) ASCII_KIND[c] = K_LOWER;
-/** Set on ASCII kinds of characters that can end a sensitive-data trigger. */
-const K_TRIGGER = 8;
-for (let c = 0; c < 128; c++) if (TRIGGER_END[c] === 1) ASCII_KIND[c] = (ASCII_KIND[c] as number) | K_TRIGGER;
 
 /** JavaScript's `\s` outside ASCII, plus U+FEFF: whitespace in the canonical form. */
 function isWideSpace(c: number): boolean {
@@ -108,22 +105,21 @@ let outCodePoints = 0;
 let outEstimate = 0;
 let outHints = 0;
 
-function pushWord(h: number): void {
-  if (wordCount === words.length) {
-    const grown = new Uint32Array(words.length * 2);
-    grown.set(words);
-    words = grown;
-  }
-  words[wordCount++] = fmix32(h);
+/** Room for `more` word hashes after the first `used` (a text of n code units has at most n words). */
+function reserveWords(used: number, more: number): void {
+  if (used + more <= words.length) return;
+  let size = words.length * 2;
+  while (size < used + more) size *= 2;
+  const grown = new Uint32Array(size);
+  grown.set(words.subarray(0, used));
+  words = grown;
 }
 
-/** A word ended: keep its hash for shingles and count a stop-word vote. */
-function endWord(h: number, start: number, end: number): void {
-  if (collectWords) pushWord(h);
-  if (votes !== null && start < VOTE_SAMPLE && end - start >= 2 && end - start <= 7) {
-    const lang = stopWordLanguage(h);
-    if (lang !== undefined) votes[lang] = (votes[lang] ?? 0) + 1;
-  }
+/** A stop-word vote for a word (its FNV hash and length in code units) that starts within the vote sample. */
+function vote(h: number, length: number): void {
+  if (votes === null || length < 2 || length > 7) return;
+  const lang = stopWordLanguage(h);
+  if (lang !== undefined) votes[lang] = (votes[lang] ?? 0) + 1;
 }
 
 /** Tally one non-ASCII code point of a message's sample by script. */
@@ -144,9 +140,16 @@ function tallyNonAscii(c: number, t: ScriptTally): void {
 /**
  * The fused loop over one message's content. Updates the hash lanes and the word buffer, sets the count outputs,
  * tallies the first {@link SCRIPT_SAMPLE} code units into `tally` (when given) and returns whether the text has a
- * code unit NFC may change (the caller then re-hashes the NFC form).
+ * code unit NFC may change (the caller then re-hashes the NFC form). Word ends are handled inline (a call per word
+ * cost a fifth of the loop), and the word buffer has room for every word before the loop starts.
  */
 function scanContent(s: string, tally: ScriptTally | undefined): boolean {
+  const n = s.length;
+  reserveWords(wordCount, n + 1);
+  const buf = words;
+  const firstWord = wordCount;
+  let wc = wordCount;
+  const voting = votes !== null;
   let a1 = lane1;
   let a2 = lane2;
   let b1 = folded1;
@@ -163,24 +166,19 @@ function scanContent(s: string, tally: ScriptTally | undefined): boolean {
   let sampled = 0;
   let latin = 0;
   let w = 0;
-  let lw = 0;
   let digits = 0;
   let hints = 0;
   let nfc = false;
   let flags: Uint8Array | null = null;
   let lower: Uint16Array | null = null;
-  const n = s.length;
   const sample = tally === undefined ? 0 : n < SCRIPT_SAMPLE ? n : SCRIPT_SAMPLE;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c < 128) {
       ascii++;
-      const raw = ASCII_KIND[c] as number;
-      const kind = raw & 7;
-      const d = kind === K_UPPER ? c + 32 : c;
+      const kind = ASCII_KIND[c] as number;
       w = (w << 8) | c;
-      lw = (lw << 8) | d;
-      if (raw >= K_TRIGGER) hints |= windowHints(w, lw, c);
+      if (TRIGGER_PAIR[w & 0x7f7f] === 1) hints |= windowHints(w, c);
       if (i < sample) {
         sampled++;
         if (kind >= K_UPPER) latin++;
@@ -188,11 +186,13 @@ function scanContent(s: string, tally: ScriptTally | undefined): boolean {
       if (kind === K_SPACE) {
         pending = started;
         if (inWord) {
-          endWord(wh, wordStart, i);
+          buf[wc++] = wh;
+          if (voting && wordStart < VOTE_SAMPLE) vote(wh, i - wordStart);
           inWord = false;
         }
         continue;
       }
+      const d = kind === K_UPPER ? c + 32 : c;
       if (pending) {
         a1 = Math.imul(a1 ^ 32, M1);
         a2 = Math.imul(a2 ^ 32, M2);
@@ -214,7 +214,8 @@ function scanContent(s: string, tally: ScriptTally | undefined): boolean {
         }
         wh = Math.imul(wh ^ d, FNV_PRIME);
       } else if (inWord) {
-        endWord(wh, wordStart, i);
+        buf[wc++] = wh;
+        if (voting && wordStart < VOTE_SAMPLE) vote(wh, i - wordStart);
         inWord = false;
       }
       continue;
@@ -226,64 +227,27 @@ function scanContent(s: string, tally: ScriptTally | undefined): boolean {
     }
     const f = flags[c] as number;
     w = 0;
-    lw = 0;
     let lo = -1;
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
       const next = s.charCodeAt(i + 1);
       if (next >= 0xdc00 && next <= 0xdfff) lo = next;
     }
     if (f & F_NFC) nfc = true;
-    if (lo < 0) {
-      if (f & F_CJK) cjk++;
-      else other++;
-      if (i < sample) {
-        sampled++;
-        tallyNonAscii(c, tally as ScriptTally);
-      }
-      if (f & F_SPACE) {
-        pending = started;
-        if (inWord) {
-          endWord(wh, wordStart, i);
-          inWord = false;
-        }
-        continue;
-      }
-      if (pending) {
-        a1 = Math.imul(a1 ^ 32, M1);
-        a2 = Math.imul(a2 ^ 32, M2);
-        b1 = Math.imul(b1 ^ 32, M1);
-        b2 = Math.imul(b2 ^ 32, M2);
-        pending = false;
-      }
-      started = true;
-      const d = (lower as Uint16Array)[c] as number;
-      a1 = Math.imul(a1 ^ c, M1);
-      a2 = Math.imul(a2 ^ c, M2);
-      b1 = Math.imul(b1 ^ d, M1);
-      b2 = Math.imul(b2 ^ d, M2);
-      const cls = f & F_CLASS;
-      if (cls === WORD) {
-        if (!inWord) {
-          inWord = true;
-          wh = FNV_OFFSET;
-          wordStart = i;
-        }
-        wh = Math.imul(wh ^ d, FNV_PRIME);
-      } else {
-        if (inWord) {
-          endWord(wh, wordStart, i);
-          inWord = false;
-        }
-        if (cls === SINGLE && collectWords) pushWord(Math.imul(FNV_OFFSET ^ d, FNV_PRIME));
-      }
-      continue;
-    }
-    const cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
-    if (isCjk(cp)) cjk++;
+    const cp = lo < 0 ? c : ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+    if (lo < 0 ? (f & F_CJK) !== 0 : isCjk(cp)) cjk++;
     else other++;
     if (i < sample) {
       sampled++;
       tallyNonAscii(cp, tally as ScriptTally);
+    }
+    if (lo < 0 && (f & F_SPACE) !== 0) {
+      pending = started;
+      if (inWord) {
+        buf[wc++] = wh;
+        if (voting && wordStart < VOTE_SAMPLE) vote(wh, i - wordStart);
+        inWord = false;
+      }
+      continue;
     }
     if (pending) {
       a1 = Math.imul(a1 ^ 32, M1);
@@ -293,30 +257,45 @@ function scanContent(s: string, tally: ScriptTally | undefined): boolean {
       pending = false;
     }
     started = true;
-    // A surrogate pair (rare): both units hashed as written.
-    pairs++;
-    i++;
-    a1 = Math.imul(Math.imul(a1 ^ c, M1) ^ lo, M1);
-    a2 = Math.imul(Math.imul(a2 ^ c, M2) ^ lo, M2);
-    b1 = Math.imul(Math.imul(b1 ^ c, M1) ^ lo, M1);
-    b2 = Math.imul(Math.imul(b2 ^ c, M2) ^ lo, M2);
-    const cls = classifyCodePoint(cp);
+    // A BMP unit is hashed lowercased in the folded lanes; a surrogate pair (rare) as written, both units.
+    const d = lo < 0 ? ((lower as Uint16Array)[c] as number) : c;
+    a1 = Math.imul(a1 ^ c, M1);
+    a2 = Math.imul(a2 ^ c, M2);
+    b1 = Math.imul(b1 ^ d, M1);
+    b2 = Math.imul(b2 ^ d, M2);
+    let unit = d;
+    if (lo >= 0) {
+      pairs++;
+      i++;
+      a1 = Math.imul(a1 ^ lo, M1);
+      a2 = Math.imul(a2 ^ lo, M2);
+      b1 = Math.imul(b1 ^ lo, M1);
+      b2 = Math.imul(b2 ^ lo, M2);
+      unit = Math.imul(c ^ FNV_OFFSET, FNV_PRIME) ^ lo;
+    }
+    const cls = lo < 0 ? f & F_CLASS : classifyCodePoint(cp);
     if (cls === WORD) {
       if (!inWord) {
         inWord = true;
         wh = FNV_OFFSET;
-        wordStart = i - 1;
+        wordStart = lo < 0 ? i : i - 1;
       }
-      wh = Math.imul(Math.imul(wh ^ c, FNV_PRIME) ^ lo, FNV_PRIME);
-    } else {
-      if (inWord) {
-        endWord(wh, wordStart, i - 1);
-        inWord = false;
-      }
-      if (cls === SINGLE && collectWords) pushWord(Math.imul(Math.imul(FNV_OFFSET ^ c, FNV_PRIME) ^ lo, FNV_PRIME));
+      wh = lo < 0 ? Math.imul(wh ^ d, FNV_PRIME) : Math.imul(Math.imul(wh ^ c, FNV_PRIME) ^ lo, FNV_PRIME);
+      continue;
     }
+    if (inWord) {
+      buf[wc++] = wh;
+      if (voting && wordStart < VOTE_SAMPLE) vote(wh, (lo < 0 ? i : i - 1) - wordStart);
+      inWord = false;
+    }
+    // Han, kana and Hangul characters are words of their own.
+    if (cls === SINGLE) buf[wc++] = lo < 0 ? Math.imul(FNV_OFFSET ^ d, FNV_PRIME) : Math.imul(unit, FNV_PRIME);
   }
-  if (inWord) endWord(wh, wordStart, n);
+  if (inWord) {
+    buf[wc++] = wh;
+    if (voting && wordStart < VOTE_SAMPLE) vote(wh, n - wordStart);
+  }
+  wordCount = collectWords ? wc : firstWord;
   lane1 = a1;
   lane2 = a2;
   folded1 = b1;
@@ -417,6 +396,7 @@ function shinglesOfWords(k: number): Uint32Array {
   const n = wordCount;
   if (n === 0) return new Uint32Array(0);
   const width = Math.min(k, n);
+  for (let j = 0; j < n; j++) words[j] = fmix32(words[j] as number);
   const out = new Uint32Array(n - width + 1);
   const seed = Math.imul(width, 0x9e3779b1);
   // top = BASE^(width-1): the weight of the word that leaves the window.

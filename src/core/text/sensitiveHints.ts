@@ -20,10 +20,6 @@ export const ALL_DETECTORS = 31;
 /** Digits needed before phone, card and IBAN patterns are tried (the shortest phone number has 9). */
 export const NUMBER_DIGITS = 9;
 
-/** ASCII characters that can end a trigger: only after one of them is the window compared (digits aside). */
-export const TRIGGER_END = new Uint8Array(128);
-for (const ch of '-_@AaJxYyTtNnWw') TRIGGER_END[ch.charCodeAt(0)] = 1;
-
 /** Up to four ASCII characters as a big-endian 32-bit number (`'AKIA'` → 0x414b4941). */
 function packed(s: string): number {
   let w = 0;
@@ -41,6 +37,7 @@ const W_HF = packed('hf_');
 const W_XOX = packed('xox');
 const W_EYJ = packed('eyJ');
 const W_GH = packed('gh\0_');
+// Case-insensitive triggers are compared with 0x20 set in every byte: only letters map onto lowercase letters.
 const W_KEY = packed('key');
 const W_CRET = packed('cret');
 const W_OKEN = packed('oken');
@@ -48,14 +45,31 @@ const W_ASSW = packed('assw');
 const GH_LETTERS = new Set('pousr'.split('').map((ch) => ch.charCodeAt(0)));
 
 /**
- * Detector bits for a window that ends with the trigger character `c`: `w` holds the last four ASCII characters as
- * written (last in the low byte), `lw` the same lowercased.
+ * The last two characters of every trigger, indexed by `(previous << 8) | last` over 7-bit ASCII: the window is
+ * compared only after such a pair (about 2% of characters in prose), not after every character.
  */
-export function windowHints(w: number, lw: number, c: number): number {
+export const TRIGGER_PAIR = new Uint8Array(0x8000);
+{
+  const pairs = ['k-', 'Y-', 'IA', 'za', 't_', 'e_', 'f_', 'ox', 'yJ', 'p_', 'o_', 'u_', 's_', 'r_'];
+  for (const tail of ['ey', 'et', 'en', 'sw']) {
+    for (const a of [tail[0] as string, (tail[0] as string).toUpperCase()]) {
+      for (const b of [tail[1] as string, (tail[1] as string).toUpperCase()]) pairs.push(a + b);
+    }
+  }
+  for (const pair of pairs) TRIGGER_PAIR[(pair.charCodeAt(0) << 8) | pair.charCodeAt(1)] = 1;
+  // An `@` after any character.
+  for (let c = 0; c < 128; c++) TRIGGER_PAIR[(c << 8) | 64] = 1;
+}
+
+/**
+ * Detector bits for the window `w` (the last four ASCII characters as written, the last one `c` in the low byte)
+ * after a trigger pair.
+ */
+export function windowHints(w: number, c: number): number {
   if (c === 64) return MAY_EMAIL;
   const u = w >>> 0;
   const w3 = u & 0xffffff;
-  const lu = lw >>> 0;
+  const lu = (u | 0x20202020) >>> 0;
   const l3 = lu & 0xffffff;
   let hints = 0;
   if (w3 === W_SK || u === W_AKIA || u === W_ASIA || u === W_AIZA || u === W_PAT || u === W_LIVE || w3 === W_HF || w3 === W_XOX || w3 === W_EYJ) hints |= MAY_KEY;
@@ -68,20 +82,17 @@ export function windowHints(w: number, lw: number, c: number): number {
 /** Detector bits of a whole text (what the scan computes per message on its own pass). */
 export function sensitiveHints(text: string): number {
   let w = 0;
-  let lw = 0;
   let digits = 0;
   let hints = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 128) {
       w = 0;
-      lw = 0;
       continue;
     }
     w = (w << 8) | c;
-    lw = (lw << 8) | (c >= 65 && c <= 90 ? c + 32 : c);
     if (c >= 48 && c <= 57) digits++;
-    else if (TRIGGER_END[c] === 1) hints |= windowHints(w, lw, c);
+    if (TRIGGER_PAIR[w & 0x7f7f] === 1) hints |= windowHints(w, c);
   }
   return digits >= NUMBER_DIGITS ? hints | MAY_NUMBER : hints;
 }
