@@ -113,7 +113,7 @@ describe('analyzeFile (streaming engine over real files)', () => {
     assert.equal(report.total_examples, 2);
   });
 
-  it('gives identical reports with 0 and 2 worker threads', async () => {
+  it('gives identical reports, findings and indexes with 0, 2 and 3 threads', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slmgen-workers-'));
     try {
       const base = readFileSync(fixture('valid.jsonl'), 'utf8').trim().split('\n');
@@ -126,9 +126,14 @@ describe('analyzeFile (streaming engine over real files)', () => {
       const file = join(dir, 'many.jsonl');
       writeFileSync(file, lines.join('\n') + '\n');
       const inline = await analyzeFile(file, { workers: 0, exact: false });
-      const pooled = await analyzeFile(file, { workers: 2, exact: false });
       assert.ok(inline.report.total_examples > 2900);
-      assert.deepEqual(pooled.report, inline.report);
+      // Small blocks: many blocks, analysed both on this thread and in the pool, merged in file order.
+      for (const workers of [2, 3]) {
+        const pooled = await analyzeFile(file, { workers, exact: false, blockBytes: 48 * 1024 });
+        assert.deepEqual(pooled.report, inline.report, `${workers} threads`);
+        assert.deepEqual(pooled.findings, inline.findings, `${workers} threads`);
+        assert.deepEqual(pooled.index, inline.index, `${workers} threads`);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,6 +3,7 @@ import type { ChatExample } from '../../../src/core/formats/chat';
 import { hashCanonicalExample } from '../../../src/core/dedup/hash';
 import { lshBandKeys, minhashSignature } from '../../../src/core/dedup/minhash';
 import {
+  NearDuplicateFinder,
   findNearDuplicateClusters,
   findNearDuplicateClustersInExamples,
   findNearDuplicates,
@@ -96,6 +97,35 @@ describe('dedup/nearDuplicates', () => {
     assert.deepEqual(clusters, []);
     assert.ok(!asked.has(5) && !asked.has(6));
     assert.ok(asked.has(0) && asked.has(2));
+  });
+
+  it('gives the same clusters verifying as records stream in as verifying once at the end', () => {
+    // Many variants of a few paragraphs, so that clusters grow through several links and pairs arrive late.
+    const many: ChatExample[] = [];
+    for (let i = 0; i < 60; i++) {
+      const base = i % 5;
+      many.push(chat(paragraph(100 + base, 30).join(' '), withEdits(paragraph(200 + base, 150), [i % 150, (i * 7) % 150])));
+    }
+    const keys = many.map((e) => lshBandKeys(minhashSignature(shingleHashes(e))!));
+    const shingles = (i: number) => shingleHashes(many[i]!);
+    const streaming = new NearDuplicateFinder(4);
+    const atEnd = new NearDuplicateFinder(4);
+    let asked = 0;
+    keys.forEach((k, i) => {
+      streaming.add(i, k);
+      streaming.verify((j) => {
+        assert.ok(j <= i, 'only records already added are re-read');
+        asked++;
+        return shingles(j);
+      });
+      atEnd.add(i, k);
+    });
+    atEnd.verify(shingles);
+    assert.deepEqual(streaming.clusters(), atEnd.clusters());
+    assert.equal(streaming.clusters().length, 5);
+    // LSH is probabilistic: nearly every variant joins its paragraph's cluster.
+    assert.ok(streaming.clusters().every((c) => c.members.length >= 10 && c.members.every((m) => m % 5 === c.representative % 5)));
+    assert.ok(asked > 0 && streaming.candidatePairs === atEnd.candidatePairs);
   });
 
   it('returns nothing for empty input', () => {
