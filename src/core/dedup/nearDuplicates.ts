@@ -12,6 +12,9 @@ import { DEFAULT_SHINGLE_SIZE, shingleHashes } from './shingles';
 /** True-Jaccard checks per record at most (bounds work on buckets of templated, near-identical records). */
 export const MAX_CHECKS_PER_RECORD = 64;
 
+/** Records whose sorted shingle sets are kept during verification (the most recently fetched). */
+const SHINGLE_CACHE = 2048;
+
 /** Default minimum true Jaccard similarity for two records to count as near duplicates. */
 export const DEFAULT_NEAR_THRESHOLD = 0.8;
 
@@ -112,6 +115,8 @@ export class NearDuplicateFinder {
   private checksForB = 0;
   private shinglesB: Uint32Array | undefined;
   private readonly cache = new Map<number, Uint32Array>();
+  private readonly cacheRing: (number | undefined)[] = new Array<number | undefined>(SHINGLE_CACHE);
+  private cachePos = 0;
   private candidates = 0;
 
   constructor(expectedRecords = 1024, threshold?: number) {
@@ -146,11 +151,16 @@ export class NearDuplicateFinder {
 
   /** Check every queued pair by true Jaccard of the records' sorted, unique shingle hashes. */
   verify(shingles: (i: number) => Uint32Array): void {
+    // Candidates are mostly recent records (buckets list the latest first), so the most recently fetched shingle
+    // sets are kept: on templated data every record is checked against many of its predecessors.
     const shinglesOf = (i: number): Uint32Array => {
       let s = this.cache.get(i);
       if (s === undefined) {
         s = sortedUnique(shingles(i));
-        if (this.cache.size >= 256) this.cache.clear();
+        const evicted = this.cacheRing[this.cachePos];
+        if (evicted !== undefined) this.cache.delete(evicted);
+        this.cacheRing[this.cachePos] = i;
+        this.cachePos = (this.cachePos + 1) % SHINGLE_CACHE;
         this.cache.set(i, s);
       }
       return s;
@@ -165,7 +175,7 @@ export class NearDuplicateFinder {
       }
       if (this.find(a) === this.find(b) || this.checksForB >= MAX_CHECKS_PER_RECORD) continue;
       this.checksForB++;
-      this.shinglesB ??= sortedUnique(shingles(b));
+      this.shinglesB ??= shinglesOf(b);
       const sim = jaccardSorted(shinglesOf(a), this.shinglesB);
       if (sim < this.threshold) continue;
       this.union(a, b);
