@@ -141,7 +141,6 @@ export class DatasetAggregator {
   private readonly assistantTokens: Column;
   private readonly messages: Column;
   private readonly hasSystem: Column;
-  private readonly exactHash: Column;
   /** Near-duplicate detection over the first record of each exact group, fed as records arrive. */
   private readonly near: NearDuplicateFinder;
 
@@ -188,7 +187,6 @@ export class DatasetAggregator {
     this.assistantTokens = new Column(cap);
     this.messages = new Column(cap);
     this.hasSystem = new Column(cap);
-    this.exactHash = new Column(cap);
     // Grows by doubling beyond the expected count (a rehash of a big table costs more than the memory it saves),
     // but never sized for more than 256k records up front: a byte-based estimate can be far too high.
     this.near = new NearDuplicateFinder(Math.min(cap, 1 << 18), options.nearThreshold);
@@ -225,7 +223,6 @@ export class DatasetAggregator {
     this.assistantTokens.push(r.assistantTokens);
     this.messages.push(r.messageCount);
     this.hasSystem.push(r.roles.system > 0 ? 1 : 0);
-    this.exactHash.push(r.exactHash ?? Number.NaN);
 
     for (const f of r.findings) this.addFinding(f);
     for (const [key, n] of Object.entries(r.cookbookErrors)) this.formatErrors[key] = (this.formatErrors[key] ?? 0) + n;

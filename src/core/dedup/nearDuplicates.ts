@@ -3,7 +3,8 @@
  * union-find. Shingles are requested only for candidates, so a caller with a big file can re-read just those records.
  */
 import type { ChatExample } from '../formats/chat';
-import { fmix32, hashCanonicalExample } from './hash';
+import { scanExample } from '../text/scan';
+import { fmix32 } from './hash';
 import { jaccardSorted, sortedUnique } from './jaccard';
 import { LshIndex } from './lshIndex';
 import { DEFAULT_BANDS, lshBandKeys, minhashSignature } from './minhash';
@@ -265,9 +266,11 @@ export function findNearDuplicateClustersInExamples(
   const keys: (Uint32Array | null)[] = [];
   const exact: number[] = [];
   for (const example of examples) {
-    const sig = minhashSignature(shingleHashes(example, k));
+    // One text scan gives both the shingles and the canonical hash.
+    const scan = scanExample(example, { shingleSize: Math.max(1, Math.floor(k)) });
+    const sig = minhashSignature(scan.shingles);
     keys.push(sig === null ? null : lshBandKeys(sig));
-    exact.push(hashCanonicalExample(example));
+    exact.push(scan.exactHash);
   }
   const empty = { messages: [] };
   return findNearDuplicateClusters({

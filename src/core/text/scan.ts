@@ -314,20 +314,17 @@ function scanContent(s: string, tally: ScriptTally | undefined): boolean {
 function feedBoth(text: string): void {
   let a1 = lane1;
   let a2 = lane2;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a1 = Math.imul(a1 ^ c, M1);
-    a2 = Math.imul(a2 ^ c, M2);
-  }
-  lane1 = a1;
-  lane2 = a2;
   let b1 = folded1;
   let b2 = folded2;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    a1 = Math.imul(a1 ^ c, M1);
+    a2 = Math.imul(a2 ^ c, M2);
     b1 = Math.imul(b1 ^ c, M1);
     b2 = Math.imul(b2 ^ c, M2);
   }
+  lane1 = a1;
+  lane2 = a2;
   folded1 = b1;
   folded2 = b2;
 }

@@ -32,17 +32,6 @@ export function isNfcSensitive(c: number): boolean {
   );
 }
 
-/**
- * True when `s` (from index `from`) contains a code unit that NFC may compose or replace (see
- * {@link isNfcSensitive}). Text without them is already in NFC.
- */
-export function mayNeedNfc(s: string, from = 0): boolean {
-  for (let i = from; i < s.length; i++) {
-    if (isNfcSensitive(s.charCodeAt(i))) return true;
-  }
-  return false;
-}
-
 let lowerTable: Uint16Array | null = null;
 
 /** Lowercase of every BMP code unit (itself when lowercasing would change the length, and for surrogates). */
@@ -56,12 +45,6 @@ export function lowerCaseTable(): Uint16Array {
     lowerTable = table;
   }
   return lowerTable;
-}
-
-/** Lowercase of a BMP code unit (itself when lowercasing would change the length or it is a surrogate). */
-export function lowerCodeUnit(c: number): number {
-  if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
-  return lowerCaseTable()[c] as number;
 }
 
 /** Number of code points (what Python's `len` counts), without allocating; a lone surrogate counts as one. */

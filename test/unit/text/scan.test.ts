@@ -7,7 +7,7 @@ import type { ChatExample, ChatMessage, ChatRole } from '../../../src/core/forma
 import { FNV_OFFSET, FNV_PRIME, M1, M2, SEED1, SEED2, finishLanes, fmix32, fnv1a } from '../../../src/core/text/hashing';
 import { scanExample } from '../../../src/core/text/scan';
 import { sensitiveHints } from '../../../src/core/text/sensitiveHints';
-import { codePointLength, lowerCodeUnit } from '../../../src/core/text/unicode';
+import { codePointLength, lowerCaseTable } from '../../../src/core/text/unicode';
 import { splitWords } from '../../../src/core/text/words';
 import { estimateTokens } from '../../../src/core/tokens/estimate';
 
@@ -20,7 +20,8 @@ function canonical(content: string): string {
 
 function lowerUnits(s: string): string {
   let out = '';
-  for (let i = 0; i < s.length; i++) out += String.fromCharCode(lowerCodeUnit(s.charCodeAt(i)));
+  const table = lowerCaseTable();
+  for (let i = 0; i < s.length; i++) out += String.fromCharCode(table[s.charCodeAt(i)] as number);
   return out;
 }
 
