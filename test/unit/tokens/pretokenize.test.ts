@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { PieceCounter, classBody, pretokenize } from '../../../src/core/tokens/pretokenize';
+import { TIKTOKEN_CLASSES } from '../../../src/core/tokens/tiktokenUnicode';
+import type { TokenEncoder } from '../../../src/core/tokens/encoder';
+import { ENCODING_NAMES, type EncodingName } from '../../../src/core/types';
+import { freeEncoders, loadEncoder } from '../../../src/node/tokenizers';
+import { buildCorpus, seeded } from './corpus';
+
+/** tiktoken WASM on whole texts: the reference (the same Rust core as Python tiktoken). */
+function wasm(name: EncodingName): TokenEncoder {
+  return loadEncoder(name, { pieceCache: false });
+}
+
+/** A piece counter backed by the WASM encoder, plus the pieces it had to encode. */
+function pieceCounter(name: EncodingName): { counter: PieceCounter; encoded: string[] } {
+  const reference = wasm(name);
+  const encoded: string[] = [];
+  const counter = new PieceCounter(name, (piece) => (encoded.push(piece), reference.count(piece)));
+  return { counter, encoded };
+}
+
+/** Characters where JavaScript and tiktoken's Rust regexes are most likely to part ways. */
+const TRICKY = [
+  ' ', '  ', '\n', '\r\n', '\t', '\u0085', '\ufeff', '\u00a0', '\u3000', '\u2028', '\u200b', "'", "'s", "'S", "'ſ",
+  "'ll", "'LL", "'Re", '’', 'a', 'Z', 'é', 'É', 'ǅ', 'ʰ', '\u0301', '\u0903', 'ß', 'ſ', '1', '٣', '²', 'Ⅻ', '½',
+  '/', '\\', '.', '!', '(', '字', 'あ', 'ア', '한', '😀', '👍🏽', '\u{1e6e3}', '\u{1e6e4}', '\u{323b0}', '\u{11b60}',
+  '\u{2ebf0}', '\ud800', '\udc00', '<|endoftext|>', 'the', 'The', 'THE', 'tHE', 'model', '0x1F', '3.14',
+];
+
+/**
+ * Code points on both sides of every boundary of the classes tiktoken's patterns use, in tiktoken's Unicode 16.0
+ * tables and in V8's own Unicode (a newer or older table than tiktoken's shows up as a boundary of one of them), plus
+ * a seeded sample of 3,000 others. (A full sweep of all 1.1 M code points in these contexts, 5 minutes, also found
+ * no difference.)
+ */
+function probePoints(): number[] {
+  const ours = Object.values(TIKTOKEN_CLASSES).map((encoded) => new RegExp(`[${classBody(encoded)}]`, 'u'));
+  const v8 = [/\p{L}/u, /\p{N}/u, /[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]/u, /[\p{Ll}\p{Lm}\p{Lo}\p{M}]/u, /\s/u];
+  const classes = [...ours, ...v8];
+  const points = new Set<number>();
+  let previous = '';
+  for (let cp = 0; cp <= 0x10ffff; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    const c = String.fromCodePoint(cp);
+    let signature = '';
+    for (const re of classes) signature += re.test(c) ? '1' : '0';
+    if (signature !== previous && cp > 0) {
+      points.add(cp - 1);
+      points.add(cp);
+    }
+    previous = signature;
+  }
+  const random = seeded(7);
+  while (points.size < 3000 + 5000) {
+    const cp = Math.floor(random() * 0x110000);
+    if (cp < 0xd800 || cp > 0xdfff) points.add(cp);
+  }
+  return [...points].filter((cp) => cp < 0xd800 || cp > 0xdfff).sort((a, b) => a - b);
+}
+
+describe('tokens/pretokenize: tiktoken pre-tokenization in JavaScript', function () {
+  this.timeout(300_000);
+  after(() => freeEncoders());
+
+  it('splits as tiktoken does (contractions, case, numbers, whitespace runs)', () => {
+    assert.deepEqual(pretokenize('cl100k_base', "I'm here  now\n\n123456 ok"), [
+      'I', "'m", ' here', ' ', ' now', '\n\n', '123', '456', ' ok',
+    ]);
+    assert.deepEqual(pretokenize('o200k_base', "HelloWorld I'M fine/ok\n"), [
+      'Hello', 'World', " I'M", ' fine', '/ok', '\n',
+    ]);
+    // Rust's \s includes U+0085 and excludes U+FEFF; JavaScript's is the opposite on both.
+    assert.deepEqual(pretokenize('cl100k_base', 'a\u0085\u0085b'), ['a', '\u0085', '\u0085b']);
+    assert.deepEqual(pretokenize('cl100k_base', ' \ufeffhi'), [' \ufeff', 'hi']);
+    // Rust's case-insensitive 's also matches U+017F.
+    assert.deepEqual(pretokenize('cl100k_base', "it'ſ"), ['it', "'ſ"]);
+    // A letter assigned in Unicode 17.0 (not in tiktoken's 16.0 tables) is not a letter to tiktoken.
+    assert.deepEqual(pretokenize('cl100k_base', 'a\u{323b0}b'), ['a', '\u{323b0}b']);
+    assert.deepEqual(pretokenize('o200k_base', ''), []);
+  });
+
+  for (const name of ENCODING_NAMES) {
+    it(`${name}: pieces join back to the text (any string, lone surrogates included)`, () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+          assert.equal(pretokenize(name, text).join(''), text);
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it(`${name}: counting by cached pieces equals tiktoken on whole texts (varied corpus)`, () => {
+      const reference = wasm(name);
+      const { counter } = pieceCounter(name);
+      const corpus = buildCorpus();
+      const mismatches = corpus.filter((text) => counter.count(text) !== reference.count(text));
+      assert.deepEqual(mismatches, []);
+      // A second pass is answered from the cache and still agrees.
+      for (const text of corpus) assert.equal(counter.count(text), reference.count(text));
+    });
+
+    it(`${name}: counting by cached pieces equals tiktoken on generated texts of tricky characters`, () => {
+      const reference = wasm(name);
+      const { counter } = pieceCounter(name);
+      const text = fc.array(fc.constantFrom(...TRICKY), { maxLength: 40 }).map((parts) => parts.join(''));
+      fc.assert(
+        fc.property(text, (t) => {
+          assert.equal(counter.count(t), reference.count(t), JSON.stringify(t));
+        }),
+        { numRuns: 3000 },
+      );
+    });
+
+    it(`${name}: code points at every class boundary (tiktoken's Unicode 16 and V8's), in three contexts`, () => {
+      const reference = wasm(name);
+      const { counter } = pieceCounter(name);
+      const contexts = [
+        (c: string) => `a${c}b ${c}${c} 1${c}A${c}'s ${c}'S x${c}`,
+        (c: string) => `hello${c}world ${c}the 12${c}3 .${c}. THE${c}END`,
+        (c: string) => `${c}${c}${c} ${c}a ${c}1 (${c}) ${c}\n${c}`,
+      ];
+      const failing: string[] = [];
+      const points = probePoints();
+      for (let i = 0; i < points.length; i += 16) {
+        for (const context of contexts) {
+          const text = points
+            .slice(i, i + 16)
+            .map((cp) => context(String.fromCodePoint(cp)))
+            .join('\n');
+          if (counter.count(text) !== reference.count(text)) failing.push(points[i]!.toString(16));
+        }
+      }
+      assert.deepEqual(failing, [], 'groups of 16 code points (first one named) whose counts differ');
+      assert.ok(points.length > 5000, `${points.length} code points`);
+    });
+  }
+
+  it('encodes each distinct piece once and answers repeats from the cache', () => {
+    const { counter, encoded } = pieceCounter('o200k_base');
+    const reference = wasm('o200k_base');
+    const text = 'the model learns the task; the model repeats the task.';
+    assert.equal(counter.count(text), reference.count(text));
+    const first = encoded.length;
+    assert.equal(new Set(encoded).size, first, 'a piece was encoded twice');
+    assert.ok(first < pretokenize('o200k_base', text).length);
+    assert.equal(counter.count(text), reference.count(text));
+    const joined = `${text}\n${text}`;
+    assert.equal(counter.count(joined), reference.count(joined));
+    const known = new Set(pretokenize('o200k_base', text));
+    const fresh = new Set(pretokenize('o200k_base', joined).filter((piece) => !known.has(piece)));
+    assert.ok(fresh.size > 0);
+    assert.equal(encoded.length, first + fresh.size, 'only pieces not seen before are encoded');
+    assert.equal(counter.encoded, encoded.length);
+  });
+
+  it('the default exact encoder counts by pieces and agrees with the whole-text reference', () => {
+    for (const name of ENCODING_NAMES) {
+      const ours = loadEncoder(name);
+      const reference = wasm(name);
+      for (const text of ['', 'x', 'Hello, world!', '字'.repeat(50), "we'll see\u0085 \ufeff<|endoftext|>"]) {
+        assert.equal(ours.count(text), reference.count(text), `${name} ${JSON.stringify(text)}`);
+      }
+    }
+  });
+});
