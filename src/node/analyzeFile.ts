@@ -117,6 +117,7 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
       maxSeqLength: settings.maxSeqLength,
       findingCapPerCode: options.findingCapPerCode,
       expectedRecords: Math.ceil(totalBytes / 1000) + 16,
+      expectedBytes: totalBytes,
       // Near-duplicate candidates are verified as records arrive, by re-reading both records from the file.
       source: (i): ChatExample | null => rereadSource(fd, aggregator)(i),
     });

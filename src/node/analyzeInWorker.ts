@@ -28,7 +28,7 @@ export function analyzeFileInWorker(path: string, options: AnalyzeFileOptions = 
       return;
     }
     const script = workerScript('fileWorker.js', 'fileAnalysisWorker.ts');
-    const worker = new Worker(script.file, { execArgv: script.execArgv });
+    const worker = new Worker(script.file, script.options);
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;

@@ -34,6 +34,12 @@ export interface AggregateOptions {
   /** Expected record count, to pre-size tables. */
   expectedRecords?: number;
   /**
+   * Size of the whole input in bytes, when known (a file). After {@link RESERVE_AFTER_RECORDS} records the
+   * near-duplicate index is sized for `expectedBytes` at the bytes per record seen so far (plus 10%), instead of
+   * from `expectedRecords` alone.
+   */
+  expectedBytes?: number;
+  /**
    * Re-reads a record that was added earlier (by ordinal). Given, near-duplicate candidates are verified as records
    * arrive, which takes that work off the final pass; otherwise `finish` verifies them all.
    */
@@ -71,6 +77,9 @@ const SECRET_CODES = new Set(['secret-api-key', 'secret-private-key']);
 const ROLE_ORDER_CODES = new Set(['consecutive-same-role', 'system-not-first', 'last-not-assistant']);
 
 /** A growable Float64 column. */
+/** Records seen before the near-duplicate index is sized from the input's bytes per record. */
+const RESERVE_AFTER_RECORDS = 1024;
+
 class Column {
   data: Float64Array;
   length = 0;
@@ -188,8 +197,12 @@ export class DatasetAggregator {
     this.messages = new Column(cap);
     this.hasSystem = new Column(cap);
     // Grows by doubling beyond the expected count (a rehash of a big table costs more than the memory it saves),
-    // but never sized for more than 256k records up front: a byte-based estimate can be far too high.
-    this.near = new NearDuplicateFinder(Math.min(cap, 1 << 18), options.nearThreshold);
+    // but never sized for more than 256k records up front: a byte-based estimate can be far too high. With the
+    // input's size known, it starts small and is sized from the first records' bytes per record.
+    this.near = new NearDuplicateFinder(
+      Math.min(cap, options.expectedBytes === undefined ? 1 << 18 : RESERVE_AFTER_RECORDS * 2),
+      options.nearThreshold,
+    );
   }
 
   /** Whether the file started with a UTF-8 byte order mark. */
@@ -218,6 +231,10 @@ export class DatasetAggregator {
     this.startChar.push(r.span.startCharacter ?? Number.NaN);
     this.byteOffset.push(r.span.byteOffset);
     this.byteLength.push(r.span.byteLength);
+    if (i === RESERVE_AFTER_RECORDS && this.options.expectedBytes !== undefined) {
+      const bytesPerRecord = (r.span.byteOffset + r.span.byteLength) / (i + 1);
+      if (bytesPerRecord > 0) this.near.reserve(Math.min(1.1 * (this.options.expectedBytes / bytesPerRecord) + 16, 1 << 23));
+    }
     this.valid.push(r.valid ? 1 : 0);
     this.tokens.push(r.tokens);
     this.assistantTokens.push(r.assistantTokens);

@@ -11,6 +11,11 @@ export const MAX_BUCKET_SCAN = 512;
 
 const FREE_SLOT = -2;
 const END = -1;
+/**
+ * Highest share of used slots in the key table before it doubles. Linear probing stays short at 3/4 with the
+ * fmix32-mixed keys, and a table sized for 1/2 would double (to 128 MB of slots) just past 262k records.
+ */
+const MAX_LOAD = 0.75;
 
 function powerOfTwoAtLeast(n: number): number {
   let p = 16;
@@ -50,7 +55,7 @@ export class LshIndex {
     const items = Math.max(16, Math.ceil(expectedItems));
     this.bandsPerItem = Math.max(1, Math.floor(bandsPerItem));
     const entries = items * this.bandsPerItem;
-    const slots = powerOfTwoAtLeast(entries * 2);
+    const slots = powerOfTwoAtLeast(Math.ceil(entries / MAX_LOAD));
     this.slotKeys = new Uint32Array(slots);
     this.slotHeads = new Int32Array(slots).fill(FREE_SLOT);
     this.entryIds = new Int32Array(entries);
@@ -59,6 +64,24 @@ export class LshIndex {
     this.itemKeyCount = new Uint16Array(items);
     this.itemPresent = new Uint8Array(items);
     this.marks = new Int32Array(items);
+  }
+
+  /**
+   * Make room for ids below `items` without further growth (once the count is known better than at construction,
+   * e.g. from the bytes per record of a file's first records): tables grow to exactly this size instead of doubling
+   * past it.
+   */
+  reserve(items: number): void {
+    const wanted = Math.ceil(items);
+    if (!(wanted > this.itemPresent.length)) return;
+    this.resizeItems(wanted);
+    const entries = wanted * this.bandsPerItem;
+    if (entries > this.entryIds.length) {
+      this.entryIds = growInt32(this.entryIds, entries, 0);
+      this.entryNext = growInt32(this.entryNext, entries, END);
+    }
+    const slots = powerOfTwoAtLeast(Math.ceil(entries / MAX_LOAD));
+    if (slots > this.slotKeys.length) this.rehash(slots);
   }
 
   /** Number of items currently indexed. */
@@ -210,7 +233,7 @@ export class LshIndex {
       s = (s + 1) & mask;
     }
     if (!insert) return -1;
-    if ((this.usedSlots + 1) * 2 > this.slotKeys.length) {
+    if (this.usedSlots + 1 > this.slotKeys.length * MAX_LOAD) {
       this.rehash(this.slotKeys.length * 2);
       mask = this.slotKeys.length - 1;
       s = fmix32(key) & mask;
@@ -260,6 +283,10 @@ export class LshIndex {
     if (items <= this.itemPresent.length) return;
     let size = this.itemPresent.length;
     while (size < items) size *= 2;
+    this.resizeItems(size);
+  }
+
+  private resizeItems(size: number): void {
     const keys = new Uint32Array(size * this.bandsPerItem);
     keys.set(this.itemKeys);
     this.itemKeys = keys;

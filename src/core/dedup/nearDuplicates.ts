@@ -125,6 +125,11 @@ export class NearDuplicateFinder {
     this.threshold = typeof threshold === 'number' && threshold >= 0 && threshold <= 1 ? threshold : DEFAULT_NEAR_THRESHOLD;
   }
 
+  /** Make room for `records` records without rehashing ({@link LshIndex.reserve}). */
+  reserve(records: number): void {
+    this.index.reserve(records);
+  }
+
   /** Index record `id` (ids in increasing order) and queue its candidate partners among earlier records. */
   add(id: number, bandKeys: Uint32Array): void {
     this.index.add(id, bandKeys, (other) => {

@@ -15,6 +15,7 @@
  * A test sweeps every code point in several contexts against the WASM encoder.
  */
 import type { EncodingName } from '../types';
+import { fmix32 } from '../text/hashing';
 import { TIKTOKEN_CLASSES } from './tiktokenUnicode';
 
 /** Rust's `\s` (Unicode White_Space), as the inside of a character class. */
@@ -68,12 +69,59 @@ export function pretokenize(name: EncodingName, text: string): string[] {
 
 /**
  * Pieces per cache generation. When the young generation is full it becomes the old one (the previous old one is
- * dropped); a piece found in the old generation moves back to the young one. Frequent pieces survive, one-off
- * pieces (names, hashes, unspaced CJK) age out, and no Map grows past the size where lookups slow down.
+ * emptied and reused as the young one); a piece found in the old generation moves back to the young one. Frequent
+ * pieces survive, one-off pieces (names, hashes, unspaced CJK) age out, and memory stays fixed.
  */
-const GENERATION_SIZE = 50_000;
-/** Longer pieces (unspaced CJK, base64, long numbers-free runs) rarely repeat: count them without caching. */
+const GENERATION_SIZE = 1 << 15;
+/** Longer pieces (unspaced CJK, base64, long number-free runs) rarely repeat: count them without caching. */
 const MAX_CACHED_PIECE_LENGTH = 48;
+
+/**
+ * One cache generation: an open-addressing table (linear probing, load ≤ 1/2) of pieces and their counts, looked up
+ * by a range of the text so that a hit allocates nothing (no substring, no string hashing by V8).
+ */
+class PieceTable {
+  private readonly mask = 2 * GENERATION_SIZE - 1;
+  private readonly keys: string[] = new Array<string>(2 * GENERATION_SIZE).fill('');
+  private readonly hashes = new Int32Array(2 * GENERATION_SIZE);
+  private readonly counts = new Int32Array(2 * GENERATION_SIZE);
+  size = 0;
+
+  /** Count of the piece `text[start, start + length)` with hash `hash`, or -1. */
+  find(text: string, start: number, length: number, hash: number): number {
+    const keys = this.keys;
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+      const key = keys[slot] as string;
+      if (key === '') return -1;
+      if (this.hashes[slot] === hash && key.length === length && text.startsWith(key, start)) {
+        return this.counts[slot] as number;
+      }
+    }
+  }
+
+  /** Add a piece known to be absent. */
+  insert(piece: string, hash: number, count: number): void {
+    let slot = hash & this.mask;
+    while (this.keys[slot] !== '') slot = (slot + 1) & this.mask;
+    this.keys[slot] = piece;
+    this.hashes[slot] = hash;
+    this.counts[slot] = count;
+    this.size++;
+  }
+
+  clear(): void {
+    if (this.size === 0) return;
+    this.keys.fill('');
+    this.size = 0;
+  }
+}
+
+/** Hash of `text[start, end)` (UTF-16 units), finalized so that linear probing on the low bits spreads well. */
+function hashRange(text: string, start: number, end: number): number {
+  let h = end - start;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return fmix32(h) | 0;
+}
 
 /**
  * Counts BPE tokens of texts by pre-tokenizing in JavaScript and counting each distinct piece once with
@@ -82,8 +130,8 @@ const MAX_CACHED_PIECE_LENGTH = 48;
  */
 export class PieceCounter {
   private readonly pattern: RegExp;
-  private young = new Map<string, number>();
-  private old = new Map<string, number>();
+  private young = new PieceTable();
+  private old = new PieceTable();
   /** Pieces counted by `countPiece` (cache misses and uncached long pieces). */
   encoded = 0;
 
@@ -97,37 +145,41 @@ export class PieceCounter {
   /** Token count of `text`. */
   count(text: string): number {
     const pattern = this.pattern;
-    // test() + slice(): no match array per piece (less garbage than exec()).
+    // test(), not exec(): no match array per piece; a cache hit allocates nothing.
     pattern.lastIndex = 0;
     let total = 0;
     let start = 0;
     while (pattern.test(text)) {
       const end = pattern.lastIndex;
-      const piece = text.slice(start, end);
-      start = end;
-      const cached = this.young.get(piece);
-      if (cached !== undefined) {
-        total += cached;
-        continue;
+      const length = end - start;
+      if (length > MAX_CACHED_PIECE_LENGTH) {
+        this.encoded++;
+        total += this.countPiece(text.slice(start, end));
+      } else {
+        const hash = hashRange(text, start, end);
+        const cached = this.young.find(text, start, length, hash);
+        total += cached >= 0 ? cached : this.lookUpOrEncode(text, start, end, hash);
       }
-      total += this.lookUpOrEncode(piece);
+      start = end;
     }
     return total;
   }
 
-  /** A young-generation miss: promote from the old generation or encode. */
-  private lookUpOrEncode(piece: string): number {
-    let n = this.old.get(piece);
-    if (n === undefined) {
+  /** A young-generation miss: promote from the old generation or encode; either way the piece becomes young. */
+  private lookUpOrEncode(text: string, start: number, end: number, hash: number): number {
+    let n = this.old.find(text, start, end - start, hash);
+    const piece = text.slice(start, end);
+    if (n < 0) {
       this.encoded++;
       n = this.countPiece(piece);
-      if (piece.length > MAX_CACHED_PIECE_LENGTH) return n;
     }
     if (this.young.size >= GENERATION_SIZE) {
+      const emptied = this.old;
+      emptied.clear();
       this.old = this.young;
-      this.young = new Map();
+      this.young = emptied;
     }
-    this.young.set(piece, n);
+    this.young.insert(piece, hash, n);
     return n;
   }
 

@@ -16,8 +16,8 @@ import type { TokenEncoder } from './encoder';
 export const MAX_RUN_LENGTH = 1000;
 
 /** Cache limits: cleared (not evicted) when either is exceeded, which keeps the Map fast. */
-const MAX_CACHE_ENTRIES = 100_000;
-const MAX_CACHE_CHARS = 8_000_000;
+const MAX_CACHE_ENTRIES = 20_000;
+const MAX_CACHE_CHARS = 2_000_000;
 
 /** Token counts of one example. */
 export interface ExampleTokenCounts {

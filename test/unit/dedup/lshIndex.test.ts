@@ -69,6 +69,21 @@ describe('dedup/LshIndex', () => {
     assert.equal(pairs, groups(97) + groups(89) - both);
   });
 
+  it('reserve() mid-stream keeps every bucket and later adds still find earlier items', () => {
+    const index = new LshIndex(16, 2);
+    for (let id = 0; id < 100; id++) index.add(id, keys(id % 10, 500 + id));
+    index.reserve(20_000);
+    index.reserve(10); // smaller than the current capacity: no effect
+    for (let id = 100; id < 20_000; id++) index.add(id, keys(id % 10, 500 + id));
+    assert.equal(index.size, 20_000);
+    const expected: number[] = [];
+    for (let id = 10; id < 20_000; id += 10) expected.push(id);
+    assert.deepEqual(sorted(index.candidates(0)), expected);
+    assert.deepEqual(index.candidates(keys(500 + 19_999)), [19_999]);
+    assert.equal(index.remove(5), true);
+    assert.equal(index.candidates(keys(505)).length, 0);
+  });
+
   it('ignores invalid ids', () => {
     const index = new LshIndex();
     index.add(-1, keys(1));

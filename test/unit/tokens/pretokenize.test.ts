@@ -154,6 +154,34 @@ describe('tokens/pretokenize: tiktoken pre-tokenization in JavaScript', function
     assert.equal(counter.encoded, encoded.length);
   });
 
+  it('keeps frequent pieces across cache generations while one-off pieces age out', () => {
+    const asked = new Map<string, number>();
+    // A stand-in BPE (one token per UTF-16 unit) so that 200,000 pieces take milliseconds.
+    const counter = new PieceCounter('cl100k_base', (piece) => {
+      asked.set(piece, (asked.get(piece) ?? 0) + 1);
+      return piece.length;
+    });
+    // Distinct letter-only words (digits would be pieces of their own).
+    const word = (i: number): string => ` w${i.toString(26).replace(/./g, (d) => String.fromCharCode(97 + parseInt(d, 26)))}`;
+    let expected = 0;
+    let got = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const text = i % 100 === 0 ? ' the model' : word(i);
+      expected += text.length;
+      got += counter.count(text);
+    }
+    assert.equal(got, expected);
+    assert.equal(asked.get(' the'), 1, 'a frequent piece was encoded again');
+    assert.equal(asked.get(' model'), 1);
+    // One-off pieces were all encoded once; early ones have aged out and are encoded again when they come back.
+    assert.equal(asked.get(word(1)), 1);
+    counter.count(word(1));
+    assert.equal(asked.get(word(1)), 2);
+    const before = counter.encoded;
+    counter.count(word(199_999));
+    assert.equal(counter.encoded, before, 'a recent piece is still cached');
+  });
+
   it('the default exact encoder counts by pieces and agrees with the whole-text reference', () => {
     for (const name of ENCODING_NAMES) {
       const ours = loadEncoder(name);
