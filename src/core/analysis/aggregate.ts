@@ -8,6 +8,7 @@ import { codeInfo } from '../checks/codes';
 import { jaccard } from '../dedup/jaccard';
 import { NearDuplicateFinder } from '../dedup/nearDuplicates';
 import { shingleHashes } from '../dedup/shingles';
+import type { Utf16Order } from '../parse/textEncoding';
 import type { ChatExample, DatasetFormat } from '../formats/chat';
 import { DATASET_FORMATS } from '../formats/chat';
 import { computeQuality } from '../quality/score';
@@ -77,6 +78,9 @@ const SECRET_CODES = new Set(['secret-api-key', 'secret-private-key']);
 const ROLE_ORDER_CODES = new Set(['consecutive-same-role', 'system-not-first', 'last-not-assistant']);
 
 /** A growable Float64 column. */
+/** Per-line findings that a UTF-16 file raises on every line; the one `utf16-file` error replaces them. */
+const UTF16_NOISE = new Set(['invalid-utf8', 'invalid-json']);
+
 /** Records seen before the near-duplicate index is sized from the input's bytes per record. */
 const RESERVE_AFTER_RECORDS = 1024;
 
@@ -132,6 +136,7 @@ export class DatasetAggregator {
   private totalLines = 0;
   private blankLines = 0;
   private hasBom = false;
+  private utf16: Utf16Order | null = null;
   private readonly findings: Finding[] = [];
   private readonly findingCounts = new Map<string, number>();
   private readonly formatErrors: Record<string, number> = {};
@@ -206,6 +211,14 @@ export class DatasetAggregator {
   }
 
   /** Whether the file started with a UTF-8 byte order mark. */
+  /**
+   * The input is UTF-16 (detected from its first bytes): one file-level error says so, and the per-line parse
+   * errors it causes on every line (invalid UTF-8, invalid JSON) are not listed; lines still count as invalid.
+   */
+  setUtf16(order: Utf16Order): void {
+    this.utf16 = order;
+  }
+
   setBom(hasBom: boolean): void {
     this.hasBom = hasBom;
   }
@@ -241,7 +254,8 @@ export class DatasetAggregator {
     this.messages.push(r.messageCount);
     this.hasSystem.push(r.roles.system > 0 ? 1 : 0);
 
-    for (const f of r.findings) this.addFinding(f);
+    if (this.utf16 === null) for (const f of r.findings) this.addFinding(f);
+    else for (const f of r.findings) if (!UTF16_NOISE.has(f.code)) this.addFinding(f);
     for (const [key, n] of Object.entries(r.cookbookErrors)) this.formatErrors[key] = (this.formatErrors[key] ?? 0) + n;
     if (r.format) {
       this.formatCounts.set(r.format, (this.formatCounts.get(r.format) ?? 0) + 1);
@@ -552,6 +566,15 @@ export class DatasetAggregator {
 
   private fileLevelFindings(): void {
     const top = makeRange(0, 0, 0, 0);
+    if (this.utf16 !== null) {
+      const order = this.utf16 === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE';
+      this.addFinding({
+        code: 'utf16-file',
+        severity: 'error',
+        message: `The file is ${order} encoded; JSONL for fine-tuning must be UTF-8, so no line can be read. Save it as UTF-8 (VS Code: "Save with Encoding" → UTF-8; shell: iconv -f ${this.utf16 === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE'} -t UTF-8).`,
+        range: top,
+      });
+    }
     if (this.hasBom) {
       this.addFinding({ code: 'bom', severity: 'info', message: 'The file starts with a UTF-8 byte order mark; some tools reject it.', range: top });
     }

@@ -113,6 +113,36 @@ describe('analyzeFile (streaming engine over real files)', () => {
     assert.equal(report.total_examples, 2);
   });
 
+  for (const [name, encode] of [
+    ['UTF-16 LE with a byte order mark', (t: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')])],
+    ['UTF-16 BE with a byte order mark', (t: string) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(t, 'utf16le').swap16()])],
+    ['UTF-16 LE without a byte order mark', (t: string) => Buffer.from(t, 'utf16le')],
+  ] as const) {
+    it(`reports a ${name} file once, not as an error on every line, and accounts for its lines`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'slmgen-utf16-'));
+      try {
+        const file = join(dir, 'utf16.jsonl');
+        writeFileSync(file, encode(readFileSync(fixture('valid.jsonl'), 'utf8')));
+        for (const workers of [0, 2]) {
+          const { report } = await analyzeFile(file, { workers, exact: false, blockBytes: 256 });
+          const codes = report.findings.map((f) => f.code);
+          assert.deepEqual(codes.filter((c) => c === 'utf16-file'), ['utf16-file']);
+          assert.ok(!codes.includes('invalid-json') && !codes.includes('invalid-utf8'), codes.join());
+          const finding = report.findings.find((f) => f.code === 'utf16-file');
+          assert.equal(finding?.severity, 'error');
+          assert.equal(finding?.line, 1);
+          assert.match(finding?.message ?? '', /UTF-16 (LE|BE).*UTF-8/);
+          assert.equal(report.format_valid, false);
+          assert.equal(report.total_examples, 0);
+          assert.equal(report.total_examples + report.invalid_examples + report.blank_lines, report.total_lines);
+          assert.ok(report.total_lines >= 12);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
   it('gives identical reports, findings and indexes with 0, 2 and 3 threads', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slmgen-workers-'));
     try {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '../../..');
@@ -44,6 +45,21 @@ describe('slmgen CLI (built bundle run as a process)', () => {
     const col = line3.indexOf('"content": "x"') + 1;
     assert.ok(r.stdout.split('\n').includes(`${fixture('broken.jsonl')}:3:${col}: error invalid-json ${r.stdout.split(`:3:${col}: error invalid-json `)[1]?.split('\n')[0]}`));
     assert.match(r.stdout, /:8:1: warning exact-duplicate /);
+  });
+
+  it('lint reports a UTF-16 file with one located error and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmgen-cli-utf16-'));
+    try {
+      const file = join(dir, 'utf16.jsonl');
+      const text = readFileSync(join(root, fixture('valid.jsonl')), 'utf8');
+      writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+      const r = run('lint', file);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /utf16\.jsonl:1:1: error utf16-file The file is UTF-16 LE encoded; .*iconv -f UTF-16LE -t UTF-8/);
+      assert.doesNotMatch(r.stdout, /invalid-json|invalid-utf8/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lint --format sarif emits SARIF 2.1.0 with rules and regions', () => {
