@@ -18,7 +18,7 @@ import { normalizeRecord } from '../core/formats/normalize';
 import type { ChatExample, ChatMessage } from '../core/formats/chat';
 import type { ArrayElement } from '../core/parse/jsonArraySplitter';
 import { JsonArraySplitter } from '../core/parse/jsonArraySplitter';
-import { detectUtf16 } from '../core/parse/textEncoding';
+import { ENCODING_PROBE_BYTES, detectWideEncoding } from '../core/parse/textEncoding';
 import type { CountMode, EncodingName, Finding } from '../core/types';
 import { DEFAULT_ENCODING, DEFAULT_MAX_SEQ_LENGTH } from '../core/types';
 import { createRecordOptions } from './recordOptions';
@@ -122,9 +122,9 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
       // Near-duplicate candidates are verified as records arrive, by re-reading both records from the file.
       source: (i): ChatExample | null => rereadSource(fd, aggregator)(i),
     });
-    const head = Buffer.alloc(4);
-    const utf16 = detectUtf16(head.subarray(0, readSync(fd, head, 0, 4, 0)));
-    if (utf16 !== null) aggregator.setUtf16(utf16);
+    const head = Buffer.alloc(ENCODING_PROBE_BYTES);
+    const wide = detectWideEncoding(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+    if (wide !== null) aggregator.setWideEncoding(wide);
     const jsonArray = isJsonArrayFile(fd);
     const workers = jsonArray ? 0 : (options.workers ?? (totalBytes < WORKER_THRESHOLD_BYTES ? 0 : Math.min(2, availableParallelism())));
     if (workers > 1) {

@@ -8,7 +8,8 @@ import { codeInfo } from '../checks/codes';
 import { jaccard } from '../dedup/jaccard';
 import { NearDuplicateFinder } from '../dedup/nearDuplicates';
 import { shingleHashes } from '../dedup/shingles';
-import type { Utf16Order } from '../parse/textEncoding';
+import type { WideEncoding } from '../parse/textEncoding';
+import { WIDE_ENCODING_NAMES } from '../parse/textEncoding';
 import type { ChatExample, DatasetFormat } from '../formats/chat';
 import { DATASET_FORMATS } from '../formats/chat';
 import { computeQuality } from '../quality/score';
@@ -35,7 +36,7 @@ export interface AggregateOptions {
   /** Expected record count, to pre-size tables. */
   expectedRecords?: number;
   /**
-   * Size of the whole input in bytes, when known (a file). After {@link RESERVE_AFTER_RECORDS} records the
+   * Size of the whole input in bytes, when known (a file). After 1,024 and after 65,536 records the
    * near-duplicate index is sized for `expectedBytes` at the bytes per record seen so far (plus 10%), instead of
    * from `expectedRecords` alone.
    */
@@ -78,11 +79,18 @@ const SECRET_CODES = new Set(['secret-api-key', 'secret-private-key']);
 const ROLE_ORDER_CODES = new Set(['consecutive-same-role', 'system-not-first', 'last-not-assistant']);
 
 /** A growable Float64 column. */
-/** Per-line findings that a UTF-16 file raises on every line; the one `utf16-file` error replaces them. */
-const UTF16_NOISE = new Set(['invalid-utf8', 'invalid-json']);
+/** Parse findings that a UTF-16/UTF-32 file raises on every line; the one `file-encoding` error replaces them. */
+const WIDE_ENCODING_NOISE = new Set(['invalid-utf8', 'invalid-json']);
 
-/** Records seen before the near-duplicate index is sized from the input's bytes per record. */
-const RESERVE_AFTER_RECORDS = 1024;
+/**
+ * Record counts at which the near-duplicate index is sized for the input's bytes at the bytes per record seen so
+ * far (+10%), each with the most records it may reserve for: a short-record head can make the estimate far too
+ * high, so the first, early estimate is capped at 256k records and only a later one may reserve for more.
+ */
+const RESERVE_CHECKPOINTS = new Map<number, number>([
+  [1024, 1 << 18],
+  [65_536, 1 << 20],
+]);
 
 class Column {
   data: Float64Array;
@@ -136,7 +144,7 @@ export class DatasetAggregator {
   private totalLines = 0;
   private blankLines = 0;
   private hasBom = false;
-  private utf16: Utf16Order | null = null;
+  private wideEncoding: WideEncoding | null = null;
   private readonly findings: Finding[] = [];
   private readonly findingCounts = new Map<string, number>();
   private readonly formatErrors: Record<string, number> = {};
@@ -203,29 +211,26 @@ export class DatasetAggregator {
     this.hasSystem = new Column(cap);
     // Grows by doubling beyond the expected count (a rehash of a big table costs more than the memory it saves),
     // but never sized for more than 256k records up front: a byte-based estimate can be far too high. With the
-    // input's size known, it starts small and is sized from the first records' bytes per record.
-    this.near = new NearDuplicateFinder(
-      Math.min(cap, options.expectedBytes === undefined ? 1 << 18 : RESERVE_AFTER_RECORDS * 2),
-      options.nearThreshold,
-    );
+    // input's size known, it starts small and is sized at RESERVE_CHECKPOINTS from the bytes per record seen.
+    this.near = new NearDuplicateFinder(Math.min(cap, options.expectedBytes === undefined ? 1 << 18 : 2048), options.nearThreshold);
+  }
+
+  /**
+   * The input is UTF-16 or UTF-32 (detected from its first bytes): one file-level error says so, and the parse
+   * errors it causes on every line (invalid UTF-8, invalid JSON) are not listed; lines still count as invalid.
+   */
+  setWideEncoding(encoding: WideEncoding): void {
+    this.wideEncoding = encoding;
   }
 
   /** Whether the file started with a UTF-8 byte order mark. */
-  /**
-   * The input is UTF-16 (detected from its first bytes): one file-level error says so, and the per-line parse
-   * errors it causes on every line (invalid UTF-8, invalid JSON) are not listed; lines still count as invalid.
-   */
-  setUtf16(order: Utf16Order): void {
-    this.utf16 = order;
-  }
-
   setBom(hasBom: boolean): void {
     this.hasBom = hasBom;
   }
 
   /** A finding about the file rather than one record (e.g. an unterminated JSON array). */
   addFileFinding(f: Finding): void {
-    this.addFinding(f);
+    if (this.wideEncoding === null || !WIDE_ENCODING_NOISE.has(f.code)) this.addFinding(f);
   }
 
   /** A blank or whitespace-only line (counted, not an error). */
@@ -244,9 +249,12 @@ export class DatasetAggregator {
     this.startChar.push(r.span.startCharacter ?? Number.NaN);
     this.byteOffset.push(r.span.byteOffset);
     this.byteLength.push(r.span.byteLength);
-    if (i === RESERVE_AFTER_RECORDS && this.options.expectedBytes !== undefined) {
+    if (this.options.expectedBytes !== undefined) {
+      const cap = RESERVE_CHECKPOINTS.get(i + 1);
       const bytesPerRecord = (r.span.byteOffset + r.span.byteLength) / (i + 1);
-      if (bytesPerRecord > 0) this.near.reserve(Math.min(1.1 * (this.options.expectedBytes / bytesPerRecord) + 16, 1 << 23));
+      if (cap !== undefined && bytesPerRecord > 0) {
+        this.near.reserve(Math.min(1.1 * (this.options.expectedBytes / bytesPerRecord) + 16, cap));
+      }
     }
     this.valid.push(r.valid ? 1 : 0);
     this.tokens.push(r.tokens);
@@ -254,8 +262,8 @@ export class DatasetAggregator {
     this.messages.push(r.messageCount);
     this.hasSystem.push(r.roles.system > 0 ? 1 : 0);
 
-    if (this.utf16 === null) for (const f of r.findings) this.addFinding(f);
-    else for (const f of r.findings) if (!UTF16_NOISE.has(f.code)) this.addFinding(f);
+    if (this.wideEncoding === null) for (const f of r.findings) this.addFinding(f);
+    else for (const f of r.findings) if (!WIDE_ENCODING_NOISE.has(f.code)) this.addFinding(f);
     for (const [key, n] of Object.entries(r.cookbookErrors)) this.formatErrors[key] = (this.formatErrors[key] ?? 0) + n;
     if (r.format) {
       this.formatCounts.set(r.format, (this.formatCounts.get(r.format) ?? 0) + 1);
@@ -566,12 +574,12 @@ export class DatasetAggregator {
 
   private fileLevelFindings(): void {
     const top = makeRange(0, 0, 0, 0);
-    if (this.utf16 !== null) {
-      const order = this.utf16 === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE';
+    if (this.wideEncoding !== null) {
+      const { display, iconv } = WIDE_ENCODING_NAMES[this.wideEncoding];
       this.addFinding({
-        code: 'utf16-file',
+        code: 'file-encoding',
         severity: 'error',
-        message: `The file is ${order} encoded; JSONL for fine-tuning must be UTF-8, so no line can be read. Save it as UTF-8 (VS Code: "Save with Encoding" → UTF-8; shell: iconv -f ${this.utf16 === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE'} -t UTF-8).`,
+        message: `The file is ${display} encoded; fine-tuning datasets must be UTF-8, so no record can be read. Save it as UTF-8 (VS Code: "Save with Encoding" → UTF-8; shell: iconv -f ${iconv} -t UTF-8).`,
         range: top,
       });
     }

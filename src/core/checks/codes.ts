@@ -18,7 +18,7 @@ export const FINDING_CODES = [
   { code: 'invalid-json', severity: 'error', title: 'Invalid JSON', description: 'The line is not valid JSON.' },
   { code: 'invalid-utf8', severity: 'error', title: 'Invalid UTF-8', description: 'The line contains bytes that are not valid UTF-8.' },
   { code: 'multiline-record', severity: 'warning', title: 'Record spans several lines', description: 'JSONL needs one record per line; this record is pretty-printed over several lines.' },
-  { code: 'utf16-file', severity: 'error', title: 'UTF-16 file', description: 'The file is UTF-16 encoded; fine-tuning tools read JSONL as UTF-8, so every line fails to parse.' },
+  { code: 'file-encoding', severity: 'error', title: 'File is not UTF-8', description: 'The file is UTF-16 or UTF-32 encoded; fine-tuning tools read datasets as UTF-8, so every line fails to parse.' },
   { code: 'bom', severity: 'info', title: 'Byte order mark', description: 'The file starts with a UTF-8 byte order mark, which many JSONL readers reject.' },
   { code: 'not-an-object', severity: 'error', title: 'Record is not an object', description: 'Every record must be a JSON object (cookbook: data_type).' },
   { code: 'unknown-shape', severity: 'error', title: 'Unknown record shape', description: 'The record matches none of the accepted shapes: OpenAI messages, ShareGPT conversations, Alpaca, prompt/completion, text.' },

@@ -117,21 +117,22 @@ describe('analyzeFile (streaming engine over real files)', () => {
     ['UTF-16 LE with a byte order mark', (t: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')])],
     ['UTF-16 BE with a byte order mark', (t: string) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(t, 'utf16le').swap16()])],
     ['UTF-16 LE without a byte order mark', (t: string) => Buffer.from(t, 'utf16le')],
+    ['UTF-32 LE with a byte order mark', (t: string) => Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), ...[...t].map((c) => { const b = Buffer.alloc(4); b.writeUInt32LE(c.codePointAt(0) ?? 0); return b; })])],
   ] as const) {
     it(`reports a ${name} file once, not as an error on every line, and accounts for its lines`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'slmgen-utf16-'));
+      const dir = mkdtempSync(join(tmpdir(), 'slmgen-wide-'));
       try {
-        const file = join(dir, 'utf16.jsonl');
+        const file = join(dir, 'wide.jsonl');
         writeFileSync(file, encode(readFileSync(fixture('valid.jsonl'), 'utf8')));
         for (const workers of [0, 2]) {
           const { report } = await analyzeFile(file, { workers, exact: false, blockBytes: 256 });
           const codes = report.findings.map((f) => f.code);
-          assert.deepEqual(codes.filter((c) => c === 'utf16-file'), ['utf16-file']);
+          assert.deepEqual(codes.filter((c) => c === 'file-encoding'), ['file-encoding']);
           assert.ok(!codes.includes('invalid-json') && !codes.includes('invalid-utf8'), codes.join());
-          const finding = report.findings.find((f) => f.code === 'utf16-file');
+          const finding = report.findings.find((f) => f.code === 'file-encoding');
           assert.equal(finding?.severity, 'error');
           assert.equal(finding?.line, 1);
-          assert.match(finding?.message ?? '', /UTF-16 (LE|BE).*UTF-8/);
+          assert.match(finding?.message ?? '', new RegExp(`${name.slice(0, 9)} encoded;.*UTF-8`));
           assert.equal(report.format_valid, false);
           assert.equal(report.total_examples, 0);
           assert.equal(report.total_examples + report.invalid_examples + report.blank_lines, report.total_lines);
@@ -142,6 +143,35 @@ describe('analyzeFile (streaming engine over real files)', () => {
       }
     });
   }
+
+  it('a UTF-16 JSON array file gets the one encoding error and no array-level parse error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmgen-wide-'));
+    try {
+      const file = join(dir, 'wide.json');
+      const records = readFileSync(fixture('valid.jsonl'), 'utf8').trim().split('\n');
+      writeFileSync(file, Buffer.from(`[${records.join(',')}]`, 'utf16le'));
+      const { report } = await analyzeFile(file, { exact: false });
+      assert.deepEqual(report.findings.filter((f) => f.severity === 'error').map((f) => f.code).filter((c) => c !== 'no-examples'), ['file-encoding']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a UTF-8 file whose first line holds NUL bytes keeps its per-line errors (no encoding error)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmgen-wide-'));
+    try {
+      const file = join(dir, 'odd.jsonl');
+      const valid = readFileSync(fixture('valid.jsonl'));
+      writeFileSync(file, Buffer.concat([Buffer.from([0x61, 0, 0x62, 0, 0x0a]), valid, Buffer.from('{"messages": [\n')]));
+      const { report } = await analyzeFile(file, { exact: false });
+      const codes = report.findings.map((f) => f.code);
+      assert.ok(!codes.includes('file-encoding'));
+      assert.equal(codes.filter((c) => c === 'invalid-json').length, 2, codes.join());
+      assert.equal(report.total_examples, 12);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('gives identical reports, findings and indexes with 0, 2 and 3 threads', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slmgen-workers-'));

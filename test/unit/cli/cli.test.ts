@@ -47,7 +47,7 @@ describe('slmgen CLI (built bundle run as a process)', () => {
     assert.match(r.stdout, /:8:1: warning exact-duplicate /);
   });
 
-  it('lint reports a UTF-16 file with one located error and exits 1', () => {
+  it('lint reports a UTF-16 file with one located file-encoding error and exits 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'slmgen-cli-utf16-'));
     try {
       const file = join(dir, 'utf16.jsonl');
@@ -55,7 +55,7 @@ describe('slmgen CLI (built bundle run as a process)', () => {
       writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
       const r = run('lint', file);
       assert.equal(r.code, 1);
-      assert.match(r.stdout, /utf16\.jsonl:1:1: error utf16-file The file is UTF-16 LE encoded; .*iconv -f UTF-16LE -t UTF-8/);
+      assert.match(r.stdout, /utf16\.jsonl:1:1: error file-encoding The file is UTF-16 LE encoded; .*iconv -f UTF-16LE -t UTF-8/);
       assert.doesNotMatch(r.stdout, /invalid-json|invalid-utf8/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -182,6 +182,21 @@ describe('tokens/pretokenize: tiktoken pre-tokenization in JavaScript', function
     assert.equal(counter.encoded, before, 'a recent piece is still cached');
   });
 
+  it('counts a piece whose encoding throws with the fallback, without caching it; without a fallback it throws', () => {
+    let failing = true;
+    const counter = new PieceCounter('cl100k_base', (piece) => {
+      if (failing && piece === ' fault') throw new Error('wasm fault');
+      return piece.length;
+    }, () => 100);
+    assert.equal(counter.count('a fault'), 1 + 100);
+    failing = false;
+    assert.equal(counter.count('a fault'), 1 + 6, 'the fallback count was cached');
+    const strict = new PieceCounter('cl100k_base', () => {
+      throw new Error('wasm fault');
+    });
+    assert.throws(() => strict.count('x'), /wasm fault/);
+  });
+
   it('the default exact encoder counts by pieces and agrees with the whole-text reference', () => {
     for (const name of ENCODING_NAMES) {
       const ours = loadEncoder(name);
