@@ -13,6 +13,9 @@ import { progressBar } from '../progress';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+/** Errors quoted in the human summary. */
+const SUMMARY_ERRORS = 3;
+
 /** Human-readable summary of one report. */
 export function formatSummary(file: string, r: DatasetReport): string {
   const t = r.token_stats.total;
@@ -32,6 +35,11 @@ export function formatSummary(file: string, r: DatasetReport): string {
     `  quality score: ${r.quality_score.toFixed(2)}`,
     ...r.quality_issues.map((q) => `    -${q.points.toFixed(2)} ${q.code}: ${q.message}`),
     `  findings: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos} info${errors + warnings + infos > 0 ? ' (see `slmgen lint`)' : ''}`,
+    // The first few errors in file order, so that a broken file says why without a second command.
+    ...r.findings
+      .filter((f) => f.severity === 'error')
+      .slice(0, SUMMARY_ERRORS)
+      .map((f) => `    ${f.line}:${f.column} ${f.code}: ${f.message}`),
   ];
   return lines.join('\n') + '\n';
 }

@@ -36,6 +36,8 @@ describe('slmgen CLI (built bundle run as a process)', () => {
     assert.equal(r.code, 1);
     assert.match(r.stdout, /broken\.jsonl: openai format, 7 examples \(3 invalid records, 2 blank lines, 12 lines\)/);
     assert.match(r.stdout, /quality score: 0\.\d\d/);
+    // The first errors are quoted with their 1-based positions.
+    assert.match(r.stdout, /\n {4}3:\d+ invalid-json: Invalid JSON: /);
   });
 
   it('lint prints file:line:col: severity code message with 1-based positions', () => {
@@ -57,6 +59,9 @@ describe('slmgen CLI (built bundle run as a process)', () => {
       assert.equal(r.code, 1);
       assert.match(r.stdout, /utf16\.jsonl:1:1: error file-encoding The file is UTF-16 LE encoded; .*iconv -f UTF-16LE -t UTF-8/);
       assert.doesNotMatch(r.stdout, /invalid-json|invalid-utf8/);
+      const summary = run('analyze', file);
+      assert.equal(summary.code, 1);
+      assert.match(summary.stdout, /\n {4}1:1 file-encoding: The file is UTF-16 LE encoded; /);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
