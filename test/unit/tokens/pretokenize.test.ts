@@ -4,7 +4,7 @@ import { PieceCounter, classBody, pretokenize } from '../../../src/core/tokens/p
 import { TIKTOKEN_CLASSES } from '../../../src/core/tokens/tiktokenUnicode';
 import type { TokenEncoder } from '../../../src/core/tokens/encoder';
 import { ENCODING_NAMES, type EncodingName } from '../../../src/core/types';
-import { freeEncoders, loadEncoder } from '../../../src/node/tokenizers';
+import { encodedPieces, freeEncoders, loadEncoder } from '../../../src/node/tokenizers';
 import { buildCorpus, seeded } from './corpus';
 
 /** tiktoken WASM on whole texts: the reference (the same Rust core as Python tiktoken). */
@@ -195,6 +195,17 @@ describe('tokens/pretokenize: tiktoken pre-tokenization in JavaScript', function
       throw new Error('wasm fault');
     });
     assert.throws(() => strict.count('x'), /wasm fault/);
+  });
+
+  it('exact encoders of one encoding share the thread\'s piece cache (a preview does not rebuild it)', () => {
+    const text = 'A sentence only this test counts: zephyr quokka fjord.';
+    const first = loadEncoder('o200k_base');
+    const n = first.count(text);
+    const encoded = encodedPieces('o200k_base');
+    assert.ok(encoded > 0);
+    const second = loadEncoder('o200k_base');
+    assert.equal(second.count(text), n);
+    assert.equal(encodedPieces('o200k_base'), encoded, 'a new encoder encoded the pieces again');
   });
 
   it('the default exact encoder counts by pieces and agrees with the whole-text reference', () => {
