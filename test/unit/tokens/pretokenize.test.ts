@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { PieceCounter, classBody, pretokenize } from '../../../src/core/tokens/pretokenize';
+import {
+  PieceCounter,
+  UNICODE16_PROBES,
+  classBody,
+  fastPretokenizer,
+  hasCodePointAfterUnicode16,
+  pretokenize,
+  pretokenizer,
+  v8ClassesUsable,
+} from '../../../src/core/tokens/pretokenize';
 import { TIKTOKEN_CLASSES } from '../../../src/core/tokens/tiktokenUnicode';
 import type { TokenEncoder } from '../../../src/core/tokens/encoder';
 import { ENCODING_NAMES, type EncodingName } from '../../../src/core/types';
@@ -80,7 +89,36 @@ describe('tokens/pretokenize: tiktoken pre-tokenization in JavaScript', function
     assert.deepEqual(pretokenize('o200k_base', ''), []);
   });
 
+  it('V8 property classes stand in only for text whose code points Unicode 16.0 had assigned', () => {
+    const letter = new RegExp(`[${classBody(TIKTOKEN_CLASSES.letter)}]`, 'u');
+    for (const cp of UNICODE16_PROBES) assert.ok(letter.test(String.fromCodePoint(cp)), cp.toString(16));
+    assert.equal(v8ClassesUsable(), true, `Node's Unicode ${process.versions.unicode} should know Unicode 16.0 letters`);
+    assert.equal(hasCodePointAfterUnicode16('plain text, Grüße, 字, 😀, \u0377, lone \ud800'), false);
+    assert.equal(hasCodePointAfterUnicode16('\u0378'), true);
+    assert.equal(hasCodePointAfterUnicode16('a\u{323b0}b'), true, 'CJK Extension J (Unicode 17.0)');
+    assert.equal(hasCodePointAfterUnicode16('x\u{e0080}'), true);
+  });
+
   for (const name of ENCODING_NAMES) {
+    it(`${name}: V8's classes split exactly like tiktoken's tables on text without post-16.0 code points`, () => {
+      const exact = pretokenizer(name);
+      const fast = fastPretokenizer(name);
+      assert.ok(fast);
+      const tricky = fc.array(fc.constantFrom(...TRICKY), { maxLength: 30 }).map((parts) => parts.join(''));
+      const texts = [
+        ...buildCorpus(),
+        ...fc.sample(fc.string({ unit: 'binary', maxLength: 80 }), 3000),
+        ...fc.sample(tricky, 2000),
+      ];
+      let compared = 0;
+      for (const text of texts) {
+        if (hasCodePointAfterUnicode16(text)) continue;
+        compared++;
+        assert.deepEqual(text.match(fast) ?? [], text.match(exact) ?? [], JSON.stringify(text));
+      }
+      assert.ok(compared > 2000, `${compared} texts compared`);
+    });
+
     it(`${name}: pieces join back to the text (any string, lone surrogates included)`, () => {
       fc.assert(
         fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
