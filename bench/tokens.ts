@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     rows.push(pieceRow);
     console.log(`  piece cache ${name}: ${(pieceRow.mbps / wholeRow.mbps).toFixed(2)}× whole texts, same total: ${pieceRow.tokens === wholeRow.tokens}`);
     const counter = new TokenCounter(loadEncoder(name));
-    rows.push(measure(`TokenCounter ${name} (run split + text cache + piece cache)`, texts, (s) => counter.countText(s)));
+    rows.push(measure(`TokenCounter ${name} (run split + text cache + piece cache, warm from the row above)`, texts, (s) => counter.countText(s)));
     const { calls, cacheHits } = counter.stats();
     console.log(`  TokenCounter ${name}: cache hits ${cacheHits}/${calls}`);
     exact[name] = texts.map((s) => whole.count(s));
