@@ -58,7 +58,7 @@ function pass(mode: 'fast' | 'exact', workers: number) {
   // The bundled pass (dist/benchPass.js) runs the same code as the shipped CLI, with dist/worker.js as workers.
   const r = spawnSync(process.execPath, [join(__dirname, '../dist/benchPass.js'), file, mode, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`pass ${mode} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as { seconds: number; maxRssMB: number; loopP99ms: number; loopMaxMs: number; examples: number; exactDups: number; nearDups: number; tokens: number };
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as { seconds: number; maxRssMB: number; loopP99ms: number; loopMaxMs: number; examples: number; exactDups: number; nearDups: number; tokens: number; threadCpuSeconds: number[] };
 }
 
 const fast = pass('fast', 2);
@@ -93,5 +93,12 @@ console.log(`\nfile: ${file} (${mb.toFixed(1)} MB, ${fast.examples} examples)`);
 console.log('| pass | seconds | MB/s | speed vs split+parse |\n|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log(`\nfast pass: peak RSS ${fast.maxRssMB.toFixed(0)} MB, event-loop p99 ${fast.loopP99ms.toFixed(1)} ms (max ${fast.loopMaxMs.toFixed(0)} ms); exact dups ${fast.exactDups}, near dups ${fast.nearDups}`);
+// CPU per thread (Linux): with 2 cores, wall time cannot fall below total CPU / 2.
+for (const [name, p] of [['fast', fast], ['exact', exact]] as const) {
+  if (!p || p.threadCpuSeconds.length === 0) continue;
+  const total = p.threadCpuSeconds.reduce((a, b) => a + b, 0);
+  const [first = 0, second = 0, ...rest] = p.threadCpuSeconds;
+  console.log(`${name} pass CPU: ${total.toFixed(1)} s in all threads over ${p.seconds.toFixed(1)} s wall (${(total / p.seconds).toFixed(2)} cores busy): busiest threads ${first.toFixed(1)} s and ${second.toFixed(1)} s, the other ${rest.length} ${rest.reduce((a, b) => a + b, 0).toFixed(1)} s`);
+}
 if (exact) console.log(`exact pass: peak RSS ${exact.maxRssMB.toFixed(0)} MB, event-loop p99 ${exact.loopP99ms.toFixed(1)} ms (max ${exact.loopMaxMs.toFixed(0)} ms); ${exact.tokens} tokens; estimate/exact total = ${(fast.tokens / exact.tokens).toFixed(3)}`);
 console.log(`incremental: 100,000-line document loaded in ${loadSeconds.toFixed(1)} s; one-line re-check median ${median(edits).toFixed(2)} ms (max ${Math.max(...edits).toFixed(2)} ms); full findings rebuild after an edit median ${median(reports).toFixed(0)} ms`);
