@@ -76,11 +76,16 @@ export interface LoadEncoderOptions {
   pieceCache?: boolean;
 }
 
-/** tiktoken's count of one text; only a WASM fault (e.g. out of memory) falls back to the estimate. */
+/** tiktoken's count of one text, special-token text as plain text; throws on a WASM fault (e.g. out of memory). */
+function encodedLength(name: EncodingName, text: string): number {
+  // Looked up per call so an encoder obtained before freeEncoders() transparently reloads.
+  return tiktokenFor(name).encode_ordinary(text).length;
+}
+
+/** {@link encodedLength}; only a WASM fault falls back to the estimate. */
 function wasmCount(name: EncodingName, text: string): number {
   try {
-    // Looked up per call so an encoder obtained before freeEncoders() transparently reloads.
-    return tiktokenFor(name).encode_ordinary(text).length;
+    return encodedLength(name, text);
   } catch {
     return estimateTokens(text);
   }
@@ -96,7 +101,7 @@ function pieceCounterFor(name: EncodingName): PieceCounter {
   let counter = pieceCounters.get(name);
   if (counter === undefined) {
     // A WASM fault on a piece counts that occurrence by the estimate and is not cached.
-    counter = new PieceCounter(name, (piece) => tiktokenFor(name).encode_ordinary(piece).length, estimateTokens);
+    counter = new PieceCounter(name, (piece) => encodedLength(name, piece), estimateTokens);
     pieceCounters.set(name, counter);
   }
   return counter;

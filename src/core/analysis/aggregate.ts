@@ -78,7 +78,6 @@ const PII_CODES = new Set(['pii-email', 'pii-phone', 'pii-credit-card', 'pii-iba
 const SECRET_CODES = new Set(['secret-api-key', 'secret-private-key']);
 const ROLE_ORDER_CODES = new Set(['consecutive-same-role', 'system-not-first', 'last-not-assistant']);
 
-/** A growable Float64 column. */
 /** Parse findings that a UTF-16/UTF-32 file raises on every line; the one `file-encoding` error replaces them. */
 const WIDE_ENCODING_NOISE = new Set(['invalid-utf8', 'invalid-json']);
 
@@ -92,6 +91,7 @@ const RESERVE_CHECKPOINTS = new Map<number, number>([
   [65_536, 1 << 20],
 ]);
 
+/** A growable Float64 column. */
 class Column {
   data: Float64Array;
   length = 0;
@@ -230,7 +230,7 @@ export class DatasetAggregator {
 
   /** A finding about the file rather than one record (e.g. an unterminated JSON array). */
   addFileFinding(f: Finding): void {
-    if (this.wideEncoding === null || !WIDE_ENCODING_NOISE.has(f.code)) this.addFinding(f);
+    this.addFinding(f);
   }
 
   /** A blank or whitespace-only line (counted, not an error). */
@@ -249,12 +249,10 @@ export class DatasetAggregator {
     this.startChar.push(r.span.startCharacter ?? Number.NaN);
     this.byteOffset.push(r.span.byteOffset);
     this.byteLength.push(r.span.byteLength);
-    if (this.options.expectedBytes !== undefined) {
-      const cap = RESERVE_CHECKPOINTS.get(i + 1);
+    const cap = RESERVE_CHECKPOINTS.get(i + 1);
+    if (cap !== undefined && this.options.expectedBytes !== undefined) {
       const bytesPerRecord = (r.span.byteOffset + r.span.byteLength) / (i + 1);
-      if (cap !== undefined && bytesPerRecord > 0) {
-        this.near.reserve(Math.min(1.1 * (this.options.expectedBytes / bytesPerRecord) + 16, cap));
-      }
+      if (bytesPerRecord > 0) this.near.reserve(Math.min(1.1 * (this.options.expectedBytes / bytesPerRecord) + 16, cap));
     }
     this.valid.push(r.valid ? 1 : 0);
     this.tokens.push(r.tokens);
@@ -262,8 +260,7 @@ export class DatasetAggregator {
     this.messages.push(r.messageCount);
     this.hasSystem.push(r.roles.system > 0 ? 1 : 0);
 
-    if (this.wideEncoding === null) for (const f of r.findings) this.addFinding(f);
-    else for (const f of r.findings) if (!WIDE_ENCODING_NOISE.has(f.code)) this.addFinding(f);
+    for (const f of r.findings) this.addFinding(f);
     for (const [key, n] of Object.entries(r.cookbookErrors)) this.formatErrors[key] = (this.formatErrors[key] ?? 0) + n;
     if (r.format) {
       this.formatCounts.set(r.format, (this.formatCounts.get(r.format) ?? 0) + 1);
@@ -284,6 +281,8 @@ export class DatasetAggregator {
   }
 
   private addFinding(f: Finding): void {
+    // In a UTF-16/UTF-32 file the one file-encoding error stands for every line's parse errors.
+    if (this.wideEncoding !== null && WIDE_ENCODING_NOISE.has(f.code)) return;
     const n = (this.findingCounts.get(f.code) ?? 0) + 1;
     this.findingCounts.set(f.code, n);
     if (f.severity === 'error' && !f.code.startsWith('pii-') && !f.code.startsWith('secret-')) {

@@ -282,14 +282,19 @@ export class PieceCounter {
     return total;
   }
 
-  /** `countPiece`, or `fallback` when it throws (long pieces, never cached). */
+  /** `countPiece` for a long piece (never cached), or the fallback's count when it throws. */
   private encode(piece: string): number {
     try {
       return this.countPiece(piece);
     } catch (err) {
-      if (this.fallback === undefined) throw err;
-      return this.fallback(piece);
+      return this.fallBack(piece, err);
     }
+  }
+
+  /** The fallback's count of a piece whose encoding threw `err`; without a fallback, `err` propagates. */
+  private fallBack(piece: string, err: unknown): number {
+    if (this.fallback === undefined) throw err;
+    return this.fallback(piece);
   }
 
   /** A young-generation miss: promote from the old generation or encode; either way the piece becomes young. */
@@ -302,8 +307,7 @@ export class PieceCounter {
       try {
         n = this.countPiece(piece);
       } catch (err) {
-        if (this.fallback === undefined) throw err;
-        return this.fallback(piece);
+        return this.fallBack(piece, err); // not cached
       }
     }
     if (this.young.size >= GENERATION_SIZE) {

@@ -6,6 +6,16 @@ import { analyzeFile, readExamplesPage } from '../../../src/node/analyzeFile';
 
 const fixture = (name: string) => join(__dirname, '../../fixtures/analysis', name);
 
+/** Run `fn` with a fresh temporary directory, removed afterwards whatever happens. */
+async function withTempDir(prefix: string, fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('analyzeFile (streaming engine over real files)', () => {
   it('reports a clean OpenAI-format file with exact o200k_base tokens', async () => {
     const { report } = await analyzeFile(fixture('valid.jsonl'));
@@ -73,8 +83,7 @@ describe('analyzeFile (streaming engine over real files)', () => {
   });
 
   it('locates findings inside a pretty-printed JSON array at their real columns', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmgen-array-'));
-    try {
+    await withTempDir('slmgen-array-', async (dir) => {
       const file = join(dir, 'data.json');
       const good = { messages: [{ role: 'user', content: 'What is the boiling point of water at sea level?' }, { role: 'assistant', content: 'Water boils at 100 degrees Celsius at sea level.' }] };
       const alias = { messages: [{ role: 'User', content: 'Name a primary colour.' }, { role: 'assistant', content: 'Red is a primary colour.' }] };
@@ -89,9 +98,7 @@ describe('analyzeFile (streaming engine over real files)', () => {
       const dup = findings.find((f) => f.code === 'exact-duplicate');
       assert.ok(dup, 'duplicate element found by re-reading its bytes');
       assert.deepEqual(dup.fixes ?? [], [], 'no line-deleting fix inside an array');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('detects Alpaca records and normalizes them', async () => {
@@ -120,8 +127,7 @@ describe('analyzeFile (streaming engine over real files)', () => {
     ['UTF-32 LE with a byte order mark', (t: string) => Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), ...[...t].map((c) => { const b = Buffer.alloc(4); b.writeUInt32LE(c.codePointAt(0) ?? 0); return b; })])],
   ] as const) {
     it(`reports a ${name} file once, not as an error on every line, and accounts for its lines`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'slmgen-wide-'));
-      try {
+      await withTempDir('slmgen-wide-', async (dir) => {
         const file = join(dir, 'wide.jsonl');
         writeFileSync(file, encode(readFileSync(fixture('valid.jsonl'), 'utf8')));
         for (const workers of [0, 2]) {
@@ -138,28 +144,22 @@ describe('analyzeFile (streaming engine over real files)', () => {
           assert.equal(report.total_examples + report.invalid_examples + report.blank_lines, report.total_lines);
           assert.ok(report.total_lines >= 12);
         }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     });
   }
 
   it('a UTF-16 JSON array file gets the one encoding error and no array-level parse error', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmgen-wide-'));
-    try {
+    await withTempDir('slmgen-wide-', async (dir) => {
       const file = join(dir, 'wide.json');
       const records = readFileSync(fixture('valid.jsonl'), 'utf8').trim().split('\n');
       writeFileSync(file, Buffer.from(`[${records.join(',')}]`, 'utf16le'));
       const { report } = await analyzeFile(file, { exact: false });
       assert.deepEqual(report.findings.filter((f) => f.severity === 'error').map((f) => f.code).filter((c) => c !== 'no-examples'), ['file-encoding']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a UTF-8 file whose first line holds NUL bytes keeps its per-line errors (no encoding error)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmgen-wide-'));
-    try {
+    await withTempDir('slmgen-wide-', async (dir) => {
       const file = join(dir, 'odd.jsonl');
       const valid = readFileSync(fixture('valid.jsonl'));
       writeFileSync(file, Buffer.concat([Buffer.from([0x61, 0, 0x62, 0, 0x0a]), valid, Buffer.from('{"messages": [\n')]));
@@ -168,14 +168,11 @@ describe('analyzeFile (streaming engine over real files)', () => {
       assert.ok(!codes.includes('file-encoding'));
       assert.equal(codes.filter((c) => c === 'invalid-json').length, 2, codes.join());
       assert.equal(report.total_examples, 12);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('gives identical reports, findings and indexes with 0, 2 and 3 threads', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmgen-workers-'));
-    try {
+    await withTempDir('slmgen-workers-', async (dir) => {
       const base = readFileSync(fixture('valid.jsonl'), 'utf8').trim().split('\n');
       const lines: string[] = [];
       for (let i = 0; i < 3000; i++) {
@@ -194,9 +191,7 @@ describe('analyzeFile (streaming engine over real files)', () => {
         assert.deepEqual(pooled.findings, inline.findings, `${workers} threads`);
         assert.deepEqual(pooled.index, inline.index, `${workers} threads`);
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('labels estimates and changes totals with the count mode', async () => {
@@ -217,8 +212,7 @@ describe('analyzeFile (streaming engine over real files)', () => {
   });
 
   it('handles a 20 MB line among normal ones', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmgen-long-'));
-    try {
+    await withTempDir('slmgen-long-', async (dir) => {
       const file = join(dir, 'long.jsonl');
       const huge = 'lorem ipsum dolor sit amet '.repeat(800_000);
       const normal = readFileSync(fixture('valid.jsonl'), 'utf8').split('\n')[0] as string;
@@ -228,14 +222,11 @@ describe('analyzeFile (streaming engine over real files)', () => {
       assert.equal(report.total_examples, 3);
       assert.equal(report.over_limit.count, 1);
       assert.ok(report.findings.some((f) => f.code === 'too-long' && f.line === 2));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('reports progress and can be cancelled while workers run', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmgen-cancel-'));
-    try {
+    await withTempDir('slmgen-cancel-', async (dir) => {
       const file = join(dir, 'big.jsonl');
       const line = readFileSync(fixture('valid.jsonl'), 'utf8').split('\n')[0] as string;
       writeFileSync(file, (line + '\n').repeat(40_000));
@@ -252,8 +243,6 @@ describe('analyzeFile (streaming engine over real files)', () => {
       });
       await assert.rejects(run, (err: Error) => err.name === 'AbortError');
       assert.ok(seen.length >= 1 && (seen[0] as number) > 0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
