@@ -6,13 +6,20 @@ import type { ScriptTally } from './record';
 
 /** Add `from` into `into`. */
 export function mergeTally(into: ScriptTally, from: ScriptTally): void {
-  for (const key of Object.keys(from) as (keyof ScriptTally)[]) {
-    if (key === 'votes') {
-      for (const [lang, n] of Object.entries(from.votes)) into.votes[lang] = (into.votes[lang] ?? 0) + n;
-    } else {
-      into[key] += from[key];
-    }
-  }
+  // Field by field: a loop over Object.keys is a keyed (slow) access per field, once per record of a file.
+  into.total += from.total;
+  into.nonAscii += from.nonAscii;
+  into.latin += from.latin;
+  into.latinExtended += from.latinExtended;
+  into.han += from.han;
+  into.kana += from.kana;
+  into.hangul += from.hangul;
+  into.cyrillic += from.cyrillic;
+  into.arabic += from.arabic;
+  into.devanagari += from.devanagari;
+  into.otherLetters += from.otherLetters;
+  into.emoji += from.emoji;
+  for (const lang in from.votes) into.votes[lang] = (into.votes[lang] ?? 0) + (from.votes[lang] as number);
 }
 
 /** A reply that is a JSON object or array (parses, when not huge). */

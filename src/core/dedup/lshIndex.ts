@@ -9,13 +9,17 @@ import { fmix32 } from './hash';
 /** Entries of one bucket looked at per item when enumerating candidate pairs. */
 export const MAX_BUCKET_SCAN = 512;
 
-const FREE_SLOT = -2;
-const END = -1;
 /**
  * Highest share of used slots in the key table before it doubles. Linear probing stays short at 3/4 with the
  * fmix32-mixed keys, and a table sized for 1/2 would double (to 128 MB of slots) just past 262k records.
  */
 const MAX_LOAD = 0.75;
+
+// Links are stored as entry + 2, so that a zeroed (freshly allocated) table needs no filling: 0 marks a free slot
+// and 1 the end of a chain.
+const FREE = 0;
+const END = 1;
+const LINK = 2;
 
 function powerOfTwoAtLeast(n: number): number {
   let p = 16;
@@ -23,20 +27,24 @@ function powerOfTwoAtLeast(n: number): number {
   return p;
 }
 
-function growInt32(a: Int32Array, size: number, fill: number): Int32Array {
-  const out = new Int32Array(size).fill(fill);
+function grownInt32(a: Int32Array, size: number): Int32Array {
+  const out = new Int32Array(size);
   out.set(a);
   return out;
 }
 
-/** Buckets of items by LSH band key. Item ids are small non-negative integers (e.g. record indices). */
+/**
+ * Buckets of items by LSH band key. Item ids are small non-negative integers (e.g. record indices). A slot holds a
+ * key and the link to its chain side by side, and an entry its id and next link, so that a probe or a chain step
+ * touches one cache line rather than two (on 1 GB of records, insertion is mostly cache misses).
+ */
 export class LshIndex {
   private readonly bandsPerItem: number;
-  private slotKeys: Uint32Array;
-  private slotHeads: Int32Array;
+  /** Pairs (key, link of the bucket's latest entry) per slot. */
+  private slots: Int32Array;
   private usedSlots = 0;
-  private entryIds: Int32Array;
-  private entryNext: Int32Array;
+  /** Pairs (item id, link of the next entry) per entry. */
+  private entries: Int32Array;
   private entryTop = 0;
   private freeEntry = END;
   private itemKeys: Uint32Array;
@@ -55,11 +63,8 @@ export class LshIndex {
     const items = Math.max(16, Math.ceil(expectedItems));
     this.bandsPerItem = Math.max(1, Math.floor(bandsPerItem));
     const entries = items * this.bandsPerItem;
-    const slots = powerOfTwoAtLeast(Math.ceil(entries / MAX_LOAD));
-    this.slotKeys = new Uint32Array(slots);
-    this.slotHeads = new Int32Array(slots).fill(FREE_SLOT);
-    this.entryIds = new Int32Array(entries);
-    this.entryNext = new Int32Array(entries);
+    this.slots = new Int32Array(2 * powerOfTwoAtLeast(Math.ceil(entries / MAX_LOAD)));
+    this.entries = new Int32Array(2 * entries);
     this.itemKeys = new Uint32Array(items * this.bandsPerItem);
     this.itemKeyCount = new Uint16Array(items);
     this.itemPresent = new Uint8Array(items);
@@ -76,12 +81,9 @@ export class LshIndex {
     if (!(wanted > this.itemPresent.length)) return;
     this.resizeItems(wanted);
     const entries = wanted * this.bandsPerItem;
-    if (entries > this.entryIds.length) {
-      this.entryIds = growInt32(this.entryIds, entries, 0);
-      this.entryNext = growInt32(this.entryNext, entries, END);
-    }
+    if (2 * entries > this.entries.length) this.entries = grownInt32(this.entries, 2 * entries);
     const slots = powerOfTwoAtLeast(Math.ceil(entries / MAX_LOAD));
-    if (slots > this.slotKeys.length) this.rehash(slots);
+    if (2 * slots > this.slots.length) this.rehash(slots);
   }
 
   /** Number of items currently indexed. */
@@ -110,19 +112,20 @@ export class LshIndex {
       const key = bandKeys[b] ?? 0;
       this.itemKeys[base + b] = key;
       const slot = this.slotFor(key, true);
+      const head = this.slots[slot + 1] as number;
       if (onCandidate !== undefined) {
         let scanned = 0;
-        for (let e = this.slotHeads[slot] ?? END; e !== END && ++scanned <= MAX_BUCKET_SCAN; e = this.entryNext[e] ?? END) {
-          const other = this.entryIds[e] ?? -1;
+        for (let link = head; link !== END && ++scanned <= MAX_BUCKET_SCAN; link = this.entries[2 * (link - LINK) + 1] as number) {
+          const other = this.entries[2 * (link - LINK)] as number;
           if (other === id || this.marks[other] === stamp) continue;
           this.marks[other] = stamp;
           onCandidate(other);
         }
       }
       const e = this.allocEntry();
-      this.entryIds[e] = id;
-      this.entryNext[e] = this.slotHeads[slot] ?? END;
-      this.slotHeads[slot] = e;
+      this.entries[2 * e] = id;
+      this.entries[2 * e + 1] = head;
+      this.slots[slot + 1] = e + LINK;
     }
     this.itemKeyCount[id] = count;
     this.itemPresent[id] = 1;
@@ -137,18 +140,20 @@ export class LshIndex {
     for (let b = 0; b < count; b++) {
       const slot = this.slotFor(this.itemKeys[base + b] ?? 0, false);
       if (slot < 0) continue;
-      let prev = END;
-      let e = this.slotHeads[slot] ?? END;
-      while (e !== END && this.entryIds[e] !== id) {
-        prev = e;
-        e = this.entryNext[e] ?? END;
+      // `at` indexes the word holding the link to the current entry: the slot's head, then each entry's next.
+      let at = slot + 1;
+      let link = this.slots[at] as number;
+      while (link !== END && this.entries[2 * (link - LINK)] !== id) {
+        at = 2 * (link - LINK) + 1;
+        link = this.entries[at] as number;
       }
-      if (e === END) continue;
-      const next = this.entryNext[e] ?? END;
-      if (prev === END) this.slotHeads[slot] = next;
-      else this.entryNext[prev] = next;
-      this.entryNext[e] = this.freeEntry;
-      this.freeEntry = e;
+      if (link === END) continue;
+      const e = link - LINK;
+      const next = this.entries[2 * e + 1] as number;
+      if (at === slot + 1) this.slots[at] = next;
+      else this.entries[at] = next;
+      this.entries[2 * e + 1] = this.freeEntry;
+      this.freeEntry = link;
     }
     this.itemPresent[id] = 0;
     this.itemKeyCount[id] = 0;
@@ -176,8 +181,8 @@ export class LshIndex {
     for (let b = 0; b < keys.length; b++) {
       const slot = this.slotFor(keys[b] ?? 0, false);
       if (slot < 0) continue;
-      for (let e = this.slotHeads[slot] ?? END; e !== END; e = this.entryNext[e] ?? END) {
-        const other = this.entryIds[e] ?? -1;
+      for (let link = this.slots[slot + 1] as number; link !== END; link = this.entries[2 * (link - LINK) + 1] as number) {
+        const other = this.entries[2 * (link - LINK)] as number;
         if (other === self || this.marks[other] === stamp) continue;
         this.marks[other] = stamp;
         out.push(other);
@@ -201,11 +206,11 @@ export class LshIndex {
         const slot = this.slotFor(this.itemKeys[base + k] ?? 0, false);
         if (slot < 0) continue;
         let scanned = 0;
-        for (let e = this.slotHeads[slot] ?? END; e !== END; e = this.entryNext[e] ?? END) {
+        for (let link = this.slots[slot + 1] as number; link !== END; link = this.entries[2 * (link - LINK) + 1] as number) {
           // Templated data can put thousands of records in one bucket; scanning a bounded part of it keeps the
           // pass linear (such records are near-identical, so union-find still joins them through shared partners).
           if (++scanned > MAX_BUCKET_SCAN) break;
-          const b = this.entryIds[e] ?? -1;
+          const b = this.entries[2 * (link - LINK)] as number;
           if (b <= a || this.marks[b] === stamp) continue;
           this.marks[b] = stamp;
           cb(a, b);
@@ -222,60 +227,54 @@ export class LshIndex {
     return ++this.stamp;
   }
 
-  /** Slot holding `key`; with `insert`, claims a free slot when absent (else returns -1). */
+  /** Index in `slots` of the pair holding `key`; with `insert`, claims a free slot when absent (else returns -1). */
   private slotFor(key: number, insert: boolean): number {
-    let mask = this.slotKeys.length - 1;
-    let s = fmix32(key) & mask;
+    const k = key | 0;
+    let mask = this.slots.length - 2;
+    let s = (fmix32(key) << 1) & mask;
     for (;;) {
-      const head = this.slotHeads[s] ?? FREE_SLOT;
-      if (head === FREE_SLOT) break;
-      if (this.slotKeys[s] === key) return s;
-      s = (s + 1) & mask;
+      if (this.slots[s + 1] === FREE) break;
+      if (this.slots[s] === k) return s;
+      s = (s + 2) & mask;
     }
     if (!insert) return -1;
-    if (this.usedSlots + 1 > this.slotKeys.length * MAX_LOAD) {
-      this.rehash(this.slotKeys.length * 2);
-      mask = this.slotKeys.length - 1;
-      s = fmix32(key) & mask;
-      while ((this.slotHeads[s] ?? FREE_SLOT) !== FREE_SLOT) s = (s + 1) & mask;
+    if (2 * (this.usedSlots + 1) > this.slots.length * MAX_LOAD) {
+      this.rehash(this.slots.length);
+      mask = this.slots.length - 2;
+      s = (fmix32(key) << 1) & mask;
+      while (this.slots[s + 1] !== FREE) s = (s + 2) & mask;
     }
-    this.slotKeys[s] = key;
-    this.slotHeads[s] = END;
+    this.slots[s] = k;
+    this.slots[s + 1] = END;
     this.usedSlots++;
     return s;
   }
 
   /** Rebuild the key table at `size` slots, dropping keys whose chains are empty. */
   private rehash(size: number): void {
-    const oldKeys = this.slotKeys;
-    const oldHeads = this.slotHeads;
-    this.slotKeys = new Uint32Array(size);
-    this.slotHeads = new Int32Array(size).fill(FREE_SLOT);
+    const old = this.slots;
+    this.slots = new Int32Array(2 * size);
     this.usedSlots = 0;
-    const mask = size - 1;
-    for (let i = 0; i < oldKeys.length; i++) {
-      const head = oldHeads[i] ?? FREE_SLOT;
-      if (head < 0) continue;
-      const key = oldKeys[i] ?? 0;
-      let s = fmix32(key) & mask;
-      while ((this.slotHeads[s] ?? FREE_SLOT) !== FREE_SLOT) s = (s + 1) & mask;
-      this.slotKeys[s] = key;
-      this.slotHeads[s] = head;
+    const mask = 2 * size - 2;
+    for (let i = 0; i < old.length; i += 2) {
+      const head = old[i + 1] as number;
+      if (head < LINK) continue;
+      const key = old[i] as number;
+      let s = (fmix32(key >>> 0) << 1) & mask;
+      while (this.slots[s + 1] !== FREE) s = (s + 2) & mask;
+      this.slots[s] = key;
+      this.slots[s + 1] = head;
       this.usedSlots++;
     }
   }
 
   private allocEntry(): number {
     if (this.freeEntry !== END) {
-      const e = this.freeEntry;
-      this.freeEntry = this.entryNext[e] ?? END;
+      const e = this.freeEntry - LINK;
+      this.freeEntry = this.entries[2 * e + 1] as number;
       return e;
     }
-    if (this.entryTop === this.entryIds.length) {
-      const size = this.entryIds.length * 2;
-      this.entryIds = growInt32(this.entryIds, size, 0);
-      this.entryNext = growInt32(this.entryNext, size, END);
-    }
+    if (2 * this.entryTop === this.entries.length) this.entries = grownInt32(this.entries, 2 * this.entries.length);
     return this.entryTop++;
   }
 
@@ -296,6 +295,6 @@ export class LshIndex {
     const present = new Uint8Array(size);
     present.set(this.itemPresent);
     this.itemPresent = present;
-    this.marks = growInt32(this.marks, size, 0);
+    this.marks = grownInt32(this.marks, size);
   }
 }

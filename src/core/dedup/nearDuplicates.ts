@@ -4,9 +4,9 @@
  */
 import type { ChatExample } from '../formats/chat';
 import { scanExample } from '../text/scan';
-import { fmix32 } from './hash';
 import { jaccardSorted, sortedUnique } from './jaccard';
 import { LshIndex } from './lshIndex';
+import { NumberMap } from './numberMap';
 import { DEFAULT_BANDS, lshBandKeys, minhashSignature } from './minhash';
 import { DEFAULT_SHINGLE_SIZE, shingleHashes } from './shingles';
 
@@ -54,47 +54,6 @@ export interface NearDuplicateResult {
   candidatePairs: number;
   /** Candidate pairs whose true Jaccard reached the threshold. */
   verifiedPairs: number;
-}
-
-/**
- * Set of numbers on typed arrays (open addressing), for the exact-group ids of millions of records without the heap
- * cost of a JS Set.
- */
-class NumberSet {
-  private keys: Float64Array;
-  private used: Uint8Array;
-  private count = 0;
-
-  constructor(expected: number) {
-    let size = 16;
-    while (size < expected * 2) size *= 2;
-    this.keys = new Float64Array(size);
-    this.used = new Uint8Array(size);
-  }
-
-  /** Add `x`; returns false if it was already present. */
-  add(x: number): boolean {
-    if ((this.count + 1) * 2 > this.keys.length) this.grow();
-    const mask = this.keys.length - 1;
-    let s = fmix32((x >>> 0) ^ Math.imul(Math.floor(x / 4294967296), 0x9e3779b1)) & mask;
-    while (this.used[s] === 1) {
-      if (this.keys[s] === x) return false;
-      s = (s + 1) & mask;
-    }
-    this.used[s] = 1;
-    this.keys[s] = x;
-    this.count++;
-    return true;
-  }
-
-  private grow(): void {
-    const oldKeys = this.keys;
-    const oldUsed = this.used;
-    this.keys = new Float64Array(oldKeys.length * 2);
-    this.used = new Uint8Array(oldKeys.length * 2);
-    this.count = 0;
-    for (let i = 0; i < oldKeys.length; i++) if (oldUsed[i] === 1) this.add(oldKeys[i] ?? 0);
-  }
 }
 
 /**
@@ -240,9 +199,13 @@ export class NearDuplicateFinder {
 export function findNearDuplicates(input: NearDuplicateInput): NearDuplicateResult {
   const count = Math.max(0, Math.floor(input.count));
   const finder = new NearDuplicateFinder(count, input.threshold);
-  const seenGroups = input.exactGroupOf ? new NumberSet(count) : null;
+  const seenGroups = input.exactGroupOf ? new NumberMap(count) : null;
   for (let i = 0; i < count; i++) {
-    if (seenGroups !== null && input.exactGroupOf && !seenGroups.add(input.exactGroupOf(i))) continue;
+    if (seenGroups !== null && input.exactGroupOf) {
+      const group = input.exactGroupOf(i);
+      if (seenGroups.get(group) >= 0) continue;
+      seenGroups.set(group, i);
+    }
     const keys = input.bandKeys(i);
     if (keys === null || keys.length === 0) continue;
     finder.add(i, keys);

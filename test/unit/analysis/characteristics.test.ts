@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { DatasetDocument } from '../../../src/core/analysis/datasetDocument';
+import type { ScriptTally } from '../../../src/core/analysis/record';
+import { emptyScriptTally } from '../../../src/core/analysis/record';
+import { mergeTally } from '../../../src/core/analysis/textFacts';
 import { createEstimateEncoder } from '../../../src/core/tokens/estimate';
 import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
 
@@ -50,5 +53,20 @@ describe('dataset characteristics (recommender inputs)', () => {
     assert.equal(r.characteristics.has_system_prompts, true);
     assert.equal(r.distribution.multi_turn_percentage, 0);
     assert.equal(r.characteristics.is_multi_turn, false);
+  });
+
+  it('mergeTally adds every field of a tally, votes by language', () => {
+    const into = emptyScriptTally();
+    const from = emptyScriptTally();
+    const numeric = Object.keys(from).filter((k) => k !== 'votes') as Exclude<keyof ScriptTally, 'votes'>[];
+    numeric.forEach((k, i) => {
+      into[k] = 100 * (i + 1);
+      from[k] = i + 1;
+    });
+    into.votes = { en: 2 };
+    from.votes = { en: 3, de: 1 };
+    mergeTally(into, from);
+    numeric.forEach((k, i) => assert.equal(into[k], 101 * (i + 1), k));
+    assert.deepEqual(into.votes, { en: 5, de: 1 });
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { LshIndex } from '../../../src/core/dedup/lshIndex';
 
 const keys = (...k: number[]): Uint32Array => Uint32Array.from(k);
@@ -89,5 +90,33 @@ describe('dedup/LshIndex', () => {
     index.add(-1, keys(1));
     index.add(1.5, keys(1));
     assert.equal(index.size, 0);
+  });
+
+  it('agrees with a model of buckets under any sequence of adds, re-adds and removes (chains, reuse, growth)', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), id: fc.nat(40), keys: fc.array(fc.oneof(fc.nat(6), fc.constant(0xffffffff), fc.constant(0x80000000)), { minLength: 1, maxLength: 4 }) }),
+      fc.record({ kind: fc.constant('remove' as const), id: fc.nat(40) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
+        const index = new LshIndex(2, 4);
+        const model = new Map<number, number[]>();
+        for (const o of ops) {
+          if (o.kind === 'add') {
+            index.add(o.id, Uint32Array.from(o.keys));
+            model.set(o.id, o.keys);
+          } else {
+            assert.equal(index.remove(o.id), model.delete(o.id));
+          }
+        }
+        assert.equal(index.size, model.size);
+        for (const [id, own] of model) {
+          const expected = [...model].filter(([other, k]) => other !== id && k.some((x) => own.includes(x))).map(([other]) => other);
+          assert.deepEqual(sorted(index.candidates(id)), sorted(expected), `id ${id}`);
+          assert.ok(index.has(id));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
