@@ -4,11 +4,15 @@
  * Tokenizers load once per worker.
  */
 import { parentPort } from 'node:worker_threads';
+import { packedBuffers } from '../core/analysis/recordPack';
 import { analyzeBlock } from './blockAnalysis';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 import { createRecordOptions } from './recordOptions';
 
+const MAX_SPARES = 6;
 let options: ReturnType<typeof createRecordOptions> | undefined;
+/** Column buffers of earlier blocks, sent back by the merging thread for reuse. */
+const spares: ArrayBuffer[] = [];
 
 function handle(message: WorkerRequest): WorkerResponse {
   if (message.type === 'init') {
@@ -16,14 +20,17 @@ function handle(message: WorkerRequest): WorkerResponse {
     return { type: 'ready' };
   }
   if (!options) throw new Error('worker used before init');
-  const result = analyzeBlock(options, { line: message.line, byte: message.byte, bytes: new Uint8Array(message.bytes, 0, message.length) });
+  spares.push(...message.spares);
+  const result = analyzeBlock(options, { line: message.line, byte: message.byte, bytes: new Uint8Array(message.bytes, 0, message.length) }, spares);
+  // Keep a few: the merging thread sends back the buffers of every block it merged, whichever thread packed them.
+  spares.splice(MAX_SPARES);
   return { type: 'block', id: message.id, ...result, bytes: message.bytes };
 }
 
 parentPort?.on('message', (message: WorkerRequest) => {
   try {
     const response = handle(message);
-    parentPort?.postMessage(response, response.type === 'block' ? [response.bytes] : []);
+    parentPort?.postMessage(response, response.type === 'block' ? [response.bytes, ...packedBuffers(response.records)] : []);
   } catch (err) {
     parentPort?.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies WorkerResponse);
   }

@@ -4,7 +4,8 @@
  */
 import type { AnalyzedRecord, RecordOptions } from '../core/analysis/analyzeRecord';
 import { RecordPipeline } from '../core/analysis/pipeline';
-import type { RecordResult } from '../core/analysis/record';
+import type { PackedRecords } from '../core/analysis/recordPack';
+import { RecordPacker } from '../core/analysis/recordPack';
 
 /** Where a block sits in the file, and its bytes. */
 export interface Block {
@@ -14,26 +15,26 @@ export interface Block {
   bytes: Uint8Array;
 }
 
-/** What the analysis of one block yields (record ordinals are relative to the block). */
+/** What the analysis of one block yields (record ordinals are relative to the block), records in columns. */
 export interface BlockAnalysis {
-  records: RecordResult[];
+  records: PackedRecords;
   blanks: number[];
   hasBom: boolean;
 }
 
-/** Run the per-record pipeline over one block. */
-export function analyzeBlock(options: RecordOptions, block: Block): BlockAnalysis {
-  const records: RecordResult[] = [];
+/** Run the per-record pipeline over one block (column buffers come from `spares` when they fit). */
+export function analyzeBlock(options: RecordOptions, block: Block, spares?: ArrayBuffer[]): BlockAnalysis {
+  const packer = new RecordPacker(block.bytes.length, spares);
   const blanks: number[] = [];
   const pipeline = new RecordPipeline(
     options,
     {
-      record: (r: AnalyzedRecord) => records.push(r.result),
+      record: (r: AnalyzedRecord) => packer.add(r.result, r.shingles),
       blank: (line: number) => blanks.push(line),
     },
     { line: block.line, byte: block.byte, ordinal: 0 },
   );
   pipeline.push(block.bytes);
   pipeline.end();
-  return { records, blanks, hasBom: pipeline.hasBom };
+  return { records: packer.finish(), blanks, hasBom: pipeline.hasBom };
 }

@@ -76,7 +76,7 @@ export class WorkerPool {
     slot.busy++;
     return new Promise<BlockResult>((resolve, reject) => {
       slot.waiting.set(request.id, { resolve, reject });
-      slot.worker.postMessage(request, [request.bytes]);
+      slot.worker.postMessage(request, [request.bytes, ...request.spares]);
     });
   }
 

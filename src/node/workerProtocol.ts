@@ -1,7 +1,7 @@
 /**
  * Messages between the analysis worker pool and its workers.
  */
-import type { RecordResult } from '../core/analysis/record';
+import type { PackedRecords } from '../core/analysis/recordPack';
 import type { CountMode, EncodingName } from '../core/types';
 
 /** Settings a worker needs to analyse records (plain data, structured-cloneable). */
@@ -16,9 +16,9 @@ export interface AnalysisSettings {
 
 export type WorkerRequest =
   | { type: 'init'; settings: AnalysisSettings }
-  | { type: 'block'; id: number; line: number; byte: number; bytes: ArrayBuffer; length: number };
+  | { type: 'block'; id: number; line: number; byte: number; bytes: ArrayBuffer; length: number; spares: ArrayBuffer[] };
 
 export type WorkerResponse =
   | { type: 'ready' }
-  | { type: 'block'; id: number; records: RecordResult[]; blanks: number[]; hasBom: boolean; bytes: ArrayBuffer }
+  | { type: 'block'; id: number; records: PackedRecords; blanks: number[]; hasBom: boolean; bytes: ArrayBuffer }
   | { type: 'error'; message: string };

@@ -7,6 +7,7 @@
 import { codeInfo } from '../checks/codes';
 import { jaccard } from '../dedup/jaccard';
 import { NearDuplicateFinder } from '../dedup/nearDuplicates';
+import { NumberMap } from '../dedup/numberMap';
 import { shingleHashes } from '../dedup/shingles';
 import type { WideEncoding } from '../parse/textEncoding';
 import { WIDE_ENCODING_NAMES } from '../parse/textEncoding';
@@ -188,11 +189,12 @@ export class DatasetAggregator {
   private readonly script: ScriptTally = emptyScriptTally();
 
   // Duplicate and contradiction indexes.
-  private readonly firstByHash = new Map<number, number>();
+  private readonly firstByHash: NumberMap;
   private readonly exactGroups = new Map<number, number[]>();
   private readonly extraCopies: number[] = [];
-  private readonly firstByPrompt = new Map<number, number>();
-  private readonly replyOf = new Map<number, number>();
+  /** First record of each prompt hash, and that record's reply hash. */
+  private readonly firstByPrompt: NumberMap;
+  private readonly replyOfFirst: Column;
   private readonly contradictionCandidates: [number, number][] = [];
 
   constructor(options: AggregateOptions) {
@@ -209,6 +211,9 @@ export class DatasetAggregator {
     this.assistantTokens = new Column(cap);
     this.messages = new Column(cap);
     this.hasSystem = new Column(cap);
+    this.firstByHash = new NumberMap(cap);
+    this.firstByPrompt = new NumberMap(cap);
+    this.replyOfFirst = new Column(cap);
     // Grows by doubling beyond the expected count (a rehash of a big table costs more than the memory it saves),
     // but never sized for more than 256k records up front: a byte-based estimate can be far too high. With the
     // input's size known, it starts small and is sized at RESERVE_CHECKPOINTS from the bytes per record seen.
@@ -292,7 +297,12 @@ export class DatasetAggregator {
   }
 
   private accumulate(r: RecordResult): void {
-    for (const role of Object.keys(this.roles) as (keyof RoleCounts)[]) this.roles[role] += r.roles[role];
+    const roles = this.roles;
+    roles.system += r.roles.system;
+    roles.user += r.roles.user;
+    roles.assistant += r.roles.assistant;
+    roles.tool += r.roles.tool;
+    roles.function += r.roles.function;
     this.contentChars += r.contentChars;
     this.messageTotal += r.messageCount;
     this.replies += r.replyCount;
@@ -313,7 +323,7 @@ export class DatasetAggregator {
     const i = r.ordinal;
     if (r.exactHash !== null) {
       const first = this.firstByHash.get(r.exactHash);
-      if (first === undefined) {
+      if (first < 0) {
         this.firstByHash.set(r.exactHash, i);
       } else {
         const group = this.exactGroups.get(first) ?? [first];
@@ -326,15 +336,22 @@ export class DatasetAggregator {
     }
     if (r.bandKeys !== null && r.bandKeys.length > 0) {
       this.near.add(i, r.bandKeys);
-      if (this.options.source) this.near.verify(shinglesFrom(this.options.source));
+      if (this.options.source) {
+        // Pairs queued by this add all pair record i with an earlier one; i's own shingles may have come along.
+        const reread = shinglesFrom(this.options.source);
+        const own = r.shingles;
+        this.near.verify(own === undefined ? reread : (j) => (j === i ? own : reread(j)));
+      }
     }
     if (r.promptHash !== null && r.replyHash !== null) {
-      const first = this.firstByPrompt.get(r.promptHash);
-      if (first === undefined) {
-        this.firstByPrompt.set(r.promptHash, i);
-        this.replyOf.set(i, r.replyHash);
-      } else if (this.replyOf.get(first) !== r.replyHash) {
-        this.contradictionCandidates.push([first, i]);
+      // The map points at a (first record, its reply hash) pair in replyOfFirst.
+      const at = this.firstByPrompt.get(r.promptHash);
+      if (at < 0) {
+        this.firstByPrompt.set(r.promptHash, this.replyOfFirst.length);
+        this.replyOfFirst.push(i);
+        this.replyOfFirst.push(r.replyHash);
+      } else if (this.replyOfFirst.get(at + 1) !== r.replyHash) {
+        this.contradictionCandidates.push([this.replyOfFirst.get(at), i]);
       }
     }
   }

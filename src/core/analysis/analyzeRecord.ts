@@ -40,6 +40,8 @@ export interface RecordInput {
 export interface AnalyzedRecord {
   result: RecordResult;
   example: ChatExample | null;
+  /** Shingle hashes behind the result's band keys (null when it has none), for verifying near duplicates. */
+  shingles: Uint32Array | null;
 }
 
 /** Range covering a whole record. */
@@ -69,7 +71,7 @@ export function analyzeRecord(input: RecordInput, options: RecordOptions): Analy
   } catch {
     findings.push(jsonErrorFinding(text, span));
     result.cookbookErrors.data_type = 1;
-    return { result, example: null };
+    return { result, example: null, shingles: null };
   }
 
   if (input.multiline) {
@@ -104,15 +106,21 @@ export function analyzeRecord(input: RecordInput, options: RecordOptions): Analy
   result.missingSystem = check.missingSystem;
   result.missingUser = check.missingUser;
   const example = check.example;
-  if (example) fillExampleFacts(result, example, options, scan ?? scanExample(example, scanOptions));
+  let shingles: Uint32Array | null = null;
+  if (example) {
+    scan ??= scanExample(example, scanOptions);
+    fillExampleFacts(result, example, options, scan);
+    if (result.bandKeys !== null) shingles = scan.shingles;
+  }
   result.valid = example !== null && !findings.some((f) => f.severity === 'error');
   if (!result.valid) {
     result.exactHash = null;
     result.promptHash = null;
     result.replyHash = null;
     result.bandKeys = null;
+    shingles = null;
   }
-  return { result, example };
+  return { result, example, shingles };
 }
 
 function emptyResult(ordinal: number, span: RecordSpan): RecordResult {
@@ -169,7 +177,8 @@ function fillExampleFacts(result: RecordResult, example: ChatExample, options: R
       result.replyCount++;
       result.replyChars += chars;
       const trimmed = m.content.trim();
-      if (trimmed.length > 0 && codePointLength(trimmed) < shortLimit) result.shortReplies++;
+      // A text of n code units has at least n / 2 code points: only short texts need counting.
+      if (trimmed.length > 0 && trimmed.length < 2 * shortLimit && codePointLength(trimmed) < shortLimit) result.shortReplies++;
       if (looksLikeJson(m.content)) result.jsonReplies++;
       if (hasCode(m.content)) result.codeReplies++;
     }

@@ -155,7 +155,8 @@ export class DatasetDocument {
           { ordinal: 0, text: item.text, span: item.span, multiline: item.multiline, invalidUtf8: item.invalidUtf8 },
           this.options,
         );
-        out.push({ id: this.nextId++, analyzed });
+        // Shingles are not kept per line (about 4 bytes per word): verification re-scans the few candidates.
+        out.push({ id: this.nextId++, analyzed: { ...analyzed, shingles: null } });
       }
     };
     let byteOffset = 0;

@@ -93,6 +93,11 @@ export interface RecordResult {
   replyHash: number | null;
   /** 16 LSH band keys of the example's MinHash signature; null when it has too few words to shingle. */
   bandKeys: Uint32Array | null;
+  /**
+   * The shingle hashes behind `bandKeys`, when the producer kept them (blocks from analysis threads): near-duplicate
+   * verification then need not re-read this record.
+   */
+  shingles?: Uint32Array;
 }
 
 /** An empty tally. */

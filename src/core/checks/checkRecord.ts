@@ -163,27 +163,29 @@ function checkContents(ctx: RecordContext, example: ChatExample, origins: Messag
   example.messages.forEach((message, i) => {
     const origin = origins[i];
     if (!origin || origin.contentKind === 'none') return;
-    const where = describe(origin, i);
+    // Described only for a finding: most messages have none.
+    const where = () => describe(origin, i);
     const trimmed = message.content.trim();
     if (message.role === 'assistant') {
       if (trimmed === '') {
-        if (!origin.hasCall) ctx.add('empty-assistant', `${where}: the assistant reply is empty; write the reply the model should learn`, contentRange(ctx, origin));
+        if (!origin.hasCall) ctx.add('empty-assistant', `${where()}: the assistant reply is empty; write the reply the model should learn`, contentRange(ctx, origin));
         return;
       }
-      const length = codePointLength(trimmed);
+      // A text of n code units has at least n / 2 code points: only short texts need counting.
+      const length = trimmed.length < 2 * shortReplyChars ? codePointLength(trimmed) : shortReplyChars;
       if (length < shortReplyChars) {
-        ctx.add('short-reply', `${where}: the assistant reply has ${length} characters (fewer than ${shortReplyChars}); very short replies teach little`, contentRange(ctx, origin));
+        ctx.add('short-reply', `${where()}: the assistant reply has ${length} characters (fewer than ${shortReplyChars}); very short replies teach little`, contentRange(ctx, origin));
       }
       if (trimmed !== message.content && origin.editPath) {
         const trim = fix('Trim whitespace from the reply', 'trim', [ctx.replaceValue(origin.editPath, trimmed)], true);
-        ctx.add('untrimmed-reply', `${where}: the assistant reply starts or ends with whitespace`, contentRange(ctx, origin), [trim]);
+        ctx.add('untrimmed-reply', `${where()}: the assistant reply starts or ends with whitespace`, contentRange(ctx, origin), [trim]);
       }
       return;
     }
     if (message.content === '' && !origin.hasCall) {
-      ctx.add('missing-content', `${where}: the ${message.role} content is empty; expected text`, contentRange(ctx, origin));
+      ctx.add('missing-content', `${where()}: the ${message.role} content is empty; expected text`, contentRange(ctx, origin));
     } else if (trimmed === '' && message.content !== '') {
-      ctx.add('whitespace-only-content', `${where}: the ${message.role} content is only whitespace; expected text`, contentRange(ctx, origin));
+      ctx.add('whitespace-only-content', `${where()}: the ${message.role} content is only whitespace; expected text`, contentRange(ctx, origin));
     }
   });
 }

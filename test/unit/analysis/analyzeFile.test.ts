@@ -180,10 +180,18 @@ describe('analyzeFile (streaming engine over real files)', () => {
         if (i % 7 !== 0) rec.messages[0]!.content += ` variant ${i} with some unique words ${i * 31}`;
         lines.push(i % 500 === 3 ? '' : JSON.stringify(rec, null, i % 997 === 5 ? 2 : undefined));
       }
+      // Near duplicates far apart (other blocks): one word of a long reply changed per copy.
+      const story = Array.from({ length: 200 }, (_, w) => `word${w}`);
+      for (let copy = 0; copy < 6; copy++) {
+        const words = story.map((w, k) => (k === 30 * copy + 5 ? `changed${copy}` : w));
+        lines.splice(400 * copy + 17, 0, JSON.stringify({ messages: [{ role: 'user', content: 'Tell me the story.' }, { role: 'assistant', content: words.join(' ') }] }));
+      }
       const file = join(dir, 'many.jsonl');
       writeFileSync(file, lines.join('\n') + '\n');
       const inline = await analyzeFile(file, { workers: 0, exact: false });
       assert.ok(inline.report.total_examples > 2900);
+      assert.equal(inline.report.duplicates.near.groups.length, 1);
+      assert.equal(inline.report.duplicates.near.count, 5);
       // Small blocks: many blocks, analysed both on this thread and in the pool, merged in file order.
       for (const workers of [2, 3]) {
         const pooled = await analyzeFile(file, { workers, exact: false, blockBytes: 48 * 1024 });
