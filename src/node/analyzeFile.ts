@@ -128,9 +128,10 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
       findingCapPerCode: options.findingCapPerCode,
       expectedRecords: Math.ceil(totalBytes / 1000) + 16,
       expectedBytes: totalBytes,
-      // Near-duplicate candidates are verified as records arrive, by re-reading both records from the file.
-      source: (i): ChatExample | null => rereadSource(fd, aggregator)(i),
+      // Near-duplicate candidates are verified as records arrive, by re-reading earlier records from the file.
+      source: (i): ChatExample | null => reread(i),
     });
+    const reread = rereadSource(fd, aggregator);
     const head = Buffer.alloc(ENCODING_PROBE_BYTES);
     const wide = detectWideEncoding(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
     if (wide !== null) aggregator.setWideEncoding(wide);
@@ -147,8 +148,7 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
       }, options);
     }
     if (options.signal?.aborted) throw abortError();
-    const source: ExampleSource = rereadSource(fd, aggregator);
-    const { report, findings } = aggregator.finish(source);
+    const { report, findings } = aggregator.finish(reread);
     const index: ExampleIndex = { offsets: [], lengths: [] };
     for (let i = 0; i < aggregator.recordCount; i++) {
       if (!aggregator.isValid(i)) continue;

@@ -196,9 +196,16 @@ export class DatasetAggregator {
   private readonly firstByPrompt: NumberMap;
   private readonly replyOfFirst: Column;
   private readonly contradictionCandidates: [number, number][] = [];
+  // Streaming verification of near duplicates (functions made once: a closure per record was compiled anew and again).
+  private readonly rereadShingles: ((i: number) => Uint32Array) | null;
+  private ownId = -1;
+  private ownShingles: Uint32Array | undefined;
+  private readonly shinglesForVerify = (j: number): Uint32Array =>
+    j === this.ownId && this.ownShingles !== undefined ? this.ownShingles : (this.rereadShingles as (i: number) => Uint32Array)(j);
 
   constructor(options: AggregateOptions) {
     this.options = options;
+    this.rereadShingles = options.source ? shinglesFrom(options.source) : null;
     const cap = options.expectedRecords ?? 1024;
     this.startLine = new Column(cap);
     this.endLine = new Column(cap);
@@ -315,7 +322,12 @@ export class DatasetAggregator {
     if (r.missingSystem) this.missingSystem++;
     if (r.missingUser) this.missingUser++;
     if (r.tokens > this.options.maxSeqLength) this.overLimit++;
-    if (r.findings.some((f) => ROLE_ORDER_CODES.has(f.code))) this.roleOrderExamples++;
+    for (const f of r.findings) {
+      if (ROLE_ORDER_CODES.has(f.code)) {
+        this.roleOrderExamples++;
+        break;
+      }
+    }
     mergeTally(this.script, r.script);
   }
 
@@ -336,11 +348,12 @@ export class DatasetAggregator {
     }
     if (r.bandKeys !== null && r.bandKeys.length > 0) {
       this.near.add(i, r.bandKeys);
-      if (this.options.source) {
+      if (this.rereadShingles !== null) {
         // Pairs queued by this add all pair record i with an earlier one; i's own shingles may have come along.
-        const reread = shinglesFrom(this.options.source);
-        const own = r.shingles;
-        this.near.verify(own === undefined ? reread : (j) => (j === i ? own : reread(j)));
+        this.ownId = r.shingles === undefined ? -1 : i;
+        this.ownShingles = r.shingles;
+        this.near.verify(this.shinglesForVerify);
+        this.ownShingles = undefined;
       }
     }
     if (r.promptHash !== null && r.replyHash !== null) {

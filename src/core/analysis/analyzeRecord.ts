@@ -12,7 +12,7 @@ import type { CountMode, Finding } from '../types';
 import { makeRange } from '../types';
 import type { RecordResult, RecordSpan } from './record';
 import { emptyRoleCounts, emptyScriptTally } from './record';
-import type { ExampleScan } from '../text/scan';
+import type { ExampleScan, ScanOptions } from '../text/scan';
 import { scanExample } from '../text/scan';
 import { codePointLength } from '../text/unicode';
 import { hasCode, looksLikeJson } from './textFacts';
@@ -47,6 +47,15 @@ export interface AnalyzedRecord {
 /** Range covering a whole record. */
 export function recordRange(span: RecordSpan) {
   return makeRange(span.startLine, span.startCharacter ?? 0, span.endLine, span.endCharacter);
+}
+
+// The scan made inside the checks of the record being analysed. Module state and one function rather than a closure
+// per record: a closure made per record was compiled anew again and again on large files.
+let pendingScanOptions: ScanOptions = {};
+let lastScan: ExampleScan | undefined;
+function scanForHints(normalized: ChatExample): number[] {
+  lastScan = scanExample(normalized, pendingScanOptions);
+  return lastScan.sensitiveHints;
 }
 
 /** Analyse one record on its own. Never throws on bad input: problems become findings. */
@@ -93,13 +102,16 @@ export function analyzeRecord(input: RecordInput, options: RecordOptions): Analy
   }
 
   // The text scan runs once, inside the checks (its sensitive-data hints spare them a pass over every message).
-  let scan: ExampleScan | undefined;
   const scanOptions = { shingleSize: options.nearDuplicates === false ? 0 : undefined, tally: result.script };
+  pendingScanOptions = scanOptions;
+  lastScan = undefined;
   const check = checkRecord(value, text, span, {
     shortReplyChars: options.shortReplyChars ?? 10,
     cookbookMode: 'extended',
-    sensitiveHints: (normalized) => (scan = scanExample(normalized, scanOptions)).sensitiveHints,
+    sensitiveHints: scanForHints,
   });
+  let scan = lastScan as ExampleScan | undefined;
+  lastScan = undefined;
   findings.push(...check.findings);
   result.format = check.format;
   result.cookbookErrors = check.cookbookErrors;
@@ -112,7 +124,7 @@ export function analyzeRecord(input: RecordInput, options: RecordOptions): Analy
     fillExampleFacts(result, example, options, scan);
     if (result.bandKeys !== null) shingles = scan.shingles;
   }
-  result.valid = example !== null && !findings.some((f) => f.severity === 'error');
+  result.valid = example !== null && !hasError(findings);
   if (!result.valid) {
     result.exactHash = null;
     result.promptHash = null;
@@ -121,6 +133,11 @@ export function analyzeRecord(input: RecordInput, options: RecordOptions): Analy
     shingles = null;
   }
   return { result, example, shingles };
+}
+
+function hasError(findings: readonly Finding[]): boolean {
+  for (const f of findings) if (f.severity === 'error') return true;
+  return false;
 }
 
 function emptyResult(ordinal: number, span: RecordSpan): RecordResult {

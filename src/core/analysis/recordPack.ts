@@ -10,7 +10,7 @@ import { DEFAULT_BANDS as BANDS } from '../dedup/minhash';
 import type { DatasetFormat } from '../formats/chat';
 import { DATASET_FORMATS } from '../formats/chat';
 import type { Finding } from '../types';
-import type { RecordResult, RoleCounts, ScriptTally } from './record';
+import type { RecordResult, RecordSpan, RoleCounts, ScriptTally } from './record';
 
 /** Results of consecutive records in columns (see {@link packRecords}). */
 export interface PackedRecords {
@@ -251,7 +251,16 @@ export function unpackRecords(p: PackedRecords, each: (r: RecordResult) => void)
       [, findings, cookbookErrors, votes] = row;
       next++;
     }
+    const span: RecordSpan = {
+      startLine: numbers[at + START_LINE] as number,
+      endLine: numbers[at + END_LINE] as number,
+      endCharacter: numbers[at + END_CHARACTER] as number,
+      byteOffset: numbers[at + BYTE_OFFSET] as number,
+      byteLength: numbers[at + BYTE_LENGTH] as number,
+    };
+    // Set only when present (JSON array elements), so JSONL spans keep one shape.
     const startCharacter = numbers[at + START_CHARACTER] as number;
+    if (!Number.isNaN(startCharacter)) span.startCharacter = startCharacter;
     const roles: RoleCounts = {
       system: numbers[at + SYSTEM] as number,
       user: numbers[at + USER] as number,
@@ -280,14 +289,7 @@ export function unpackRecords(p: PackedRecords, each: (r: RecordResult) => void)
     const shingleCount = numbers[at + SHINGLE_COUNT] as number;
     const record: RecordResult = {
       ordinal: numbers[at + ORDINAL] as number,
-      span: {
-        startLine: numbers[at + START_LINE] as number,
-        ...(Number.isNaN(startCharacter) ? {} : { startCharacter }),
-        endLine: numbers[at + END_LINE] as number,
-        endCharacter: numbers[at + END_CHARACTER] as number,
-        byteOffset: numbers[at + BYTE_OFFSET] as number,
-        byteLength: numbers[at + BYTE_LENGTH] as number,
-      },
+      span,
       format: format < 0 ? null : (DATASET_FORMATS[format] as DatasetFormat),
       valid: (flags & VALID) !== 0,
       findings,

@@ -3,7 +3,7 @@
  * SLMGEN's and our own conversation checks, and sensitive data, each finding with an exact range and fixes.
  */
 import type { RecordSpan } from '../analysis/record';
-import type { ChatExample, ChatRole, DatasetFormat } from '../formats/chat';
+import type { ChatExample, ChatMessage, ChatRole, DatasetFormat } from '../formats/chat';
 import type { Finding, Fix, FixKind, Range, TextEdit } from '../types';
 import type { MessageOrigin, NormalizeIssue } from '../formats/normalize';
 import type { JsonPath, TextSpan } from '../parse/jsonLocate';
@@ -160,16 +160,18 @@ function contentRange(ctx: RecordContext, origin: MessageOrigin): Range {
 }
 
 function checkContents(ctx: RecordContext, example: ChatExample, origins: MessageOrigin[], shortReplyChars: number): void {
-  example.messages.forEach((message, i) => {
+  // Plain loops (no callback per record): a closure created per record was compiled anew again and again.
+  for (let i = 0; i < example.messages.length; i++) {
+    const message = example.messages[i] as ChatMessage;
     const origin = origins[i];
-    if (!origin || origin.contentKind === 'none') return;
+    if (!origin || origin.contentKind === 'none') continue;
     // Described only for a finding: most messages have none.
-    const where = () => describe(origin, i);
+    const where = (): string => describe(origin, i);
     const trimmed = message.content.trim();
     if (message.role === 'assistant') {
       if (trimmed === '') {
         if (!origin.hasCall) ctx.add('empty-assistant', `${where()}: the assistant reply is empty; write the reply the model should learn`, contentRange(ctx, origin));
-        return;
+        continue;
       }
       // A text of n code units has at least n / 2 code points: only short texts need counting.
       const length = trimmed.length < 2 * shortReplyChars ? codePointLength(trimmed) : shortReplyChars;
@@ -180,14 +182,14 @@ function checkContents(ctx: RecordContext, example: ChatExample, origins: Messag
         const trim = fix('Trim whitespace from the reply', 'trim', [ctx.replaceValue(origin.editPath, trimmed)], true);
         ctx.add('untrimmed-reply', `${where()}: the assistant reply starts or ends with whitespace`, contentRange(ctx, origin), [trim]);
       }
-      return;
+      continue;
     }
     if (message.content === '' && !origin.hasCall) {
       ctx.add('missing-content', `${where()}: the ${message.role} content is empty; expected text`, contentRange(ctx, origin));
     } else if (trimmed === '' && message.content !== '') {
       ctx.add('whitespace-only-content', `${where()}: the ${message.role} content is only whitespace; expected text`, contentRange(ctx, origin));
     }
-  });
+  }
 }
 
 function mergeFix(ctx: RecordContext, record: Record<string, unknown>, format: DatasetFormat, index: number): Fix | null {
@@ -224,21 +226,27 @@ function moveSystemFix(ctx: RecordContext, record: Record<string, unknown>, form
 
 function checkConversation(ctx: RecordContext, record: Record<string, unknown>, format: DatasetFormat, example: ChatExample, origins: MessageOrigin[]): void {
   const messages = example.messages;
-  const has = (role: ChatRole): boolean => messages.some((m) => m.role === role);
+  let hasUser = false;
+  let hasAssistant = false;
+  for (const m of messages) {
+    if (m.role === 'user') hasUser = true;
+    else if (m.role === 'assistant') hasAssistant = true;
+  }
   const isText = format === 'text';
   if (!isText && messages.length < 2) {
     ctx.add('too-few-messages', `an example needs at least 2 messages (a prompt and a reply); found ${messages.length}`, ctx.recordRange());
   }
-  if (!has('assistant')) {
+  if (!hasAssistant) {
     ctx.add('missing-assistant', 'the example has no assistant message; add the reply the model should learn', ctx.recordRange());
   }
-  if (!isText && !has('user')) {
+  if (!isText && !hasUser) {
     ctx.add('no-user-turn', 'the example has no user message; add the prompt the reply answers', ctx.recordRange());
   }
   let seenNonSystem = false;
-  messages.forEach((message, i) => {
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i] as ChatMessage;
     const origin = origins[i];
-    if (!origin) return;
+    if (!origin) continue;
     const previous = i > 0 ? messages[i - 1] : undefined;
     const previousOrigin = i > 0 ? origins[i - 1] : undefined;
     if (
@@ -266,10 +274,10 @@ function checkConversation(ctx: RecordContext, record: Record<string, unknown>, 
       );
     }
     if (message.role !== 'system') seenNonSystem = true;
-  });
+  }
   const last = messages[messages.length - 1];
   const lastOrigin = origins[messages.length - 1];
-  if (last && lastOrigin && last.role !== 'assistant' && has('assistant')) {
+  if (last && lastOrigin && last.role !== 'assistant' && hasAssistant) {
     ctx.add(
       'last-not-assistant',
       `${describe(lastOrigin, messages.length - 1)}: the conversation ends with a ${last.role} message; it should end with an assistant reply`,
@@ -286,13 +294,14 @@ function checkSensitive(
   example: ChatExample | null,
   hints: readonly number[] | undefined,
 ): void {
-  origins.forEach((origin, k) => {
+  for (let k = 0; k < origins.length; k++) {
+    const origin = origins[k] as MessageOrigin;
     for (const path of origin.contentPaths) {
       const value = getAt(record, path);
       if (typeof value !== 'string') continue;
       // The message's hints apply when its content is exactly this one string.
       const own = hints !== undefined && origin.contentPaths.length === 1 && value === example?.messages[k]?.content;
-      const matches = findSensitive(value, own ? { hints: hints[k] } : {});
+      const matches = findSensitive(value, { hints: own ? hints[k] : undefined });
       if (matches.length === 0) continue;
       const literal = ctx.valueSpan(path);
       const offsets = mapStringOffsets(text, literal.start);
@@ -304,7 +313,7 @@ function checkSensitive(
         ctx.add(SENSITIVE_CODES[match.kind], message, ctx.range({ start, end }), [redaction]);
       }
     }
-  });
+  }
 }
 
 /** Cookbook data warnings: from the written roles for OpenAI records (as the notebook does), else the example. */

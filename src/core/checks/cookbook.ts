@@ -37,6 +37,11 @@ function contentIsMissing(message: Record<string, unknown>, mode: CookbookMode):
   return !isTextParts(content);
 }
 
+function hasKeyOutside(message: Record<string, unknown>, keys: ReadonlySet<string>): boolean {
+  for (const key in message) if (Object.hasOwn(message, key) && !keys.has(key)) return true;
+  return false;
+}
+
 /**
  * Cookbook format-error counts of one record (only keys with a non-zero count). Per-message keys count once per
  * message. The notebook crashes on a non-list `messages` value or a non-object message; we count the first as
@@ -63,7 +68,7 @@ export function countCookbookErrors(record: unknown, mode: CookbookMode = 'noteb
     const message = isJsonObject(item) ? item : {};
     const hasCall = mode === 'extended' && (truthy(message['tool_calls']) || truthy(message['function_call']));
     if (!Object.hasOwn(message, 'role') || (!Object.hasOwn(message, 'content') && !hasCall)) add('message_missing_key');
-    if (Object.keys(message).some((key) => !keys.has(key))) add('message_unrecognized_key');
+    if (hasKeyOutside(message, keys)) add('message_unrecognized_key');
     const role = message['role'];
     if (typeof role !== 'string' || !roles.has(role)) add('unrecognized_role');
     if (contentIsMissing(message, mode)) add('missing_content');

@@ -116,20 +116,6 @@ export class NearDuplicateFinder {
 
   /** Check every queued pair by true Jaccard of the records' sorted, unique shingle hashes. */
   verify(shingles: (i: number) => Uint32Array): void {
-    // Candidates are mostly recent records (buckets list the latest first), so the most recently fetched shingle
-    // sets are kept: on templated data every record is checked against many of its predecessors.
-    const shinglesOf = (i: number): Uint32Array => {
-      let s = this.cache.get(i);
-      if (s === undefined) {
-        s = sortedUnique(shingles(i));
-        const evicted = this.cacheRing[this.cachePos];
-        if (evicted !== undefined) this.cache.delete(evicted);
-        this.cacheRing[this.cachePos] = i;
-        this.cachePos = (this.cachePos + 1) % SHINGLE_CACHE;
-        this.cache.set(i, s);
-      }
-      return s;
-    };
     for (let k = 0; k < this.pairA.length; k++) {
       const a = this.pairA[k] as number;
       const b = this.pairB[k] as number;
@@ -140,14 +126,31 @@ export class NearDuplicateFinder {
       }
       if (this.find(a) === this.find(b) || this.checksForB >= MAX_CHECKS_PER_RECORD) continue;
       this.checksForB++;
-      this.shinglesB ??= shinglesOf(b);
-      const sim = jaccardSorted(shinglesOf(a), this.shinglesB);
+      this.shinglesB ??= this.shinglesOf(b, shingles);
+      const sim = jaccardSorted(this.shinglesOf(a, shingles), this.shinglesB);
       if (sim < this.threshold) continue;
       this.union(a, b);
       this.edges.push({ a, sim });
     }
     this.pairA = [];
     this.pairB = [];
+  }
+
+  /**
+   * Sorted unique shingles of record i. Candidates are mostly recent records (buckets list the latest first), so the
+   * most recently fetched sets are kept: on templated data every record is checked against many of its predecessors.
+   */
+  private shinglesOf(i: number, shingles: (i: number) => Uint32Array): Uint32Array {
+    let s = this.cache.get(i);
+    if (s === undefined) {
+      s = sortedUnique(shingles(i));
+      const evicted = this.cacheRing[this.cachePos];
+      if (evicted !== undefined) this.cache.delete(evicted);
+      this.cacheRing[this.cachePos] = i;
+      this.cachePos = (this.cachePos + 1) % SHINGLE_CACHE;
+      this.cache.set(i, s);
+    }
+    return s;
   }
 
   /** Clusters of the verified pairs, by representative (the smallest member). Verify queued pairs first. */

@@ -166,17 +166,18 @@ function normalizeOpenAI(record: Record<string, unknown>): NormalizedRecord {
     b.issue('missing-messages-list', ['messages'], `"messages" must be a non-empty list of {role, content} messages; found ${found}`, true);
     return b.result();
   }
-  list.forEach((item: unknown, i) => {
+  // A plain loop: a callback created per record was compiled anew again and again on large files.
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
     const path: JsonPath = ['messages', i];
     if (!isJsonObject(item)) {
       b.issue('message-missing-key', path, `messages[${i}] must be an object with "role" and "content"; found ${jsonTypeName(item)}`, true);
-      return;
+      continue;
     }
     const hasCall = hasCallOf(item);
-    const missing = [
-      ...(Object.hasOwn(item, 'role') ? [] : ['"role"']),
-      ...(Object.hasOwn(item, 'content') || hasCall ? [] : ['"content"']),
-    ];
+    const missing: string[] = [];
+    if (!Object.hasOwn(item, 'role')) missing.push('"role"');
+    if (!Object.hasOwn(item, 'content') && !hasCall) missing.push('"content"');
     if (missing.length > 0) {
       b.issue('message-missing-key', path, `messages[${i}] is missing ${missing.join(' and ')}; every message needs "role" and "content"`);
     }
@@ -250,7 +251,7 @@ function normalizeOpenAI(record: Record<string, unknown>): NormalizedRecord {
       if (Object.hasOwn(item, 'function_call')) message.functionCall = item['function_call'];
     }
     b.add(origin, message);
-  });
+  }
   const tools = record['tools'];
   return b.result(Array.isArray(tools) ? tools : undefined);
 }
@@ -267,13 +268,16 @@ function normalizeShareGpt(record: Record<string, unknown>): NormalizedRecord {
   if (typeof system === 'string' && system.trim() !== '') {
     b.add(topLevel('system', 'system', system), { role: 'system', content: system });
   }
-  list.forEach((item: unknown, i) => {
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
     const path: JsonPath = ['conversations', i];
     if (!isJsonObject(item)) {
       b.issue('message-missing-key', path, `conversations[${i}] must be an object with "from" and "value"; found ${jsonTypeName(item)}`, true);
-      return;
+      continue;
     }
-    const missing = ['from', 'value'].filter((key) => !Object.hasOwn(item, key)).map((key) => `"${key}"`);
+    const missing: string[] = [];
+    if (!Object.hasOwn(item, 'from')) missing.push('"from"');
+    if (!Object.hasOwn(item, 'value')) missing.push('"value"');
     if (missing.length > 0) {
       b.issue('message-missing-key', path, `conversations[${i}] is missing ${missing.join(' and ')}; every turn needs "from" and "value"`, true);
     }
@@ -299,7 +303,7 @@ function normalizeShareGpt(record: Record<string, unknown>): NormalizedRecord {
       hasCall: false,
     };
     b.add(origin, role ? { role, content: isText ? value : '' } : null);
-  });
+  }
   return b.result();
 }
 
@@ -311,11 +315,12 @@ function normalizeAlpaca(record: Record<string, unknown>): NormalizedRecord {
   }
   const history = record['history'];
   if (Array.isArray(history)) {
-    history.forEach((pair: unknown, i) => {
+    for (let i = 0; i < history.length; i++) {
+      const pair: unknown = history[i];
       const isPair = Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string';
       if (!isPair) {
         b.issue('missing-content', ['history', i], `history entries must be [instruction, response] pairs of strings; found ${jsonTypeName(pair)}`, true);
-        return;
+        continue;
       }
       const [question, answer] = pair as [string, string];
       for (const [k, role, content] of [[0, 'user', question], [1, 'assistant', answer]] as const) {
@@ -325,7 +330,7 @@ function normalizeAlpaca(record: Record<string, unknown>): NormalizedRecord {
           { role, content },
         );
       }
-    });
+    }
   } else if (history !== undefined && history !== null) {
     b.issue('missing-content', ['history'], `"history" must be a list of [instruction, response] pairs; found ${jsonTypeName(history)}`, true);
   }
