@@ -196,7 +196,7 @@ function fillExampleFacts(result: RecordResult, example: ChatExample, options: R
       const trimmed = m.content.trim();
       // A text of n code units has at least n / 2 code points: only short texts need counting.
       if (trimmed.length > 0 && trimmed.length < 2 * shortLimit && codePointLength(trimmed) < shortLimit) result.shortReplies++;
-      if (looksLikeJson(m.content)) result.jsonReplies++;
+      if (looksLikeJson(trimmed)) result.jsonReplies++;
       if (hasCode(m.content)) result.codeReplies++;
     }
   }

@@ -16,6 +16,7 @@ import { locateKey, locateRecord, locateValue, mapStringOffsets, rangeAt } from 
 import { severityOf } from './codes';
 import { countCookbookErrors } from './cookbook';
 import { findSensitive, redact } from './sensitive';
+import { sensitiveHints } from '../text/sensitiveHints';
 import { codePointLength } from '../text/unicode';
 
 /** Options of the per-record checks. */
@@ -301,7 +302,8 @@ function checkSensitive(
       if (typeof value !== 'string') continue;
       // The message's hints apply when its content is exactly this one string.
       const own = hints !== undefined && origin.contentPaths.length === 1 && value === example?.messages[k]?.content;
-      const matches = findSensitive(value, { hints: own ? hints[k] : undefined });
+      // Always a number, so the options object keeps one shape (an undefined here deoptimized the caller).
+      const matches = findSensitive(value, { hints: own ? (hints[k] as number) : sensitiveHints(value) });
       if (matches.length === 0) continue;
       const literal = ctx.valueSpan(path);
       const offsets = mapStringOffsets(text, literal.start);

@@ -14,15 +14,31 @@ const STOP_WORDS: readonly (readonly [string, string])[] = [
 ];
 
 // A word listed for two languages (para, mais, una) says nothing about which one: it does not vote.
-const BY_HASH = new Map<number, string | null>();
-for (const [lang, list] of STOP_WORDS) {
-  for (const word of list.split(' ')) {
-    const h = fnv1a(word.normalize('NFC'));
-    BY_HASH.set(h, BY_HASH.has(h) ? null : lang);
-  }
+// An open-addressing table of hashes (a Map keyed by 32-bit numbers boxes most of them; this lookup runs for every
+// word near the start of a message). Language 0 marks a free slot, AMBIGUOUS a word of two languages.
+const LANGS: readonly string[] = ['', ...STOP_WORDS.map(([lang]) => lang)];
+const AMBIGUOUS = 255;
+const TABLE_BITS = 10;
+const keys = new Uint32Array(1 << TABLE_BITS);
+const langs = new Uint8Array(1 << TABLE_BITS);
+
+function slotOf(h: number): number {
+  let s = Math.imul(h, 0x9e3779b1) >>> (32 - TABLE_BITS);
+  while (langs[s] !== 0 && keys[s] !== h) s = (s + 1) & ((1 << TABLE_BITS) - 1);
+  return s;
 }
+
+STOP_WORDS.forEach(([, list], index) => {
+  for (const word of list.split(' ')) {
+    const h = fnv1a(word.normalize('NFC')) >>> 0;
+    const s = slotOf(h);
+    langs[s] = langs[s] === 0 ? index + 1 : AMBIGUOUS;
+    keys[s] = h;
+  }
+});
 
 /** The language a stop word votes for, by the FNV-1a hash of the lowercased NFC word; undefined for other words. */
 export function stopWordLanguage(wordHash: number): string | undefined {
-  return BY_HASH.get(wordHash) ?? undefined;
+  const lang = langs[slotOf(wordHash >>> 0)] as number;
+  return lang === 0 || lang === AMBIGUOUS ? undefined : LANGS[lang];
 }
