@@ -1,6 +1,9 @@
 // npm run bench: generates its own synthetic data (never committed), then measures the engine next to baselines
 // measured in the same run (wc -l, and a bare line-split + JSON.parse loop). Figures are reported as ratios.
-// Usage: npx tsx bench/run.ts [--size 1GB] [--seed 1] [--skip-exact]
+// Usage: npx tsx bench/run.ts [--size 1GB] [--seed 1] [--runs 3] [--skip-exact]
+// Each baseline and pass runs --runs times, interleaved round by round. These guests share their host: a run with
+// both cores busy has measured from 19 s to 28 s within minutes while the one-thread baseline moved by 5%, so
+// figures are the best run (least disturbed) and the median, each pass next to the baseline of the same statistic.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +17,7 @@ const arg = (name: string, fallback: string) => {
 };
 const size = arg('size', '1GB');
 const seed = arg('seed', '1');
+const runs = Math.max(1, Number(arg('runs', '3')));
 const dataDir = join(__dirname, 'data');
 mkdirSync(dataDir, { recursive: true });
 const file = join(dataDir, `chat-${size}-seed${seed}.jsonl`);
@@ -32,9 +36,9 @@ function timeIt(fn: () => void): number {
 }
 
 // Baseline 1: wc -l.
-const wc = timeIt(() => execFileSync('wc', ['-l', file]));
+const wcRuns: number[] = [];
 // Baseline 2: bare split + JSON.parse over 4 MiB reads.
-const parseOnly = timeIt(() => {
+const parseOnly = () => timeIt(() => {
   const fd = openSync(file, 'r');
   const buf = Buffer.allocUnsafe(4 << 20);
   let carry = Buffer.alloc(0);
@@ -61,8 +65,23 @@ function pass(mode: 'fast' | 'exact', workers: number) {
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as { seconds: number; maxRssMB: number; loopP99ms: number; loopMaxMs: number; examples: number; exactDups: number; nearDups: number; tokens: number; threadCpuSeconds: number[] };
 }
 
-const fast = pass('fast', 2);
-const exact = process.argv.includes('--skip-exact') ? undefined : pass('exact', 2);
+type Pass = ReturnType<typeof pass>;
+const parseRuns: number[] = [];
+const fastRuns: Pass[] = [];
+const exactRuns: Pass[] = [];
+for (let round = 0; round < runs; round++) {
+  wcRuns.push(timeIt(() => execFileSync('wc', ['-l', file])));
+  parseRuns.push(parseOnly());
+  fastRuns.push(pass('fast', 2));
+  if (!process.argv.includes('--skip-exact')) exactRuns.push(pass('exact', 2));
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const best = (xs: number[]) => Math.min(...xs);
+/** The run of a pass with the best (lowest) time; its RSS, CPU and counts are reported. */
+const bestRun = (ps: Pass[]) => ps.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+const wc = best(wcRuns);
+const fast = bestRun(fastRuns);
+const exact = exactRuns.length > 0 ? bestRun(exactRuns) : undefined;
 
 // Incremental: a 100,000-line document of short (Alpaca-like) chat records, one line edited; median of 21 edits.
 const shortFile = join(dataDir, `short-50MB-seed${seed}.jsonl`);
@@ -81,18 +100,25 @@ for (let k = 0; k < 21; k++) {
   edits.push(timeIt(() => doc.applyChange(at, at + 1, edited)) * 1000);
   reports.push(timeIt(() => doc.findings()) * 1000);
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
-const rows: [string, string, string, string][] = [
-  ['wc -l (baseline)', wc.toFixed(2), rate(wc), '-'],
-  ['split + JSON.parse, 1 thread (baseline)', parseOnly.toFixed(2), rate(parseOnly), '1.00x'],
-  ['full pass, estimated tokens, 2 workers', fast.seconds.toFixed(2), rate(fast.seconds), `${(parseOnly / fast.seconds).toFixed(2)}x`],
+// Per pass: best and median seconds, MB/s of the best, and the ratio to the baseline's same statistic.
+const row = (name: string, xs: number[], base: number[]): string[] => [
+  name,
+  `${best(xs).toFixed(2)} / ${median(xs).toFixed(2)}`,
+  rate(best(xs)),
+  base === xs ? '1.00x' : `${(best(base) / best(xs)).toFixed(2)}x / ${(median(base) / median(xs)).toFixed(2)}x`,
 ];
-if (exact) rows.push(['full pass, exact o200k tokens, 2 workers', exact.seconds.toFixed(2), rate(exact.seconds), `${(parseOnly / exact.seconds).toFixed(2)}x`]);
-console.log(`\nfile: ${file} (${mb.toFixed(1)} MB, ${fast.examples} examples)`);
-console.log('| pass | seconds | MB/s | speed vs split+parse |\n|---|---|---|---|');
+const rows: string[][] = [
+  ['wc -l (baseline)', `${best(wcRuns).toFixed(2)} / ${median(wcRuns).toFixed(2)}`, rate(wc), '-'],
+  row('split + JSON.parse, 1 thread (baseline)', parseRuns, parseRuns),
+  row('full pass, estimated tokens, 2 workers', fastRuns.map((p) => p.seconds), parseRuns),
+];
+if (exact) rows.push(row('full pass, exact o200k tokens, 2 workers', exactRuns.map((p) => p.seconds), parseRuns));
+console.log(`\nfile: ${file} (${mb.toFixed(1)} MB, ${fast.examples} examples), ${runs} runs each, interleaved`);
+console.log('| pass | seconds, best / median | MB/s (best) | speed vs split+parse, best / median |\n|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-console.log(`\nfast pass: peak RSS ${fast.maxRssMB.toFixed(0)} MB, event-loop p99 ${fast.loopP99ms.toFixed(1)} ms (max ${fast.loopMaxMs.toFixed(0)} ms); exact dups ${fast.exactDups}, near dups ${fast.nearDups}`);
+console.log(`all runs (s): baseline ${parseRuns.map((s) => s.toFixed(2)).join(', ')}; fast ${fastRuns.map((p) => p.seconds.toFixed(2)).join(', ')}${exact ? `; exact ${exactRuns.map((p) => p.seconds.toFixed(2)).join(', ')}` : ''}`);
+const peakRss = (ps: Pass[]) => Math.max(...ps.map((p) => p.maxRssMB)).toFixed(0);
+console.log(`\nfast pass: peak RSS ${peakRss(fastRuns)} MB (highest of the runs), event-loop p99 ${fast.loopP99ms.toFixed(1)} ms (max ${fast.loopMaxMs.toFixed(0)} ms); exact dups ${fast.exactDups}, near dups ${fast.nearDups}`);
 // CPU per thread (Linux): with 2 cores, wall time cannot fall below total CPU / 2.
 for (const [name, p] of [['fast', fast], ['exact', exact]] as const) {
   if (!p || p.threadCpuSeconds.length === 0) continue;
@@ -100,5 +126,5 @@ for (const [name, p] of [['fast', fast], ['exact', exact]] as const) {
   const [first = 0, second = 0, ...rest] = p.threadCpuSeconds;
   console.log(`${name} pass CPU: ${total.toFixed(1)} s in all threads over ${p.seconds.toFixed(1)} s wall (${(total / p.seconds).toFixed(2)} cores busy): busiest threads ${first.toFixed(1)} s and ${second.toFixed(1)} s, the other ${rest.length} ${rest.reduce((a, b) => a + b, 0).toFixed(1)} s`);
 }
-if (exact) console.log(`exact pass: peak RSS ${exact.maxRssMB.toFixed(0)} MB, event-loop p99 ${exact.loopP99ms.toFixed(1)} ms (max ${exact.loopMaxMs.toFixed(0)} ms); ${exact.tokens} tokens; estimate/exact total = ${(fast.tokens / exact.tokens).toFixed(3)}`);
+if (exact) console.log(`exact pass: peak RSS ${peakRss(exactRuns)} MB (highest of the runs), event-loop p99 ${exact.loopP99ms.toFixed(1)} ms (max ${exact.loopMaxMs.toFixed(0)} ms); ${exact.tokens} tokens; estimate/exact total = ${(fast.tokens / exact.tokens).toFixed(3)}`);
 console.log(`incremental: 100,000-line document loaded in ${loadSeconds.toFixed(1)} s; one-line re-check median ${median(edits).toFixed(2)} ms (max ${Math.max(...edits).toFixed(2)} ms); full findings rebuild after an edit median ${median(reports).toFixed(0)} ms`);

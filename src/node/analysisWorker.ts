@@ -4,12 +4,13 @@
  * Tokenizers load once per worker.
  */
 import { parentPort } from 'node:worker_threads';
-import { packedBuffers } from '../core/analysis/recordPack';
+import { PACKED_BUFFERS, packedBuffers } from '../core/analysis/recordPack';
 import { analyzeBlock } from './blockAnalysis';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 import { createRecordOptions } from './recordOptions';
 
-const MAX_SPARES = 6;
+/** Spare column buffers kept between blocks (one block's worth, see PACKED_BUFFERS). */
+const MAX_SPARES = PACKED_BUFFERS;
 let options: ReturnType<typeof createRecordOptions> | undefined;
 /** Column buffers of earlier blocks, sent back by the merging thread for reuse. */
 const spares: ArrayBuffer[] = [];

@@ -75,8 +75,8 @@ const WORKER_THRESHOLD_BYTES = 8 << 20;
  * 16.7–20.6 s of CPU here against 14–16.7 s in the worker), with three the two balance (15.8 s against 15.1–15.6 s).
  */
 const POOL_QUEUE_DEPTH = 3;
-/** Column buffers of merged blocks kept for reuse (three blocks' worth). */
-const MAX_SPARES = 3 * PACKED_BUFFERS;
+/** Column buffers of merged blocks kept for reuse (two blocks' worth). */
+const MAX_SPARES = 2 * PACKED_BUFFERS;
 
 function settingsFrom(options: AnalyzeFileOptions): AnalysisSettings {
   return {

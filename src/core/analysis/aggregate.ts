@@ -218,8 +218,10 @@ export class DatasetAggregator {
     this.assistantTokens = new Column(cap);
     this.messages = new Column(cap);
     this.hasSystem = new Column(cap);
-    this.firstByHash = new NumberMap(cap);
-    this.firstByPrompt = new NumberMap(cap);
+    // Hash tables start small and double: their keys land all over the table, so every page of a table sized from
+    // a byte-based estimate (4× too high on chat data) would be resident (two of them cost ~100 MB on 1 GB).
+    this.firstByHash = new NumberMap(Math.min(cap, 1 << 14));
+    this.firstByPrompt = new NumberMap(Math.min(cap, 1 << 14));
     this.replyOfFirst = new Column(cap);
     // Grows by doubling beyond the expected count (a rehash of a big table costs more than the memory it saves),
     // but never sized for more than 256k records up front: a byte-based estimate can be far too high. With the
