@@ -320,8 +320,9 @@ function yieldToEventLoop(): Promise<void> {
 /**
  * Read the file in blocks cut at line starts and analyse them with `workers` threads in all: this thread is one of
  * them (it analyses a block whenever the pool holds POOL_QUEUE_DEPTH blocks per worker already), so only
- * `workers - 1` pool workers start, and no thread sits waiting while the others parse. Block buffers travel to a worker and back
- * and are reused, so reading costs no fresh memory per block. Results merge in file order.
+ * `workers - 1` pool workers start, and no thread sits waiting while the others parse. Block buffers travel to a
+ * worker and back and are reused, so reading costs no fresh memory per block; so do the column buffers of the
+ * packed results (`recordPack.ts`). Results merge in file order.
  */
 async function runWithWorkers(
   fd: number,

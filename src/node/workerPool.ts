@@ -27,12 +27,12 @@ interface Slot {
  */
 const YOUNG_GENERATION_MB = 8;
 /**
- * Young generation of the thread that reads and merges in a fast pass (estimated tokens). Merging allocates a result
- * per record on top of its own share of analysis; at 8 MB it ran 3,655 scavenges and 169 full collections over 1 GB
- * (2.9 s of pauses), with 48 MB 548 and 117 (1.8 s). 24 MB ran as fast as 48 MB (best of 3: 18.5 s both) at the
- * peak RSS of 8 MB (543 against 579 MB). The exact pass keeps 8 MB: its tokenizer caches need the room under 600 MB.
+ * Young generation of analysis threads in a fast pass (estimated tokens). The thread that reads and merges ran 3,655
+ * scavenges and 169 full collections over 1 GB at 8 MB (2.9 s of pauses), 548 and 117 at 48 MB (1.8 s); 24 MB ran
+ * as fast as 48 MB (best of 3: 18.5 s both) at the peak RSS of 8 MB (543 against 579 MB). The exact pass keeps
+ * 8 MB: its tokenizer caches need the room under 600 MB.
  */
-export const FAST_MERGE_YOUNG_GENERATION_MB = 24;
+export const FAST_YOUNG_GENERATION_MB = 24;
 
 /**
  * Resolve a worker script for the current layout: the bundle next to this file (dist/), else the TypeScript
@@ -55,7 +55,7 @@ export class WorkerPool {
   private failure: Error | undefined;
 
   constructor(size: number, settings: AnalysisSettings) {
-    const script = workerScript();
+    const script = workerScript(undefined, undefined, settings.exact ? YOUNG_GENERATION_MB : FAST_YOUNG_GENERATION_MB);
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script.file, script.options);
       const slot: Slot = { worker, busy: 0, waiting: new Map() };
