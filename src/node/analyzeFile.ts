@@ -182,10 +182,11 @@ function rereadSource(fd: number, aggregator: DatasetAggregator): ExampleSource 
 
 /** Normalize the record stored at a byte range (no checks: the record is known to be usable). */
 function readExampleAt(fd: number, offset: number, length: number): ChatExample | null {
-  const buf = Buffer.alloc(length);
-  readSync(fd, buf, 0, length, offset);
+  // Not zero-filled: only the bytes read are decoded (a file cut short since the analysis reads fewer).
+  const buf = Buffer.allocUnsafe(length);
+  const read = readSync(fd, buf, 0, length, offset);
   try {
-    const value: unknown = JSON.parse(buf.toString('utf8'));
+    const value: unknown = JSON.parse(buf.toString('utf8', 0, read));
     const detected = detectFormat(value);
     return detected.kind === 'format' ? normalizeRecord(value as Record<string, unknown>, detected.format).example : null;
   } catch {

@@ -2,10 +2,52 @@
  * Exact Jaccard similarity of shingle-hash sets (used to verify LSH candidates).
  */
 
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+/** Below this many values the native sort wins; above it three counting passes beat its comparisons. */
+const RADIX_MIN = 256;
+const counts = new Int32Array(RADIX);
+let scratch = new Uint32Array(0);
+
+/** Sort `values` in place by three counting passes over 11, 11 and 10 bits (least significant first). */
+function radixSort(values: Uint32Array): void {
+  const n = values.length;
+  if (scratch.length < n) scratch = new Uint32Array(n);
+  let from: Uint32Array = values;
+  let to: Uint32Array = scratch.subarray(0, n);
+  for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const d = ((from[i] as number) >>> shift) & (RADIX - 1);
+      counts[d] = (counts[d] as number) + 1;
+    }
+    let sum = 0;
+    for (let d = 0; d < RADIX; d++) {
+      const c = counts[d] as number;
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const v = from[i] as number;
+      const d = (v >>> shift) & (RADIX - 1);
+      const at = counts[d] as number;
+      counts[d] = at + 1;
+      to[at] = v;
+    }
+    const t = from;
+    from = to;
+    to = t;
+  }
+  // Three passes leave the result in the scratch buffer.
+  if (from !== values) values.set(from);
+}
+
 /** A sorted copy of `values` without repeats. */
 export function sortedUnique(values: Uint32Array): Uint32Array {
   if (values.length === 0) return new Uint32Array(0);
-  const sorted = values.slice().sort();
+  const sorted = values.slice();
+  if (sorted.length >= RADIX_MIN) radixSort(sorted);
+  else sorted.sort();
   let n = 1;
   for (let i = 1; i < sorted.length; i++) {
     const v = sorted[i] ?? 0;
