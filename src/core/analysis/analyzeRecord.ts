@@ -51,7 +51,8 @@ export function recordRange(span: RecordSpan) {
 
 // The scan made inside the checks of the record being analysed. Module state and one function rather than a closure
 // per record: a closure made per record was compiled anew again and again on large files.
-let pendingScanOptions: ScanOptions = {};
+const NO_SCAN_OPTIONS: ScanOptions = {};
+let pendingScanOptions: ScanOptions = NO_SCAN_OPTIONS;
 let lastScan: ExampleScan | undefined;
 function scanForHints(normalized: ChatExample): number[] {
   lastScan = scanExample(normalized, pendingScanOptions);
@@ -112,6 +113,7 @@ export function analyzeRecord(input: RecordInput, options: RecordOptions): Analy
   });
   let scan = lastScan as ExampleScan | undefined;
   lastScan = undefined;
+  pendingScanOptions = NO_SCAN_OPTIONS;
   findings.push(...check.findings);
   result.format = check.format;
   result.cookbookErrors = check.cookbookErrors;

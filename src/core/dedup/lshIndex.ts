@@ -140,17 +140,20 @@ export class LshIndex {
     for (let b = 0; b < count; b++) {
       const slot = this.slotFor(this.itemKeys[base + b] ?? 0, false);
       if (slot < 0) continue;
-      // `at` indexes the word holding the link to the current entry: the slot's head, then each entry's next.
+      // `at` indexes the word holding the link to the current entry: the slot's head in `slots` (atHead), then an
+      // entry's next in `entries` (the two index spaces overlap, so the flag, not the index, says which).
+      let atHead = true;
       let at = slot + 1;
       let link = this.slots[at] as number;
       while (link !== END && this.entries[2 * (link - LINK)] !== id) {
+        atHead = false;
         at = 2 * (link - LINK) + 1;
         link = this.entries[at] as number;
       }
       if (link === END) continue;
       const e = link - LINK;
       const next = this.entries[2 * e + 1] as number;
-      if (at === slot + 1) this.slots[at] = next;
+      if (atHead) this.slots[at] = next;
       else this.entries[at] = next;
       this.entries[2 * e + 1] = this.freeEntry;
       this.freeEntry = link;
