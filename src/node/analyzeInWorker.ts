@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeFileOptions, AnalyzeFileResult } from './analyzeFile';
-import { FAST_YOUNG_GENERATION_MB, workerScript } from './workerPool';
+import { workerScript } from './workerPool';
 
 /** Options that can cross the thread boundary (callbacks and signals stay on this side). */
 export type PortableAnalyzeOptions = Omit<AnalyzeFileOptions, 'signal' | 'onProgress'>;
@@ -28,8 +28,7 @@ export function analyzeFileInWorker(path: string, options: AnalyzeFileOptions = 
       return;
     }
     // Exact counts are the default (analyzeFile's `exact ?? true`).
-    const fast = options.exact === false;
-    const script = workerScript('fileWorker.js', 'fileAnalysisWorker.ts', fast ? FAST_YOUNG_GENERATION_MB : undefined);
+    const script = workerScript('fileWorker.js', 'fileAnalysisWorker.ts', options.exact ?? true);
     const worker = new Worker(script.file, script.options);
     let settled = false;
     const settle = (fn: () => void) => {

@@ -32,19 +32,20 @@ const YOUNG_GENERATION_MB = 8;
  * as fast as 48 MB (best of 3: 18.5 s both) at the peak RSS of 8 MB (543 against 579 MB). The exact pass keeps
  * 8 MB: its tokenizer caches need the room under 600 MB.
  */
-export const FAST_YOUNG_GENERATION_MB = 24;
+const FAST_YOUNG_GENERATION_MB = 24;
 
 /**
  * Resolve a worker script for the current layout: the bundle next to this file (dist/), else the TypeScript
- * source run through tsx (tests, development). `options` are the Worker options every analysis thread gets.
+ * source run through tsx (tests, development). `options` are the Worker options every analysis thread gets; its young
+ * generation depends on whether the thread counts exact tokens.
  */
 export function workerScript(
   bundle = 'worker.js',
   source = 'analysisWorker.ts',
-  youngGenerationMb = YOUNG_GENERATION_MB,
+  exact = true,
 ): { file: string; options: WorkerOptions } {
   const bundled = join(__dirname, bundle);
-  const resourceLimits = { maxYoungGenerationSizeMb: youngGenerationMb };
+  const resourceLimits = { maxYoungGenerationSizeMb: exact ? YOUNG_GENERATION_MB : FAST_YOUNG_GENERATION_MB };
   if (existsSync(bundled)) return { file: bundled, options: { execArgv: [], resourceLimits } };
   return { file: join(__dirname, source), options: { execArgv: ['--require', 'tsx/cjs'], resourceLimits } };
 }
@@ -55,7 +56,7 @@ export class WorkerPool {
   private failure: Error | undefined;
 
   constructor(size: number, settings: AnalysisSettings) {
-    const script = workerScript(undefined, undefined, settings.exact ? YOUNG_GENERATION_MB : FAST_YOUNG_GENERATION_MB);
+    const script = workerScript(undefined, undefined, settings.exact);
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script.file, script.options);
       const slot: Slot = { worker, busy: 0, waiting: new Map() };

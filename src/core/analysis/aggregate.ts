@@ -352,7 +352,7 @@ export class DatasetAggregator {
       this.near.add(i, r.bandKeys);
       if (this.rereadShingles !== null) {
         // Pairs queued by this add all pair record i with an earlier one; i's own shingles may have come along.
-        this.ownId = r.shingles === undefined ? -1 : i;
+        this.ownId = i;
         this.ownShingles = r.shingles;
         this.near.verify(this.shinglesForVerify);
         this.ownShingles = undefined;

@@ -14,7 +14,7 @@ import type { RecordResult, RecordSpan } from './record';
 import { emptyRoleCounts, emptyScriptTally } from './record';
 import type { ExampleScan, ScanOptions } from '../text/scan';
 import { scanExample } from '../text/scan';
-import { codePointLength } from '../text/unicode';
+import { codePointLengthBelow } from '../text/unicode';
 import { hasCode, looksLikeJson } from './textFacts';
 
 /** Settings that shape per-record analysis. */
@@ -196,8 +196,7 @@ function fillExampleFacts(result: RecordResult, example: ChatExample, options: R
       result.replyCount++;
       result.replyChars += chars;
       const trimmed = m.content.trim();
-      // A text of n code units has at least n / 2 code points: only short texts need counting.
-      if (trimmed.length > 0 && trimmed.length < 2 * shortLimit && codePointLength(trimmed) < shortLimit) result.shortReplies++;
+      if (trimmed.length > 0 && codePointLengthBelow(trimmed, shortLimit) < shortLimit) result.shortReplies++;
       if (looksLikeJson(trimmed)) result.jsonReplies++;
       if (hasCode(m.content)) result.codeReplies++;
     }

@@ -17,7 +17,7 @@ import { severityOf } from './codes';
 import { countCookbookErrors } from './cookbook';
 import { findSensitive, redact } from './sensitive';
 import { sensitiveHints } from '../text/sensitiveHints';
-import { codePointLength } from '../text/unicode';
+import { codePointLengthBelow } from '../text/unicode';
 
 /** Options of the per-record checks. */
 export interface CheckOptions {
@@ -166,29 +166,26 @@ function checkContents(ctx: RecordContext, example: ChatExample, origins: Messag
     const message = example.messages[i] as ChatMessage;
     const origin = origins[i];
     if (!origin || origin.contentKind === 'none') continue;
-    // Described only for a finding: most messages have none.
-    const where = (): string => describe(origin, i);
     const trimmed = message.content.trim();
     if (message.role === 'assistant') {
       if (trimmed === '') {
-        if (!origin.hasCall) ctx.add('empty-assistant', `${where()}: the assistant reply is empty; write the reply the model should learn`, contentRange(ctx, origin));
+        if (!origin.hasCall) ctx.add('empty-assistant', `${describe(origin, i)}: the assistant reply is empty; write the reply the model should learn`, contentRange(ctx, origin));
         continue;
       }
-      // A text of n code units has at least n / 2 code points: only short texts need counting.
-      const length = trimmed.length < 2 * shortReplyChars ? codePointLength(trimmed) : shortReplyChars;
+      const length = codePointLengthBelow(trimmed, shortReplyChars);
       if (length < shortReplyChars) {
-        ctx.add('short-reply', `${where()}: the assistant reply has ${length} characters (fewer than ${shortReplyChars}); very short replies teach little`, contentRange(ctx, origin));
+        ctx.add('short-reply', `${describe(origin, i)}: the assistant reply has ${length} characters (fewer than ${shortReplyChars}); very short replies teach little`, contentRange(ctx, origin));
       }
       if (trimmed !== message.content && origin.editPath) {
         const trim = fix('Trim whitespace from the reply', 'trim', [ctx.replaceValue(origin.editPath, trimmed)], true);
-        ctx.add('untrimmed-reply', `${where()}: the assistant reply starts or ends with whitespace`, contentRange(ctx, origin), [trim]);
+        ctx.add('untrimmed-reply', `${describe(origin, i)}: the assistant reply starts or ends with whitespace`, contentRange(ctx, origin), [trim]);
       }
       continue;
     }
     if (message.content === '' && !origin.hasCall) {
-      ctx.add('missing-content', `${where()}: the ${message.role} content is empty; expected text`, contentRange(ctx, origin));
+      ctx.add('missing-content', `${describe(origin, i)}: the ${message.role} content is empty; expected text`, contentRange(ctx, origin));
     } else if (trimmed === '' && message.content !== '') {
-      ctx.add('whitespace-only-content', `${where()}: the ${message.role} content is only whitespace; expected text`, contentRange(ctx, origin));
+      ctx.add('whitespace-only-content', `${describe(origin, i)}: the ${message.role} content is only whitespace; expected text`, contentRange(ctx, origin));
     }
   }
 }

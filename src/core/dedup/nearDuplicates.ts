@@ -78,6 +78,14 @@ export class NearDuplicateFinder {
   private readonly cacheRing: (number | undefined)[] = new Array<number | undefined>(SHINGLE_CACHE);
   private cachePos = 0;
   private candidates = 0;
+  // The record being added, and its candidate callback made once (not a closure per record).
+  private adding = -1;
+  private readonly queuePartner = (other: number): void => {
+    if (other >= this.adding) return;
+    this.pairA.push(other);
+    this.pairB.push(this.adding);
+    this.candidates++;
+  };
 
   constructor(expectedRecords = 1024, threshold?: number) {
     this.index = new LshIndex(expectedRecords, DEFAULT_BANDS);
@@ -91,12 +99,8 @@ export class NearDuplicateFinder {
 
   /** Index record `id` (ids in increasing order) and queue its candidate partners among earlier records. */
   add(id: number, bandKeys: Uint32Array): void {
-    this.index.add(id, bandKeys, (other) => {
-      if (other >= id) return;
-      this.pairA.push(other);
-      this.pairB.push(id);
-      this.candidates++;
-    });
+    this.adding = id;
+    this.index.add(id, bandKeys, this.queuePartner);
   }
 
   /** Records indexed. */

@@ -59,3 +59,11 @@ export function codePointLength(s: string): number {
   }
   return n;
 }
+
+/**
+ * `codePointLength(s)` when that is below `limit`, else `limit`. Only short texts are counted: a text of n code
+ * units has at least n / 2 code points (the short-reply checks ran over every reply twice before).
+ */
+export function codePointLengthBelow(s: string, limit: number): number {
+  return s.length < 2 * limit ? Math.min(codePointLength(s), limit) : limit;
+}
