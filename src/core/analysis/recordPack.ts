@@ -2,13 +2,14 @@
  * Per-record results of a block in columns, for the trip from an analysis thread to the merging thread. Structured
  * cloning a block's ~1,000 result objects (nested span, roles, tally, band keys each in its own buffer) cost about
  * 2.7 s of CPU per GB between serializing and deserializing; as two typed arrays (transferred, not copied) and one
- * JSON string for the sparse parts (findings, cookbook errors, stop-word votes) it costs a tenth of that. The block
+ * JSON string for the sparse parts (findings, cookbook errors) it costs a tenth of that. The block
  * also carries each record's shingle hashes, so that verifying a record's near-duplicate candidates re-reads only
  * the earlier partner, not the record itself.
  */
 import { DEFAULT_BANDS as BANDS } from '../dedup/minhash';
 import type { DatasetFormat } from '../formats/chat';
 import { DATASET_FORMATS } from '../formats/chat';
+import { STOP_WORD_LANGUAGES } from '../text/stopWords';
 import type { Finding } from '../types';
 import type { RecordResult, RecordSpan, RoleCounts, ScriptTally } from './record';
 
@@ -19,7 +20,7 @@ export interface PackedRecords {
   numbers: Float64Array<ArrayBuffer>;
   /** `count` rows of {@link BANDS} band keys (a row is used up to its record's key count). */
   bandKeys: Uint32Array<ArrayBuffer>;
-  /** JSON of `[row, findings, cookbookErrors, votes]` for the rows that have any of them. */
+  /** JSON of `[row, findings, cookbookErrors]` for the rows that have any of them. */
   sparse: string;
   /** Shingle hashes of every row that has them, in row order. */
   shingles: Uint32Array<ArrayBuffer>;
@@ -66,10 +67,14 @@ const ARABIC = 36;
 const DEVANAGARI = 37;
 const OTHER_LETTERS = 38;
 const EMOJI = 39;
+/** Stop-word votes, one column per language of STOP_WORD_LANGUAGES. */
+const VOTES = 40;
 /** Buffers under a packed block (see {@link packedBuffers}). */
 export const PACKED_BUFFERS = 3;
 /** Numbers per row. */
-export const FIELD_COUNT = 40;
+export const FIELD_COUNT = VOTES + STOP_WORD_LANGUAGES.length;
+
+const LANGUAGE_COLUMN: Readonly<Record<string, number>> = Object.fromEntries(STOP_WORD_LANGUAGES.map((lang, k) => [lang, VOTES + k]));
 
 const FORMAT_INDEX = Object.fromEntries(DATASET_FORMATS.map((f, i) => [f, i])) as Record<DatasetFormat, number>;
 
@@ -77,7 +82,7 @@ const VALID = 1;
 const MISSING_SYSTEM = 2;
 const MISSING_USER = 4;
 
-type SparseRow = [number, Finding[], Record<string, number>, Record<string, number>];
+type SparseRow = [number, Finding[], Record<string, number>];
 
 function isEmpty(o: Record<string, number>): boolean {
   for (const _ in o) return false;
@@ -100,13 +105,11 @@ function takeBuffer(spares: ArrayBuffer[] | undefined, bytes: number): ArrayBuff
   return best < 0 ? new ArrayBuffer(bytes) : (spares?.splice(best, 1)[0] as ArrayBuffer);
 }
 
-function grown<T extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(a: T, needed: number, make: (n: number) => T): T {
-  if (needed <= a.length) return a;
-  let size = a.length * 2;
+/** A column's length doubled until it holds `needed` values. */
+function grownLength(length: number, needed: number): number {
+  let size = length * 2;
   while (size < needed) size *= 2;
-  const out = make(size);
-  out.set(a);
-  return out;
+  return size;
 }
 
 /**
@@ -124,23 +127,35 @@ export class RecordPacker {
 
   /**
    * @param expectedBytes size of the text the records come from, to size the columns once: a record of a chat
-   *   dataset takes ~1 KB or more, and there is at most one shingle per 2 bytes (in practice one per ~7).
+   *   dataset takes ~1 KB or more, and there is at most one shingle per 2 bytes (the bench corpus: one per 4.8–5.2;
+   *   CJK text, where every character is a word, one per ~3).
    * @param spares buffers of earlier packed blocks (see {@link packedBuffers}) to reuse for the columns; those
    *   taken are removed from the list.
    */
   constructor(expectedBytes = 0, spares?: ArrayBuffer[]) {
     const rows = Math.max(64, Math.ceil(expectedBytes / 1024));
-    const shingles = Math.max(1024, Math.ceil(expectedBytes / 6));
-    this.numbers = new Float64Array(takeBuffer(spares, rows * FIELD_COUNT * 8), 0, rows * FIELD_COUNT);
-    this.bandKeys = new Uint32Array(takeBuffer(spares, rows * BANDS * 4), 0, rows * BANDS);
-    this.shingles = new Uint32Array(takeBuffer(spares, shingles * 4), 0, shingles);
+    const shingles = Math.max(1024, Math.ceil(expectedBytes / 4));
+    // Views span the whole buffer: a spare larger than asked for (grown by an earlier block) is used in full.
+    const numbers = takeBuffer(spares, rows * FIELD_COUNT * 8);
+    this.numbers = new Float64Array(numbers, 0, Math.floor(numbers.byteLength / (FIELD_COUNT * 8)) * FIELD_COUNT);
+    const keys = takeBuffer(spares, rows * BANDS * 4);
+    this.bandKeys = new Uint32Array(keys, 0, Math.floor(keys.byteLength / (BANDS * 4)) * BANDS);
+    this.shingles = new Uint32Array(takeBuffer(spares, shingles * 4));
   }
 
   /** Add the next record, with the shingle hashes behind its band keys when they should travel along. */
   add(r: RecordResult, shingles: Uint32Array | null = null): void {
     const i = this.count++;
-    this.numbers = grown(this.numbers, this.count * FIELD_COUNT, (n) => new Float64Array(n));
-    this.bandKeys = grown(this.bandKeys, this.count * BANDS, (n) => new Uint32Array(n));
+    if (this.count * FIELD_COUNT > this.numbers.length) {
+      const more = new Float64Array(grownLength(this.numbers.length, this.count * FIELD_COUNT));
+      more.set(this.numbers);
+      this.numbers = more;
+    }
+    if (this.count * BANDS > this.bandKeys.length) {
+      const more = new Uint32Array(grownLength(this.bandKeys.length, this.count * BANDS));
+      more.set(this.bandKeys);
+      this.bandKeys = more;
+    }
     const numbers = this.numbers;
     const at = i * FIELD_COUNT;
     const span = r.span;
@@ -175,7 +190,11 @@ export class RecordPacker {
     }
     numbers[at + SHINGLE_COUNT] = shingles === null ? -1 : shingles.length;
     if (shingles !== null) {
-      this.shingles = grown(this.shingles, this.shingleTop + shingles.length, (n) => new Uint32Array(n));
+      if (this.shingleTop + shingles.length > this.shingles.length) {
+        const more = new Uint32Array(grownLength(this.shingles.length, this.shingleTop + shingles.length));
+        more.set(this.shingles.subarray(0, this.shingleTop));
+        this.shingles = more;
+      }
       this.shingles.set(shingles, this.shingleTop);
       this.shingleTop += shingles.length;
     }
@@ -198,8 +217,14 @@ export class RecordPacker {
     numbers[at + DEVANAGARI] = tally.devanagari;
     numbers[at + OTHER_LETTERS] = tally.otherLetters;
     numbers[at + EMOJI] = tally.emoji;
-    if (r.findings.length > 0 || !isEmpty(r.cookbookErrors) || !isEmpty(tally.votes)) {
-      const row: SparseRow = [i, r.findings, r.cookbookErrors, tally.votes];
+    for (let k = 0; k < STOP_WORD_LANGUAGES.length; k++) numbers[at + VOTES + k] = 0;
+    for (const lang in tally.votes) {
+      const column = LANGUAGE_COLUMN[lang];
+      if (column === undefined) throw new Error(`stop-word vote for an unknown language: ${lang}`);
+      numbers[at + column] = tally.votes[lang] as number;
+    }
+    if (r.findings.length > 0 || !isEmpty(r.cookbookErrors)) {
+      const row: SparseRow = [i, r.findings, r.cookbookErrors];
       this.sparse.push(JSON.stringify(row));
     }
   }
@@ -245,11 +270,15 @@ export function unpackRecords(p: PackedRecords, each: (r: RecordResult) => void)
     const at = i * FIELD_COUNT;
     let findings: Finding[] = [];
     let cookbookErrors: Record<string, number> = {};
-    let votes: Record<string, number> = {};
     const row = sparse[next];
     if (row !== undefined && row[0] === i) {
-      [, findings, cookbookErrors, votes] = row;
+      [, findings, cookbookErrors] = row;
       next++;
+    }
+    const votes: Record<string, number> = {};
+    for (let k = 0; k < STOP_WORD_LANGUAGES.length; k++) {
+      const n = numbers[at + VOTES + k] as number;
+      if (n !== 0) votes[STOP_WORD_LANGUAGES[k] as string] = n;
     }
     const span: RecordSpan = {
       startLine: numbers[at + START_LINE] as number,

@@ -2,6 +2,7 @@
  * Cheap facts about message text used for dataset characteristics: JSON-looking and code-bearing replies, and
  * what script tallies and stop-word votes (counted by the text scan, `text/scan.ts`) say about the dataset.
  */
+import { STOP_WORD_LANGUAGES } from '../text/stopWords';
 import type { ScriptTally } from './record';
 
 /** Add `from` into `into`. */
@@ -100,10 +101,12 @@ export function dominantLanguage(t: ScriptTally): string {
     case 'devanagari':
       return 'hi';
     case 'latin': {
+      // Ties go to the earlier language of STOP_WORD_LANGUAGES (English first), whatever order votes came in.
       let best = 'en';
-      let bestVotes = -1;
-      for (const [lang, n] of Object.entries(t.votes)) {
-        if (n > bestVotes || (n === bestVotes && lang === 'en')) {
+      let bestVotes = 0;
+      for (const lang of STOP_WORD_LANGUAGES) {
+        const n = t.votes[lang] ?? 0;
+        if (n > bestVotes) {
           best = lang;
           bestVotes = n;
         }

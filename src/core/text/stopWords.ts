@@ -16,7 +16,9 @@ const STOP_WORDS: readonly (readonly [string, string])[] = [
 // A word listed for two languages (para, mais, una) says nothing about which one: it does not vote.
 // An open-addressing table of hashes (a Map keyed by 32-bit numbers boxes most of them; this lookup runs for every
 // word near the start of a message). Language 0 marks a free slot, AMBIGUOUS a word of two languages.
-const LANGS: readonly string[] = ['', ...STOP_WORDS.map(([lang]) => lang)];
+/** The languages stop words vote for, in a fixed order (English first). */
+export const STOP_WORD_LANGUAGES: readonly string[] = STOP_WORDS.map(([lang]) => lang);
+const LANGS: readonly string[] = ['', ...STOP_WORD_LANGUAGES];
 const AMBIGUOUS = 255;
 const TABLE_BITS = 10;
 const keys = new Uint32Array(1 << TABLE_BITS);

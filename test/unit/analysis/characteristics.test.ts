@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { DatasetDocument } from '../../../src/core/analysis/datasetDocument';
 import type { ScriptTally } from '../../../src/core/analysis/record';
 import { emptyScriptTally } from '../../../src/core/analysis/record';
-import { mergeTally } from '../../../src/core/analysis/textFacts';
+import { dominantLanguage, mergeTally } from '../../../src/core/analysis/textFacts';
 import { createEstimateEncoder } from '../../../src/core/tokens/estimate';
 import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
 
@@ -53,6 +53,15 @@ describe('dataset characteristics (recommender inputs)', () => {
     assert.equal(r.characteristics.has_system_prompts, true);
     assert.equal(r.distribution.multi_turn_percentage, 0);
     assert.equal(r.characteristics.is_multi_turn, false);
+  });
+
+  it('breaks a tie of stop-word votes by a fixed language order, not by the order votes arrived in', () => {
+    const latin = { ...emptyScriptTally(), total: 100, latin: 90 };
+    assert.equal(dominantLanguage({ ...latin, votes: { fr: 3, es: 3 } }), 'es');
+    assert.equal(dominantLanguage({ ...latin, votes: { es: 3, fr: 3 } }), 'es');
+    assert.equal(dominantLanguage({ ...latin, votes: { de: 2, en: 2 } }), 'en');
+    assert.equal(dominantLanguage({ ...latin, votes: { de: 3, en: 2 } }), 'de');
+    assert.equal(dominantLanguage({ ...latin, votes: {} }), 'en');
   });
 
   it('mergeTally adds every field of a tally, votes by language', () => {

@@ -71,7 +71,7 @@ describe('recordPack (block results in columns between threads)', () => {
     });
   });
 
-  it('stores one row of numbers per record and only votes in the sparse part of a clean record', () => {
+  it('stores one row of numbers per record, votes in their own columns and nothing in the sparse part of a clean record', () => {
     const clean = analyzeLines([
       JSON.stringify({ messages: [{ role: 'user', content: 'What is the boiling point of water at sea level?' }, { role: 'assistant', content: 'Water boils at 100 degrees Celsius at sea level.' }] }),
       JSON.stringify({ messages: [{ role: 'user', content: '12 34 56' }, { role: 'assistant', content: '78 90 12 34 56 78 90' }] }),
@@ -79,9 +79,21 @@ describe('recordPack (block results in columns between threads)', () => {
     const packed = packRecords(clean);
     assert.equal(packed.count, 2);
     assert.equal(packed.numbers.length, 2 * FIELD_COUNT);
-    assert.deepEqual(JSON.parse(packed.sparse), [[0, [], {}, { en: 2 }]]);
+    assert.deepEqual(JSON.parse(packed.sparse), []);
+    assert.deepEqual(clean[0]?.script.votes, { en: 2 });
     assert.deepEqual(roundTrip(clean), clean);
     assert.deepEqual(roundTrip([]), []);
+  });
+
+  it('carries votes for several languages in one record, and none for a record without Latin stop words', () => {
+    const records = analyzeLines([
+      JSON.stringify({ messages: [{ role: 'user', content: 'Le chat est dans la maison et the dog is with the cat.' }, { role: 'assistant', content: 'El perro está en la casa con los gatos, der Hund ist auch für die Katze da.' }] }),
+      JSON.stringify({ messages: [{ role: 'user', content: '東京の天気はどうですか' }, { role: 'assistant', content: '晴れです' }] }),
+    ]);
+    const votes = records[0]?.script.votes ?? {};
+    assert.ok(['en', 'fr', 'es', 'de'].every((lang) => (votes[lang] ?? 0) > 0), JSON.stringify(votes));
+    assert.deepEqual(records[1]?.script.votes, {});
+    assert.deepEqual(roundTrip(records), records);
   });
 
   it('packs into spare buffers of an earlier block (best fit, taken from the list) and gives the same records', () => {
