@@ -13,7 +13,7 @@
  *   (`123-45-6789`), dot-separated groups other than `555.123.4567` (versions, IP addresses), or a run that
  *   continues with more digit groups. Plain digit runs without separators are never national phone numbers.
  */
-import { ALL_DETECTORS, MAY_EMAIL, MAY_KEY, MAY_NUMBER, MAY_PRIVATE_KEY, MAY_SECRET, sensitiveHints } from '../text/sensitiveHints';
+import { ALL_DETECTORS, MAY_EMAIL, MAY_IBAN, MAY_KEY, MAY_NUMBER, MAY_PRIVATE_KEY, MAY_SECRET, sensitiveHints } from '../text/sensitiveHints';
 
 /** The kinds of sensitive content that {@link findSensitive} reports. */
 export type SensitiveKind = 'email' | 'phone' | 'credit-card' | 'iban' | 'api-key' | 'private-key';
@@ -60,8 +60,8 @@ export function findSensitive(text: string, options: { precheck?: boolean; hints
   if (hints & MAY_NUMBER) {
     findPhones(text, found);
     findCards(text, found);
-    findIbans(text, found);
   }
+  if (hints & MAY_IBAN) findIbans(text, found);
   return resolveOverlaps(found);
 }
 

@@ -6,6 +6,8 @@
 /** Lane multipliers and seeds of the two cyrb53 lanes. */
 export const M1 = 2654435761;
 export const M2 = 1597334677;
+/** Multiplier of the case lane of `scan.ts`. */
+export const M3 = 0x27d4eb2d;
 export const SEED1 = 0xdeadbeef;
 export const SEED2 = 0x41c6ce57;
 const F1 = 2246822507;

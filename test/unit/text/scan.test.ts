@@ -4,11 +4,12 @@ import { emptyScriptTally } from '../../../src/core/analysis/record';
 import { hasCode } from '../../../src/core/analysis/textFacts';
 import { findSensitive } from '../../../src/core/checks/sensitive';
 import type { ChatExample, ChatMessage, ChatRole } from '../../../src/core/formats/chat';
-import { FNV_OFFSET, FNV_PRIME, M1, M2, SEED1, SEED2, finishLanes, fmix32, fnv1a } from '../../../src/core/text/hashing';
-import { scanExample } from '../../../src/core/text/scan';
+import { FNV_OFFSET, FNV_PRIME, M1, M2, M3, SEED1, SEED2, finishLanes, fmix32, fnv1a } from '../../../src/core/text/hashing';
+import { VOTE_SAMPLE, scanExample } from '../../../src/core/text/scan';
+import { stopWordLanguage } from '../../../src/core/text/stopWords';
 import { sensitiveHints } from '../../../src/core/text/sensitiveHints';
 import { codePointLength, lowerCaseTable } from '../../../src/core/text/unicode';
-import { splitWords } from '../../../src/core/text/words';
+import { SINGLE, WORD, bmpWordClasses, classifyCodePoint, splitWords } from '../../../src/core/text/words';
 import { estimateTokens } from '../../../src/core/tokens/estimate';
 
 // Oracles: the canonical form and the words built as strings, the slow and obvious way.
@@ -25,18 +26,30 @@ function lowerUnits(s: string): string {
   return out;
 }
 
-/** 53-bit hash of role, marker, canonical content: the lanes of text/scan.ts over a built string. */
-function messageHash(role: string, content: string): number {
+/**
+ * 53-bit hashes of role, marker, canonical content, built from strings the way text/scan.ts builds them: two lanes
+ * over the lowercased content, and a case lane that takes in every unit lowercasing changed with the lanes' state.
+ */
+function messageHashes(role: string, content: string): { plain: number; folded: number } {
   let a = SEED1;
   let b = SEED2;
+  let u = 0;
   const feed = (c: number) => {
     a = Math.imul(a ^ c, M1);
     b = Math.imul(b ^ c, M2);
   };
   for (let i = 0; i < role.length; i++) feed(role.charCodeAt(i));
   feed(0x10001);
-  for (let i = 0; i < content.length; i++) feed(content.charCodeAt(i));
-  return finishLanes(a, b);
+  const lowered = lowerUnits(content);
+  for (let i = 0; i < content.length; i++) {
+    const c = content.charCodeAt(i);
+    const d = lowered.charCodeAt(i);
+    // Surrogate pairs are hashed as written (the table maps surrogates to themselves).
+    if (d !== c) u = Math.imul(u ^ a ^ c, M3);
+    feed(d);
+  }
+  const folded = finishLanes(a, b);
+  return { folded, plain: u === 0 ? folded : finishLanes(a ^ u, b ^ Math.imul(u, M2)) };
 }
 
 function combine(hashes: number[]): number {
@@ -68,8 +81,10 @@ describe('text/scan (the fused pass)', () => {
     fc.assert(
       fc.property(example, (ex) => {
         const scan = scanExample(ex, { shingleSize: 0 });
-        const plain = ex.messages.map((m) => messageHash(m.role, canonical(m.content)));
-        const folded = ex.messages.map((m) => messageHash(m.role, lowerUnits(canonical(m.content))));
+        const plain = ex.messages.map((m) => messageHashes(m.role, canonical(m.content)).plain);
+        const folded = ex.messages.map((m) => messageHashes(m.role, canonical(m.content)).folded);
+        // Lowercased text has nothing left to lowercase: its text-as-written hash is its lowercased hash.
+        ex.messages.forEach((m, i) => assert.equal(messageHashes(m.role, lowerUnits(canonical(m.content))).plain, folded[i]));
         assert.equal(scan.exactHash, combine(plain));
         let last = -1;
         ex.messages.forEach((m, i) => {
@@ -80,6 +95,23 @@ describe('text/scan (the fused pass)', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('gives texts that differ only in case different exact hashes and the same prompt and reply hashes', () => {
+    const variants = ['Hello World', 'hello world', 'HELLO WORLD', 'hello World', 'Hello world', 'hELLO wORLD', 'Ünïcödé café', 'ünïcödé café', 'ÜNÏCÖDÉ CAFÉ'];
+    const scans = variants.map((v) => scanExample({ messages: [{ role: 'user', content: v }, { role: 'assistant', content: v }] }, { shingleSize: 0 }));
+    for (let i = 0; i < variants.length; i++) {
+      for (let j = i + 1; j < variants.length; j++) {
+        const same = variants[i]?.toLowerCase() === variants[j]?.toLowerCase();
+        assert.notEqual(scans[i]?.exactHash, scans[j]?.exactHash, `${variants[i]} / ${variants[j]}`);
+        assert.equal(scans[i]?.promptHash === scans[j]?.promptHash, same, `${variants[i]} / ${variants[j]}`);
+        assert.equal(scans[i]?.replyHash === scans[j]?.replyHash, same, `${variants[i]} / ${variants[j]}`);
+      }
+    }
+    // Where the differing case sits matters, not only how many units differ.
+    const at = (v: string) => scanExample({ messages: [{ role: 'user', content: v }] }, { shingleSize: 0 }).exactHash;
+    assert.notEqual(at('Ab ab'), at('ab Ab'));
+    assert.equal(at('  Ab   ab '), at('Ab ab'));
   });
 
   it('emits one hash per word of the NFC, lowercased text, system messages skipped', () => {
@@ -155,6 +187,52 @@ describe('text/scan (the fused pass)', () => {
     assert.equal(tally.total, 11 + 63 + 256 + 47);
   });
 
+  it('votes with every whole word that starts before the vote sample ends, across ranges, pairs and trailing space', () => {
+    // Oracle: words of the text as written (classes per code point, lowercased per BMP unit), with start offsets.
+    const classes = bmpWordClasses();
+    const lower = lowerCaseTable();
+    const wordsWithStarts = (t: string): [string, number][] => {
+      const out: [string, number][] = [];
+      let current = '';
+      let start = 0;
+      for (let i = 0; i < t.length; i++) {
+        const cp = t.codePointAt(i) as number;
+        const units = cp > 0xffff ? 2 : 1;
+        const cls = cp > 0xffff ? classifyCodePoint(cp) : (classes[cp] as number);
+        const written = t.slice(i, i + units);
+        const lowered = units === 2 ? written : String.fromCharCode(lower[cp] as number);
+        if (cls === WORD) {
+          if (current === '') start = i;
+          current += lowered;
+        } else {
+          if (current !== '') out.push([current, start]);
+          current = '';
+          if (cls === SINGLE) out.push([lowered, i]);
+        }
+        i += units - 1;
+      }
+      if (current !== '') out.push([current, start]);
+      return out;
+    };
+    const stop = fc.constantFrom('the', 'The', 'and', 'THE', 'el', 'los', 'que', 'der', 'und', 'les', 'dans', 'il', 'una', 'para', 'mais');
+    const filler = fc.constantFrom(' ', '  ', '\n', '\t', ',', 'x', 'word', 'thee', '😀', '𠀀', '漢', 'é', '\u3000', '\u00a0', '-', 'ab12');
+    const longText = fc.array(fc.oneof(stop, filler), { minLength: 40, maxLength: 160 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(longText, (t) => {
+        const tally = emptyScriptTally();
+        scanExample({ messages: [{ role: 'user', content: t }] }, { tally });
+        const expected: Record<string, number> = {};
+        for (const [word, start] of wordsWithStarts(t)) {
+          if (start >= VOTE_SAMPLE) continue;
+          const lang = stopWordLanguage(fnv1a(word) >>> 0);
+          if (lang !== undefined) expected[lang] = (expected[lang] ?? 0) + 1;
+        }
+        assert.deepEqual(tally.votes, expected);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('re-hashes text that is not in NFC but keeps its written counts', () => {
     const nfd = { messages: [{ role: 'user' as const, content: 'cafe\u0301 cafe\u0301' }] };
     const nfc = { messages: [{ role: 'user' as const, content: 'café café' }] };
@@ -178,6 +256,9 @@ describe('checks/sensitive pre-check', () => {
     '-----END RSA PRIVATE KEY-----', '@', 'x@example.com', 'bob.smith@mail.co.uk', '+44 20 7946 0958', '(555) 123-4567',
     '4111 1111 1111 1111', 'DE89 3704 0044 0532 0130 00', '0', '1', '7', '9', '-', '.', ' ', '\n', 'é', '漢',
     'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5', '0123456789abcdef0123', 'ZZZZ',
+    // Numbers split across runs, IBANs with letters in the account part, separators the patterns do not allow.
+    'GB82 WEST 1234 5698 7654 32', 'NL91ABNA0417164300', '+1 (555) 010-9999', '555.010.9999', '4111-1111-1111-1111',
+    '\u00a0', '\t', '(', ')', '+', 'a1', 'X9', 'GPT4', 'SHA256', '12345', '6789',
   );
   const sensitiveText = fc.array(sensitivePiece, { maxLength: 30 }).map((parts) => parts.join(''));
 
