@@ -2,9 +2,8 @@
  * `analyzeFile` in a dedicated worker thread: same options and result, with progress and cancellation
  * (aborting terminates the worker). Use this from event-loop-sensitive hosts (extension host, server).
  */
-import { Worker } from 'node:worker_threads';
 import type { AnalyzeFileOptions, AnalyzeFileResult } from './analyzeFile';
-import { workerScript } from './workerPool';
+import { spawnAnalysisWorker, workerScript } from './workerPool';
 
 /** Options that can cross the thread boundary (callbacks and signals stay on this side). */
 export type PortableAnalyzeOptions = Omit<AnalyzeFileOptions, 'signal' | 'onProgress'>;
@@ -29,7 +28,7 @@ export function analyzeFileInWorker(path: string, options: AnalyzeFileOptions = 
     }
     // Exact counts are the default (analyzeFile's `exact ?? true`).
     const script = workerScript('fileWorker.js', 'fileAnalysisWorker.ts', options.exact ?? true);
-    const worker = new Worker(script.file, script.options);
+    const worker = spawnAnalysisWorker(script);
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;

@@ -53,6 +53,8 @@ export class LshIndex {
   private marks: Int32Array;
   private stamp = 0;
   private live = 0;
+  /** Sum of the slots touched ahead of an insert (see `add`). */
+  private touched = 0;
 
   /**
    * @param expectedItems pre-sizes every table so that no rehash happens below this many items (growth by
@@ -108,6 +110,13 @@ export class LshIndex {
     const count = Math.min(bandKeys.length, this.bandsPerItem);
     const base = id * this.bandsPerItem;
     const stamp = onCandidate === undefined ? 0 : this.nextStamp();
+    // The slots of a large index are cache misses one after another in the loop below, where each probe waits for
+    // the one before. Touching every first slot up front lets the CPU fetch them all at once (about half the time
+    // of a 266k-item insert run); the sum only keeps the loads from being dropped.
+    const mask = this.slots.length - 2;
+    let touched = 0;
+    for (let b = 0; b < count; b++) touched += this.slots[((fmix32(bandKeys[b] ?? 0) << 1) & mask) + 1] as number;
+    this.touched = touched;
     for (let b = 0; b < count; b++) {
       const key = bandKeys[b] ?? 0;
       this.itemKeys[base + b] = key;
