@@ -16,6 +16,7 @@ const BIN_BITS = 7;
 const VALUE_BITS = 32 - BIN_BITS;
 const VALUE_MASK = (1 << VALUE_BITS) - 1;
 const EMPTY = 0xffffffff;
+const EMPTY_BIN = 0x7fffffff;
 const OPH_SEED = 0x5bd1e995;
 
 /**
@@ -24,25 +25,31 @@ const OPH_SEED = 0x5bd1e995;
  * offset by the distance so that borrowed values stay distinguishable. Returns null when there are no shingles.
  */
 export function minhashSignature(shingles: Uint32Array): Uint32Array | null {
-  if (shingles.length === 0) return null;
-  const bins = new Uint32Array(SIGNATURE_SIZE).fill(EMPTY);
-  for (let i = 0; i < shingles.length; i++) {
-    const h = fmix32((shingles[i] ?? 0) ^ OPH_SEED);
+  const n = shingles.length;
+  if (n === 0) return null;
+  // Bins hold values below 2^25, so EMPTY_BIN (2^31 - 1) is above all of them and everything stays int32.
+  const bins = new Int32Array(SIGNATURE_SIZE).fill(EMPTY_BIN);
+  for (let i = 0; i < n; i++) {
+    const h = fmix32((shingles[i] as number) ^ OPH_SEED) | 0;
     const bin = h >>> VALUE_BITS;
     const v = h & VALUE_MASK;
-    if (v < (bins[bin] ?? EMPTY)) bins[bin] = v;
+    // The minimum without a branch: whether a value lowers its bin is a coin toss early on, and the mispredicted
+    // branch cost as much as the hashing (9 → 4.5 ns per shingle).
+    const old = bins[bin] as number;
+    const d = v - old;
+    bins[bin] = old + (d & (d >> 31));
   }
   const sig = new Uint32Array(SIGNATURE_SIZE);
   for (let j = 0; j < SIGNATURE_SIZE; j++) {
-    const own = bins[j] ?? EMPTY;
-    if (own !== EMPTY) {
+    const own = bins[j] as number;
+    if (own !== EMPTY_BIN) {
       sig[j] = own;
       continue;
     }
     let t = 1;
-    while ((bins[(j + t) & (SIGNATURE_SIZE - 1)] ?? EMPTY) === EMPTY) t++;
+    while (bins[(j + t) & (SIGNATURE_SIZE - 1)] === EMPTY_BIN) t++;
     // t ≤ 127 and values < 2^25, so the offset value still fits in 32 bits.
-    sig[j] = ((bins[(j + t) & (SIGNATURE_SIZE - 1)] ?? 0) + t * (VALUE_MASK + 1)) >>> 0;
+    sig[j] = ((bins[(j + t) & (SIGNATURE_SIZE - 1)] as number) + t * (VALUE_MASK + 1)) >>> 0;
   }
   return sig;
 }

@@ -20,7 +20,7 @@ import type { ScriptTally } from '../analysis/record';
 import type { ChatExample, ChatMessage } from '../formats/chat';
 import { estimateFromCounts, isCjk } from '../tokens/estimate';
 import { FNV_OFFSET, FNV_PRIME, M1, M2, M3, SEED1, SEED2, finishLanes, fmix32, stableJson } from './hashing';
-import { MAY_NUMBER, NUMBER_DIGITS, TRIGGER_PAIR, isNumberSeparator, windowHints } from './sensitiveHints';
+import { MAY_NUMBER, NUMBER_DIGITS, TRIGGER_PAIR, beginHints, isNumberSeparator, windowHints } from './sensitiveHints';
 import { stopWordLanguage } from './stopWords';
 import { isNfcSensitive, lowerCaseTable } from './unicode';
 import { SINGLE, WORD, bmpWordClasses, classifyCodePoint } from './words';
@@ -226,6 +226,7 @@ function scanContent(s: string, tally: ScriptTally | undefined): boolean {
   inWord = 0;
   windowBits = 0;
   hintBits = 0;
+  beginHints();
   numberRun = 0;
   cjkCount = 0;
   otherCount = 0;
@@ -281,7 +282,7 @@ function scanRange(s: string, from: number, to: number): number {
     if (c < 128) {
       const f = ASCII_FLAGS[c] as number;
       w = (w << 8) | c;
-      if (TRIGGER_PAIR[w & 0x7f7f] === 1) hints |= windowHints(w, c);
+      if (TRIGGER_PAIR[w & 0x7f7f] === 1) hints |= windowHints(w, c, i);
       // Digits add to the run, number separators keep it, anything else ends it.
       const digit = (f >> 4) & 1;
       run = (run + digit) & -(digit | (f >> 5));
@@ -444,21 +445,22 @@ const SHINGLE_BASE = 0x01000193;
  * each one again, and Jaccard only compares them.
  */
 function shinglesOfWords(k: number): Uint32Array {
-  const n = wordCount;
+  const n = wordCount | 0;
   if (n === 0) return new Uint32Array(0);
-  const width = Math.min(k, n);
-  for (let j = 0; j < n; j++) words[j] = fmix32(words[j] as number);
+  const buf = words;
+  const width = Math.min(k, n) | 0;
+  for (let j = 0; j < n; j++) buf[j] = fmix32(buf[j] as number);
   const out = new Uint32Array(n - width + 1);
   const seed = Math.imul(width, 0x9e3779b1);
   // top = BASE^(width-1): the weight of the word that leaves the window.
   let top = 1;
   for (let j = 1; j < width; j++) top = Math.imul(top, SHINGLE_BASE);
   let h = 0;
-  for (let j = 0; j < width; j++) h = (Math.imul(h, SHINGLE_BASE) + (words[j] as number)) | 0;
-  out[0] = (h ^ seed) >>> 0;
+  for (let j = 0; j < width; j++) h = (Math.imul(h, SHINGLE_BASE) + (buf[j] as number)) | 0;
+  out[0] = h ^ seed;
   for (let start = 1; start < out.length; start++) {
-    h = (Math.imul((h - Math.imul(words[start - 1] as number, top)) | 0, SHINGLE_BASE) + (words[start + width - 1] as number)) | 0;
-    out[start] = (h ^ seed) >>> 0;
+    h = (Math.imul((h - Math.imul(buf[start - 1] as number, top)) | 0, SHINGLE_BASE) + (buf[start + width - 1] as number)) | 0;
+    out[start] = h ^ seed;
   }
   return out;
 }

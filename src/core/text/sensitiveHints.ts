@@ -5,9 +5,10 @@
  * cost about three times as much.
  *
  * Triggers: the case-sensitive key prefixes (`sk-`, `AKIA`, `ASIA`, `gh[pousr]_`, `github_pat_` via `pat_`, `xox`,
- * `AIza`, `k_live_` via `ive_`, `hf_`, `eyJ`), key|secret|token|passw in any case for secret assignments, `KEY-`
- * for private-key blocks, an `@` for e-mail, two capitals and a digit for an IBAN, and {@link NUMBER_DIGITS} digits
- * in one run of digits and number separators for phone and card numbers.
+ * `AIza`, `k_live_` via `ive_`, `hf_`, `eyJ`), key|secret|token|passw in any case followed within
+ * {@link SECRET_REACH} characters by `:` or `=` for secret assignments, `KEY-` for private-key blocks, an `@` for
+ * e-mail, two capitals and a digit for an IBAN, and {@link NUMBER_DIGITS} digits in one run of digits and number
+ * separators for phone and card numbers.
  */
 
 /** Detector bits. */
@@ -26,6 +27,22 @@ export const ALL_DETECTORS = 63;
  * the bench corpus (any message with 9 digits anywhere); runs, over 0.05%.
  */
 export const NUMBER_DIGITS = 9;
+
+/**
+ * Characters from the last character of a secret keyword's trigger to the `:` or `=` of its assignment, at most: in
+ * `password`, the trigger `assw` ends 3 characters before the keyword does, and the pattern allows 24 name characters,
+ * a quote and 3 spaces before the operator. A keyword alone (`token` in prose about tokenizers) sent 31% of the bench
+ * text through the assignment pattern; a keyword and an operator within reach, 10%.
+ */
+export const SECRET_REACH = 32;
+
+// Index up to which a `:` or `=` completes a secret assignment's trigger (per text: see beginHints).
+let secretUntil = -1;
+
+/** Start the window state for a new text (before the first windowHints call on it). */
+export function beginHints(): void {
+  secretUntil = -1;
+}
 
 /** Characters the phone and card patterns allow between digits: space, `(`, `)`, `+`, `-`, `.`. */
 export function isNumberSeparator(c: number): boolean {
@@ -73,14 +90,17 @@ export const TRIGGER_PAIR = new Uint8Array(0x8000);
   for (let c = 0; c < 128; c++) TRIGGER_PAIR[(c << 8) | 64] = 1;
   // A digit after a capital: an IBAN starts with two capitals and two digits.
   for (let a = 65; a <= 90; a++) for (let d = 48; d <= 57; d++) TRIGGER_PAIR[(a << 8) | d] = 1;
+  // An assignment operator after any character (completes a secret keyword seen shortly before).
+  for (let c = 0; c < 128; c++) TRIGGER_PAIR[(c << 8) | 58] = TRIGGER_PAIR[(c << 8) | 61] = 1;
 }
 
 /**
- * Detector bits for the window `w` (the last four ASCII characters as written, the last one `c` in the low byte)
- * after a trigger pair.
+ * Detector bits for the window `w` (the last four ASCII characters as written, the last one `c` in the low byte, at
+ * index `i` of the text) after a trigger pair.
  */
-export function windowHints(w: number, c: number): number {
+export function windowHints(w: number, c: number, i: number): number {
   if (c === 64) return MAY_EMAIL;
+  if (c === 58 || c === 61) return i <= secretUntil ? MAY_SECRET : 0;
   // The only triggers that end in a digit: capital, digit. A capital before them as well may start an IBAN.
   if (c >= 48 && c <= 57) return ((w >>> 16) & 0xff) - 65 >>> 0 < 26 ? MAY_IBAN : 0;
   const u = w >>> 0;
@@ -91,12 +111,13 @@ export function windowHints(w: number, c: number): number {
   if (w3 === W_SK || u === W_AKIA || u === W_ASIA || u === W_AIZA || u === W_PAT || u === W_LIVE || w3 === W_HF || w3 === W_XOX || w3 === W_EYJ) hints |= MAY_KEY;
   else if (c === 95 && ((u & 0xffff00ff) >>> 0) === W_GH && GH_LETTERS.has((u >>> 8) & 0xff)) hints |= MAY_KEY;
   else if (u === W_KEY_DASHES) hints |= MAY_PRIVATE_KEY;
-  if (l3 === W_KEY || lu === W_CRET || lu === W_OKEN || lu === W_ASSW) hints |= MAY_SECRET;
+  if (l3 === W_KEY || lu === W_CRET || lu === W_OKEN || lu === W_ASSW) secretUntil = i + SECRET_REACH;
   return hints;
 }
 
 /** Detector bits of a whole text (what the scan computes per message on its own pass). */
 export function sensitiveHints(text: string): number {
+  beginHints();
   let w = 0;
   let run = 0;
   let hints = 0;
@@ -113,7 +134,7 @@ export function sensitiveHints(text: string): number {
     } else if (!isNumberSeparator(c)) {
       run = 0;
     }
-    if (TRIGGER_PAIR[w & 0x7f7f] === 1) hints |= windowHints(w, c);
+    if (TRIGGER_PAIR[w & 0x7f7f] === 1) hints |= windowHints(w, c, i);
   }
   return hints;
 }

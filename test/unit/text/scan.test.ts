@@ -259,6 +259,8 @@ describe('checks/sensitive pre-check', () => {
     // Numbers split across runs, IBANs with letters in the account part, separators the patterns do not allow.
     'GB82 WEST 1234 5698 7654 32', 'NL91ABNA0417164300', '+1 (555) 010-9999', '555.010.9999', '4111-1111-1111-1111',
     '\u00a0', '\t', '(', ')', '+', 'a1', 'X9', 'GPT4', 'SHA256', '12345', '6789',
+    // Secret keywords with long names and spacing before the operator (the pre-check's reach), and near misses.
+    'password', 'PASSWORD_FOR_THE_PRODUCTION_DB', '_abcdefghijklmnopqrstuvw', "'", '   ', ':=', '=>', 'tokenizer', 'keys',
   );
   const sensitiveText = fc.array(sensitivePiece, { maxLength: 30 }).map((parts) => parts.join(''));
 
@@ -269,6 +271,25 @@ describe('checks/sensitive pre-check', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('finds a secret assignment however far its operator is from the keyword, within what the pattern allows', () => {
+    const value = 'aB3dE5fG7hJ9kL1mN3pQ5rS7';
+    for (const keyword of ['api_key', 'SECRET', 'access_token', 'Password', 'passwd', 'private-key']) {
+      for (let name = 0; name <= 24; name += 4) {
+        for (const quote of ['', '"']) {
+          for (const spaces of ['', '   ', '\t\n ']) {
+            for (const op of ['=', ':', '=>', '::']) {
+              const text = `config ${keyword}${'x'.repeat(name)}${quote}${spaces}${op} ${value} end`;
+              const all = findSensitive(text, { precheck: false });
+              assert.deepEqual(findSensitive(text), all, text);
+              assert.deepEqual(scanExample({ messages: [{ role: 'user', content: text }] }).sensitiveHints, [sensitiveHints(text)], text);
+              assert.ok(all.length > 0, text);
+            }
+          }
+        }
+      }
+    }
   });
 });
 
