@@ -275,7 +275,9 @@ export class DatasetAggregator {
     this.hasSystem.push(r.roles.system > 0 ? 1 : 0);
 
     for (const f of r.findings) this.addFinding(f);
-    for (const [key, n] of Object.entries(r.cookbookErrors)) this.formatErrors[key] = (this.formatErrors[key] ?? 0) + n;
+    // A loop over the keys: Object.entries made an array per record, most of them for an empty object.
+    const errors = r.cookbookErrors;
+    for (const key in errors) this.formatErrors[key] = (this.formatErrors[key] ?? 0) + (errors[key] as number);
     if (r.format) {
       this.formatCounts.set(r.format, (this.formatCounts.get(r.format) ?? 0) + 1);
       if (!this.firstOfFormat.has(r.format)) this.firstOfFormat.set(r.format, i);

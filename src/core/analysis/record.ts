@@ -3,6 +3,8 @@
  * workers for big files, or per edited line in an editor) and the aggregation stage (duplicates, statistics,
  * file-level checks), which only ever sees these results in file order.
  */
+import type { StopWordVotes } from '../text/stopWords';
+import { emptyVotes } from '../text/stopWords';
 import type { DatasetFormat } from '../formats/chat';
 import type { Finding } from '../types';
 
@@ -49,7 +51,7 @@ export interface ScriptTally {
   /** Emoji and pictographs (not a language signal). */
   emoji: number;
   /** Stop-word votes for Latin-script languages (from a sample of each message). */
-  votes: Record<string, number>;
+  votes: StopWordVotes;
 }
 
 /** Everything the aggregation stage needs to know about one record. */
@@ -115,7 +117,7 @@ export function emptyScriptTally(): ScriptTally {
     devanagari: 0,
     otherLetters: 0,
     emoji: 0,
-    votes: {},
+    votes: emptyVotes(),
   };
 }
 

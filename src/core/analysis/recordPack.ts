@@ -9,7 +9,8 @@
 import { DEFAULT_BANDS as BANDS } from '../dedup/minhash';
 import type { DatasetFormat } from '../formats/chat';
 import { DATASET_FORMATS } from '../formats/chat';
-import { STOP_WORD_LANGUAGES } from '../text/stopWords';
+import type { StopWordLanguage } from '../text/stopWords';
+import { STOP_WORD_LANGUAGES, emptyVotes } from '../text/stopWords';
 import type { Finding } from '../types';
 import type { RecordResult, RecordSpan, RoleCounts, ScriptTally } from './record';
 
@@ -74,7 +75,6 @@ export const PACKED_BUFFERS = 3;
 /** Numbers per row. */
 export const FIELD_COUNT = VOTES + STOP_WORD_LANGUAGES.length;
 
-const LANGUAGE_COLUMN: Readonly<Record<string, number>> = Object.fromEntries(STOP_WORD_LANGUAGES.map((lang, k) => [lang, VOTES + k]));
 
 const FORMAT_INDEX = Object.fromEntries(DATASET_FORMATS.map((f, i) => [f, i])) as Record<DatasetFormat, number>;
 
@@ -217,12 +217,7 @@ export class RecordPacker {
     numbers[at + DEVANAGARI] = tally.devanagari;
     numbers[at + OTHER_LETTERS] = tally.otherLetters;
     numbers[at + EMOJI] = tally.emoji;
-    for (let k = 0; k < STOP_WORD_LANGUAGES.length; k++) numbers[at + VOTES + k] = 0;
-    for (const lang in tally.votes) {
-      const column = LANGUAGE_COLUMN[lang];
-      if (column === undefined) throw new Error(`stop-word vote for an unknown language: ${lang}`);
-      numbers[at + column] = tally.votes[lang] as number;
-    }
+    for (let k = 0; k < STOP_WORD_LANGUAGES.length; k++) numbers[at + VOTES + k] = tally.votes[STOP_WORD_LANGUAGES[k] as StopWordLanguage];
     if (r.findings.length > 0 || !isEmpty(r.cookbookErrors)) {
       const row: SparseRow = [i, r.findings, r.cookbookErrors];
       this.sparse.push(JSON.stringify(row));
@@ -275,11 +270,8 @@ export function unpackRecords(p: PackedRecords, each: (r: RecordResult) => void)
       [, findings, cookbookErrors] = row;
       next++;
     }
-    const votes: Record<string, number> = {};
-    for (let k = 0; k < STOP_WORD_LANGUAGES.length; k++) {
-      const n = numbers[at + VOTES + k] as number;
-      if (n !== 0) votes[STOP_WORD_LANGUAGES[k] as string] = n;
-    }
+    const votes = emptyVotes();
+    for (let k = 0; k < STOP_WORD_LANGUAGES.length; k++) votes[STOP_WORD_LANGUAGES[k] as StopWordLanguage] = numbers[at + VOTES + k] as number;
     const span: RecordSpan = {
       startLine: numbers[at + START_LINE] as number,
       endLine: numbers[at + END_LINE] as number,

@@ -20,7 +20,14 @@ export function mergeTally(into: ScriptTally, from: ScriptTally): void {
   into.devanagari += from.devanagari;
   into.otherLetters += from.otherLetters;
   into.emoji += from.emoji;
-  for (const lang in from.votes) into.votes[lang] = (into.votes[lang] ?? 0) + (from.votes[lang] as number);
+  const a = into.votes;
+  const b = from.votes;
+  a.en += b.en;
+  a.es += b.es;
+  a.fr += b.fr;
+  a.de += b.de;
+  a.pt += b.pt;
+  a.it += b.it;
 }
 
 /** A reply that is a JSON object or array (parses, when not huge). */
@@ -79,8 +86,9 @@ export function multilingualShare(t: ScriptTally): number {
   const letters = t.latin + t.latinExtended + foreign;
   if (letters === 0) return 0;
   // Latin text in another language (es, fr, de, …) counts by stop-word share.
-  const votes = Object.values(t.votes).reduce((a, b) => a + b, 0);
-  const nonEnglishLatin = votes === 0 ? 0 : (votes - (t.votes.en ?? 0)) / votes;
+  let votes = 0;
+  for (const lang of STOP_WORD_LANGUAGES) votes += t.votes[lang];
+  const nonEnglishLatin = votes === 0 ? 0 : (votes - t.votes.en) / votes;
   return (foreign + (t.latin + t.latinExtended) * nonEnglishLatin) / letters;
 }
 
@@ -105,7 +113,7 @@ export function dominantLanguage(t: ScriptTally): string {
       let best = 'en';
       let bestVotes = 0;
       for (const lang of STOP_WORD_LANGUAGES) {
-        const n = t.votes[lang] ?? 0;
+        const n = t.votes[lang];
         if (n > bestVotes) {
           best = lang;
           bestVotes = n;

@@ -299,8 +299,10 @@ function checkSensitive(
       if (typeof value !== 'string') continue;
       // The message's hints apply when its content is exactly this one string.
       const own = hints !== undefined && origin.contentPaths.length === 1 && value === example?.messages[k]?.content;
-      // Always a number, so the options object keeps one shape (an undefined here deoptimized the caller).
-      const matches = findSensitive(value, { hints: own ? (hints[k] as number) : sensitiveHints(value) });
+      const hinted = own ? (hints[k] as number) : sensitiveHints(value);
+      // Most texts can match no detector: skip the call and the arrays it makes.
+      if (hinted === 0) continue;
+      const matches = findSensitive(value, { hints: hinted });
       if (matches.length === 0) continue;
       const literal = ctx.valueSpan(path);
       const offsets = mapStringOffsets(text, literal.start);

@@ -21,6 +21,7 @@ import type { ChatExample, ChatMessage } from '../formats/chat';
 import { estimateFromCounts, isCjk } from '../tokens/estimate';
 import { FNV_OFFSET, FNV_PRIME, M1, M2, M3, SEED1, SEED2, finishLanes, fmix32, stableJson } from './hashing';
 import { MAY_NUMBER, NUMBER_DIGITS, TRIGGER_PAIR, beginHints, isNumberSeparator, windowHints } from './sensitiveHints';
+import type { StopWordVotes } from './stopWords';
 import { stopWordLanguage } from './stopWords';
 import { isNfcSensitive, lowerCaseTable } from './unicode';
 import { SINGLE, WORD, bmpWordClasses, classifyCodePoint } from './words';
@@ -115,7 +116,7 @@ function flagsTable(): Uint8Array {
 let words = new Uint32Array(4096);
 let wordCount = 0;
 let collectWords = false;
-let votes: Record<string, number> | null = null;
+let votes: StopWordVotes | null = null;
 // The lanes over the lowercased form, and the case lane.
 let lane1 = 0;
 let lane2 = 0;
@@ -138,7 +139,7 @@ function reserveWords(used: number, more: number): void {
 function vote(h: number): void {
   if (votes === null) return;
   const lang = stopWordLanguage(h);
-  if (lang !== undefined) votes[lang] = (votes[lang] ?? 0) + 1;
+  if (lang !== undefined) votes[lang]++;
 }
 
 /** Tally one non-ASCII code point of a message's sample by script. */

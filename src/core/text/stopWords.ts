@@ -4,7 +4,21 @@
  */
 import { fnv1a } from './hashing';
 
-const STOP_WORDS: readonly (readonly [string, string])[] = [
+/** The languages stop words vote for. */
+export type StopWordLanguage = 'en' | 'es' | 'fr' | 'de' | 'pt' | 'it';
+
+/**
+ * Votes per language, every language always present: one object shape for all records (objects with only the
+ * languages seen took a dozen shapes, and code that read them was compiled again for each new one).
+ */
+export type StopWordVotes = Record<StopWordLanguage, number>;
+
+/** No votes yet. */
+export function emptyVotes(): StopWordVotes {
+  return { en: 0, es: 0, fr: 0, de: 0, pt: 0, it: 0 };
+}
+
+const STOP_WORDS: readonly (readonly [StopWordLanguage, string])[] = [
   ['en', 'the and is are was were have has been will would with this that from which'],
   ['es', 'el los las una está están para por que del como pero más también'],
   ['fr', 'le les une est sont dans pour avec sur des du au aux mais être'],
@@ -17,8 +31,8 @@ const STOP_WORDS: readonly (readonly [string, string])[] = [
 // An open-addressing table of hashes (a Map keyed by 32-bit numbers boxes most of them; this lookup runs for every
 // word near the start of a message). Language 0 marks a free slot, AMBIGUOUS a word of two languages.
 /** The languages stop words vote for, in a fixed order (English first). */
-export const STOP_WORD_LANGUAGES: readonly string[] = STOP_WORDS.map(([lang]) => lang);
-const LANGS: readonly string[] = ['', ...STOP_WORD_LANGUAGES];
+export const STOP_WORD_LANGUAGES: readonly StopWordLanguage[] = STOP_WORDS.map(([lang]) => lang);
+const LANGS: readonly (StopWordLanguage | undefined)[] = [undefined, ...STOP_WORD_LANGUAGES];
 const AMBIGUOUS = 255;
 const TABLE_BITS = 10;
 const keys = new Uint32Array(1 << TABLE_BITS);
@@ -40,7 +54,7 @@ STOP_WORDS.forEach(([, list], index) => {
 });
 
 /** The language a stop word votes for, by the FNV-1a hash of the lowercased NFC word; undefined for other words. */
-export function stopWordLanguage(wordHash: number): string | undefined {
+export function stopWordLanguage(wordHash: number): StopWordLanguage | undefined {
   const lang = langs[slotOf(wordHash >>> 0)] as number;
   return lang === 0 || lang === AMBIGUOUS ? undefined : LANGS[lang];
 }

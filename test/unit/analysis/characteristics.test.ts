@@ -3,6 +3,7 @@ import { DatasetDocument } from '../../../src/core/analysis/datasetDocument';
 import type { ScriptTally } from '../../../src/core/analysis/record';
 import { emptyScriptTally } from '../../../src/core/analysis/record';
 import { dominantLanguage, mergeTally } from '../../../src/core/analysis/textFacts';
+import { emptyVotes } from '../../../src/core/text/stopWords';
 import { createEstimateEncoder } from '../../../src/core/tokens/estimate';
 import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
 
@@ -57,11 +58,11 @@ describe('dataset characteristics (recommender inputs)', () => {
 
   it('breaks a tie of stop-word votes by a fixed language order, not by the order votes arrived in', () => {
     const latin = { ...emptyScriptTally(), total: 100, latin: 90 };
-    assert.equal(dominantLanguage({ ...latin, votes: { fr: 3, es: 3 } }), 'es');
-    assert.equal(dominantLanguage({ ...latin, votes: { es: 3, fr: 3 } }), 'es');
-    assert.equal(dominantLanguage({ ...latin, votes: { de: 2, en: 2 } }), 'en');
-    assert.equal(dominantLanguage({ ...latin, votes: { de: 3, en: 2 } }), 'de');
-    assert.equal(dominantLanguage({ ...latin, votes: {} }), 'en');
+    assert.equal(dominantLanguage({ ...latin, votes: { ...emptyVotes(), fr: 3, es: 3 } }), 'es');
+    assert.equal(dominantLanguage({ ...latin, votes: { ...emptyVotes(), es: 3, fr: 3 } }), 'es');
+    assert.equal(dominantLanguage({ ...latin, votes: { ...emptyVotes(), de: 2, en: 2 } }), 'en');
+    assert.equal(dominantLanguage({ ...latin, votes: { ...emptyVotes(), de: 3, en: 2 } }), 'de');
+    assert.equal(dominantLanguage({ ...latin, votes: emptyVotes() }), 'en');
   });
 
   it('mergeTally adds every field of a tally, votes by language', () => {
@@ -72,10 +73,10 @@ describe('dataset characteristics (recommender inputs)', () => {
       into[k] = 100 * (i + 1);
       from[k] = i + 1;
     });
-    into.votes = { en: 2 };
-    from.votes = { en: 3, de: 1 };
+    into.votes = { ...emptyVotes(), en: 2 };
+    from.votes = { ...emptyVotes(), en: 3, de: 1, it: 4 };
     mergeTally(into, from);
     numeric.forEach((k, i) => assert.equal(into[k], 101 * (i + 1), k));
-    assert.deepEqual(into.votes, { en: 5, de: 1 });
+    assert.deepEqual(into.votes, { en: 5, es: 0, fr: 0, de: 1, pt: 0, it: 4 });
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { analyzeRecord } from '../../../src/core/analysis/analyzeRecord';
 import type { RecordResult } from '../../../src/core/analysis/record';
 import { FIELD_COUNT, PACKED_BUFFERS, RecordPacker, packRecords, packedBuffers, unpackRecords } from '../../../src/core/analysis/recordPack';
+import { emptyVotes } from '../../../src/core/text/stopWords';
 import { createRecordOptions } from '../../../src/node/recordOptions';
 
 const fixtures = join(__dirname, '../../fixtures/analysis');
@@ -80,7 +81,7 @@ describe('recordPack (block results in columns between threads)', () => {
     assert.equal(packed.count, 2);
     assert.equal(packed.numbers.length, 2 * FIELD_COUNT);
     assert.deepEqual(JSON.parse(packed.sparse), []);
-    assert.deepEqual(clean[0]?.script.votes, { en: 2 });
+    assert.deepEqual(clean[0]?.script.votes, { ...emptyVotes(), en: 2 });
     assert.deepEqual(roundTrip(clean), clean);
     assert.deepEqual(roundTrip([]), []);
   });
@@ -90,9 +91,9 @@ describe('recordPack (block results in columns between threads)', () => {
       JSON.stringify({ messages: [{ role: 'user', content: 'Le chat est dans la maison et the dog is with the cat.' }, { role: 'assistant', content: 'El perro está en la casa con los gatos, der Hund ist auch für die Katze da.' }] }),
       JSON.stringify({ messages: [{ role: 'user', content: '東京の天気はどうですか' }, { role: 'assistant', content: '晴れです' }] }),
     ]);
-    const votes = records[0]?.script.votes ?? {};
-    assert.ok(['en', 'fr', 'es', 'de'].every((lang) => (votes[lang] ?? 0) > 0), JSON.stringify(votes));
-    assert.deepEqual(records[1]?.script.votes, {});
+    const votes = records[0]?.script.votes;
+    assert.ok(votes && votes.en > 0 && votes.fr > 0 && votes.es > 0 && votes.de > 0, JSON.stringify(votes));
+    assert.deepEqual(records[1]?.script.votes, emptyVotes());
     assert.deepEqual(roundTrip(records), records);
   });
 

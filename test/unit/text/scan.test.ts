@@ -6,7 +6,7 @@ import { findSensitive } from '../../../src/core/checks/sensitive';
 import type { ChatExample, ChatMessage, ChatRole } from '../../../src/core/formats/chat';
 import { FNV_OFFSET, FNV_PRIME, M1, M2, M3, SEED1, SEED2, finishLanes, fmix32, fnv1a } from '../../../src/core/text/hashing';
 import { VOTE_SAMPLE, scanExample } from '../../../src/core/text/scan';
-import { stopWordLanguage } from '../../../src/core/text/stopWords';
+import { emptyVotes, stopWordLanguage } from '../../../src/core/text/stopWords';
 import { sensitiveHints } from '../../../src/core/text/sensitiveHints';
 import { codePointLength, lowerCaseTable } from '../../../src/core/text/unicode';
 import { SINGLE, WORD, bmpWordClasses, classifyCodePoint, splitWords } from '../../../src/core/text/words';
@@ -180,7 +180,7 @@ describe('text/scan (the fused pass)', () => {
     );
     // Spanish stop words vote: el, los, están, que, el (para is also Portuguese, so it does not); the system
     // message and later user messages do not.
-    assert.deepEqual(tally.votes, { es: 5 });
+    assert.deepEqual(tally.votes, { ...emptyVotes(), es: 5 });
     assert.equal(tally.han, 4);
     assert.equal(tally.hangul, 0, 'Hangul after the first 256 code units is outside the sample');
     assert.equal(tally.latinExtended, 2); // á and ñ
@@ -221,11 +221,11 @@ describe('text/scan (the fused pass)', () => {
       fc.property(longText, (t) => {
         const tally = emptyScriptTally();
         scanExample({ messages: [{ role: 'user', content: t }] }, { tally });
-        const expected: Record<string, number> = {};
+        const expected = emptyVotes();
         for (const [word, start] of wordsWithStarts(t)) {
           if (start >= VOTE_SAMPLE) continue;
           const lang = stopWordLanguage(fnv1a(word) >>> 0);
-          if (lang !== undefined) expected[lang] = (expected[lang] ?? 0) + 1;
+          if (lang !== undefined) expected[lang]++;
         }
         assert.deepEqual(tally.votes, expected);
       }),
