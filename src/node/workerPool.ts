@@ -36,19 +36,33 @@ const YOUNG_GENERATION_MB = 8;
 const FAST_YOUNG_GENERATION_MB = 24;
 
 /**
- * Initial old-generation limit of analysis threads. V8 starts a full (mark-compact) collection whenever the room
- * left under the old-generation limit is less than the young generation; with ~10 MB live, its computed limit
- * (~27 MB) always was, and the merging thread ran 99–111 full collections per GB in a fast pass (one every 150 ms,
- * ~20 ms of pause plus ~17 ms of background marking each). At 48 MB: 36–38 collections, ~1 s less CPU, peak RSS
- * +20–50 MB in a fast pass and none in an exact pass (1 GB: 545 → 533 MB).
+ * Initial old-generation limit of the thread that reads and merges a file (`analyzeFileInWorker`). V8 starts a
+ * full (mark-compact) collection whenever the room left under the old-generation limit is less than the young
+ * generation; with ~10 MB live, its computed limit (~27 MB) always was, and that thread ran 99–111 full collections
+ * per GB in a fast pass (one every 150 ms: ~20 ms of pause plus ~17 ms of background marking each). At 48 MB: 33–37
+ * (36 if pool workers got it too, which they hardly need: 15 either way); peak RSS +20–50 MB in a fast pass, none in
+ * an exact pass (1 GB: 545 → 533 MB).
  */
 const INITIAL_OLD_GENERATION_MB = 48;
 let spawning = 0;
 
+/** The initial old-space size this process was started with (V8's default is 0: computed). */
+function startupInitialOldSpace(): number {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  let size = 0;
+  for (const arg of args) {
+    const m = /^--initial[-_]old[-_]space[-_]size=(\d+)$/.exec(arg);
+    if (m) size = Number(m[1]);
+  }
+  return size;
+}
+
 /**
- * Start an analysis thread. Workers take V8 heap settings only from flags, which V8 reads when the thread's
- * isolate is created, after `new Worker` returns: the flag is set while any analysis thread is starting and put
- * back to its default once all of them are online (or gone).
+ * Start the reading and merging thread of an analysis. A worker takes V8 heap settings only from flags, which V8
+ * reads when the thread's isolate is created, after `new Worker` returns: the flag is raised while such a thread
+ * starts and put back to the process's own value once every one started from this thread is online (or gone). The
+ * flag is process-wide, so a thread created elsewhere in the process in that window (milliseconds) starts with it
+ * too, and starts from two threads at once could give one of them the default (time only, never results).
  */
 export function spawnAnalysisWorker(script: { file: string; options: WorkerOptions }): Worker {
   if (spawning++ === 0) setFlagsFromString(`--initial-old-space-size=${INITIAL_OLD_GENERATION_MB}`);
@@ -56,13 +70,24 @@ export function spawnAnalysisWorker(script: { file: string; options: WorkerOptio
   const onStarted = () => {
     if (started) return;
     started = true;
-    if (--spawning === 0) setFlagsFromString('--initial-old-space-size=0');
+    if (--spawning === 0) setFlagsFromString(`--initial-old-space-size=${startupInitialOldSpace()}`);
   };
-  const worker = new Worker(script.file, script.options);
+  let worker: Worker;
+  try {
+    worker = new Worker(script.file, script.options);
+  } catch (err) {
+    onStarted();
+    throw err;
+  }
   worker.once('online', onStarted);
   worker.once('error', onStarted);
   worker.once('exit', onStarted);
   return worker;
+}
+
+/** Analysis threads started by {@link spawnAnalysisWorker} from this thread that are not online yet (for tests). */
+export function analysisWorkersStarting(): number {
+  return spawning;
 }
 
 /**
@@ -89,7 +114,7 @@ export class WorkerPool {
   constructor(size: number, settings: AnalysisSettings) {
     const script = workerScript(undefined, undefined, settings.exact);
     for (let i = 0; i < size; i++) {
-      const worker = spawnAnalysisWorker(script);
+      const worker = new Worker(script.file, script.options);
       const slot: Slot = { worker, busy: 0, waiting: new Map() };
       worker.on('message', (msg: WorkerResponse) => this.onMessage(slot, msg));
       worker.on('error', (err) => this.fail(slot, err));

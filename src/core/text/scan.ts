@@ -135,7 +135,12 @@ function reserveWords(used: number, more: number): void {
   words = grown;
 }
 
-/** A stop-word vote for a word (its FNV hash) that starts within the vote sample. */
+/**
+ * A stop-word vote for a word (its FNV hash) that starts within the vote sample. Words are not filtered by length
+ * (the scan no longer tracks where they start): a word of any length votes if its 32-bit hash is a stop word's,
+ * which for a word that is not one takes a hash collision (`nmhueubba` hashes like `the`; single CJK characters
+ * collide with none).
+ */
 function vote(h: number): void {
   if (votes === null) return;
   const lang = stopWordLanguage(h);
@@ -505,7 +510,8 @@ export function scanExample(example: ChatExample, options: ScanOptions = {}): Ex
       feedLanes(stableJson(toolData));
     }
     folded[i] = finishLanes(lane1, lane2);
-    // The text as written: the same as lowercased when lowercasing changed nothing.
+    // The text as written: the same as lowercased when lowercasing changed nothing (or, one time in 2^32, when
+    // the case lane comes back to 0).
     plain[i] = caseLane === 0 ? (folded[i] as number) : finishLanes(lane1 ^ caseLane, lane2 ^ Math.imul(caseLane, M2));
   }
   votes = null;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFile } from '../../../src/node/analyzeFile';
 import { analyzeFileInWorker } from '../../../src/node/analyzeInWorker';
+import { analysisWorkersStarting, spawnAnalysisWorker, workerScript } from '../../../src/node/workerPool';
 
 const fixture = (name: string) => join(__dirname, '../../fixtures/analysis', name);
 
@@ -13,6 +14,20 @@ describe('analyzeFileInWorker (analysis off the host thread)', () => {
     const off = await analyzeFileInWorker(fixture('broken.jsonl'), { exact: false });
     assert.deepEqual(off.report, inline.report);
     assert.deepEqual(off.findings, inline.findings);
+  });
+
+  it('counts analysis threads while they start, also when one cannot be created', async () => {
+    const script = workerScript('fileWorker.js', 'fileAnalysisWorker.ts', false);
+    const worker = spawnAnalysisWorker(script);
+    assert.equal(analysisWorkersStarting(), 1);
+    await new Promise((resolve) => worker.once('online', resolve));
+    assert.equal(analysisWorkersStarting(), 0);
+    await worker.terminate();
+    assert.throws(
+      () => spawnAnalysisWorker({ file: script.file, options: { execArgv: ['--not-a-real-flag'] } }),
+      (err: NodeJS.ErrnoException) => err.code === 'ERR_WORKER_INVALID_EXEC_ARGV',
+    );
+    assert.equal(analysisWorkersStarting(), 0, 'a worker that was never created is not counted as starting');
   });
 
   it('reports progress, and aborting rejects with AbortError', async () => {
