@@ -19,6 +19,8 @@ import { normalizeRecord } from '../core/formats/normalize';
 import type { ChatExample, ChatMessage } from '../core/formats/chat';
 import type { ArrayElement } from '../core/parse/jsonArraySplitter';
 import { JsonArraySplitter } from '../core/parse/jsonArraySplitter';
+import type { InvalidUtf8At } from '../core/parse/utf8Locator';
+import { Utf8Locator } from '../core/parse/utf8Locator';
 import { ENCODING_PROBE_BYTES, detectWideEncoding } from '../core/parse/textEncoding';
 import type { CountMode, EncodingName, Finding } from '../core/types';
 import { DEFAULT_ENCODING, DEFAULT_MAX_SEQ_LENGTH } from '../core/types';
@@ -37,6 +39,8 @@ export interface AnalyzeFileOptions {
   exact?: boolean;
   /** Near-duplicate detection (default true). */
   nearDuplicates?: boolean;
+  /** Least true Jaccard similarity of two examples' shingle sets for them to be near duplicates (default 0.8). */
+  nearThreshold?: number;
   /** Also return the valid normalized examples in file order (a second, cheap pass). */
   collectExamples?: boolean;
   /**
@@ -126,6 +130,7 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
       tokensExact: settings.exact,
       maxSeqLength: settings.maxSeqLength,
       findingCapPerCode: options.findingCapPerCode,
+      nearThreshold: options.nearThreshold,
       expectedRecords: Math.ceil(totalBytes / 1000) + 16,
       expectedBytes: totalBytes,
       // Near-duplicate candidates are verified as records arrive, by re-reading earlier records from the file.
@@ -230,8 +235,22 @@ async function streamRecords(
     return;
   }
   // The decoder drops a BOM, so element byte offsets start 3 bytes in when there is one.
-  const splitter = new JsonArraySplitter({ byteOffsetBase: hasUtf8Bom(path) ? 3 : 0 });
+  const bom = hasUtf8Bom(path);
+  const splitter = new JsonArraySplitter({ byteOffsetBase: bom ? 3 : 0 });
   const decoder = new TextDecoder('utf-8');
+  // The decoder puts U+FFFD in place of invalid bytes without a word: the locator finds them in the bytes, and each
+  // becomes an error on the element it falls in (or on the file, between elements).
+  const locator = new Utf8Locator(bom ? 3 : 0);
+  const invalid: InvalidUtf8At[] = [];
+  let nextInvalid = 0;
+  const fileInvalid = (at: InvalidUtf8At) =>
+    sink.fileFinding?.({
+      code: 'invalid-utf8',
+      severity: 'error',
+      message: 'Invalid UTF-8 byte sequence: datasets must be UTF-8 encoded text.',
+      range: { start: at, end: { line: at.line, character: at.character + 1 } },
+    });
+  const before = (at: InvalidUtf8At, line: number, character: number) => at.line < line || (at.line === line && at.character < character);
   let ordinal = 0;
   let first = true;
   const handle = (elements: ArrayElement[]) => {
@@ -244,19 +263,25 @@ async function streamRecords(
         byteOffset: el.byteOffset,
         byteLength: el.byteLength,
       };
-      sink.record(analyzeRecord({ ordinal: ordinal++, text: el.text, span, multiline: false }, recordOptions));
+      while (nextInvalid < invalid.length && before(invalid[nextInvalid] as InvalidUtf8At, el.startLine, el.startCharacter)) fileInvalid(invalid[nextInvalid++] as InvalidUtf8At);
+      let invalidUtf8: InvalidUtf8At | undefined;
+      while (nextInvalid < invalid.length && before(invalid[nextInvalid] as InvalidUtf8At, el.endLine, el.endCharacter)) invalidUtf8 ??= invalid[nextInvalid++];
+      sink.record(analyzeRecord({ ordinal: ordinal++, text: el.text, span, multiline: false, ...(invalidUtf8 ? { invalidUtf8 } : {}) }, recordOptions));
     }
   };
   await streamChunks(path, (chunk, bytes) => {
     if (first) sink.bom?.(chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf);
     first = false;
+    invalid.push(...locator.push(chunk));
     handle(splitter.push(decoder.decode(chunk, { stream: true })));
     options.onProgress?.({ bytes, totalBytes });
   }, options.signal);
+  invalid.push(...locator.end());
   const tail = decoder.decode();
   if (tail) handle(splitter.push(tail));
   const end = splitter.end();
   handle(end.elements);
+  while (nextInvalid < invalid.length) fileInvalid(invalid[nextInvalid++] as InvalidUtf8At);
   if (end.error) {
     const { line, character, message } = end.error;
     sink.fileFinding?.({

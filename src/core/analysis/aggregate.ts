@@ -531,7 +531,7 @@ export class DatasetAggregator {
         count: this.extraCopies.length,
         examples: [...this.extraCopies],
         exact: { count: this.extraCopies.length, groups: exactGroups },
-        near: { count: nearCopies, threshold: this.options.nearThreshold ?? 0.8, groups: near },
+        near: { count: nearCopies, threshold: this.near.minSimilarity, groups: near },
       },
       contradictions: { count: contradictionCount, groups: contradictionGroups },
       billing: { billable_tokens: billable, epochs, charged_tokens: billable * epochs },

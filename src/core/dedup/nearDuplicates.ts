@@ -113,6 +113,11 @@ export class NearDuplicateFinder {
     return this.candidates;
   }
 
+  /** The least true Jaccard similarity that makes a pair (the default when the one given was not in 0–1). */
+  get minSimilarity(): number {
+    return this.threshold;
+  }
+
   /** Verified pairs (true Jaccard at or above the threshold) so far. */
   get verifiedPairs(): number {
     return this.edges.length;

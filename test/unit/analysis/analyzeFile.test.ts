@@ -202,6 +202,25 @@ describe('analyzeFile (streaming engine over real files)', () => {
     });
   });
 
+  it('takes the near-duplicate threshold as an option and reports the one it used', async () => {
+    await withTempDir('slmgen-near-', async (dir) => {
+      // Two replies of 40 words, 4 of them changed: 5-word shingles give a true Jaccard of about 0.6.
+      const words = Array.from({ length: 40 }, (_, w) => `token${w}`);
+      const other = words.map((w, k) => (k % 10 === 9 ? `other${k}` : w));
+      const file = join(dir, 'near.jsonl');
+      const line = (reply: string[]) => JSON.stringify({ messages: [{ role: 'user', content: 'Say the words.' }, { role: 'assistant', content: reply.join(' ') }] });
+      writeFileSync(file, `${line(words)}\n${line(other)}\n`);
+      const strict = await analyzeFile(file, { exact: false });
+      assert.equal(strict.report.duplicates.near.count, 0);
+      assert.equal(strict.report.duplicates.near.threshold, 0.8);
+      const loose = await analyzeFile(file, { exact: false, nearThreshold: 0.2 });
+      assert.equal(loose.report.duplicates.near.count, 1);
+      assert.equal(loose.report.duplicates.near.threshold, 0.2);
+      const invalid = await analyzeFile(file, { exact: false, nearThreshold: 1.5 });
+      assert.equal(invalid.report.duplicates.near.threshold, 0.8, 'a threshold outside 0-1 falls back to the default');
+    });
+  });
+
   it('labels estimates and changes totals with the count mode', async () => {
     const est = await analyzeFile(fixture('valid.jsonl'), { exact: false });
     assert.equal(est.report.tokens_exact, false);
