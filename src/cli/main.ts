@@ -31,6 +31,34 @@ export function usage(): string {
   return ['Usage: slmgen <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  slmgen ${c.summary}`), ''].join('\n');
 }
 
+/** `text` on one line: line breaks (and the blanks around them) become one space. */
+function oneLine(text: string): string {
+  return text.trim().replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+/**
+ * One-line reason for a node:util parseArgs error (`args`: the command's arguments). Node's messages for an option
+ * value starting with '-' (three lines of advice) and for an unknown option are reworded; any other is kept, on one
+ * line and starting lower-case like the commands' own reasons.
+ */
+export function parseArgsReason(message: string, args: readonly string[]): string {
+  const ambiguous = /^Option '(.+?)' argument is ambiguous\./.exec(message);
+  if (ambiguous) {
+    const option = ambiguous[1] as string;
+    // Node names the long form in its advice ('--name=-XYZ'), also when a short alias was used.
+    const long = /'(--[^'=]+)=-XYZ'/.exec(message)?.[1] ?? option;
+    const at = args.findIndex((a, i) => a === option && args[i + 1]?.startsWith('-') === true);
+    const value = at >= 0 ? args[at + 1] : undefined;
+    return value === undefined
+      ? `option ${option} is missing its value; to pass a value starting with "-", write ${long}=VALUE`
+      : oneLine(`option ${option} is missing its value (${JSON.stringify(value)} looks like an option); to pass a value starting with "-", write ${long}=${value}`);
+  }
+  const unknown = /^Unknown option '(.*?)'(\. To specify|$)/s.exec(message);
+  if (unknown) return `unknown option ${JSON.stringify(unknown[1])}${unknown[2] ? ' (put a FILE whose name starts with "-" after --)' : ''}`;
+  const line = oneLine(message);
+  return line.charAt(0).toLowerCase() + line.slice(1);
+}
+
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -51,12 +79,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await command.run(rest, io);
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      io.stderr(`slmgen ${name}: ${(err as Error).message}\n`);
+    if (err instanceof UsageError) {
+      io.stderr(`slmgen ${name}: ${oneLine(err.message)}\n`);
+      return EXIT_USAGE;
+    }
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`slmgen ${name}: ${parseArgsReason((err as Error).message, rest)}\n`);
       return EXIT_USAGE;
     }
     if (typeof code === 'string' && ['ENOENT', 'EACCES', 'EISDIR', 'EPERM'].includes(code)) {
-      io.stderr(`slmgen ${name}: cannot read input: ${(err as Error).message}\n`);
+      io.stderr(`slmgen ${name}: cannot read input: ${oneLine((err as Error).message)}\n`);
       return EXIT_USAGE;
     }
     throw err;

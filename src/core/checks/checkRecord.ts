@@ -16,6 +16,7 @@ import { locateKey, locateRecord, locateValue, mapStringOffsets, rangeAt } from 
 import { severityOf } from './codes';
 import { countCookbookErrors } from './cookbook';
 import { findSensitive, redact } from './sensitive';
+import { plural } from '../text/plural';
 import { sensitiveHints } from '../text/sensitiveHints';
 import { codePointLengthBelow } from '../text/unicode';
 
@@ -174,7 +175,7 @@ function checkContents(ctx: RecordContext, example: ChatExample, origins: Messag
       }
       const length = codePointLengthBelow(trimmed, shortReplyChars);
       if (length < shortReplyChars) {
-        ctx.add('short-reply', `${describe(origin, i)}: the assistant reply has ${length} characters (fewer than ${shortReplyChars}); very short replies teach little`, contentRange(ctx, origin));
+        ctx.add('short-reply', `${describe(origin, i)}: the assistant reply has ${plural(length, 'character')} (fewer than ${shortReplyChars}); very short replies teach little`, contentRange(ctx, origin));
       }
       if (trimmed !== message.content && origin.editPath) {
         const trim = fix('Trim whitespace from the reply', 'trim', [ctx.replaceValue(origin.editPath, trimmed)], true);

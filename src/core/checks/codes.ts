@@ -31,7 +31,7 @@ export const FINDING_CODES = [
   { code: 'missing-messages-list', severity: 'error', title: 'Missing messages list', description: 'The record has no non-empty list of messages (cookbook: missing_messages_list).' },
   { code: 'message-missing-key', severity: 'error', title: 'Message missing a key', description: 'A message lacks "role" or "content" (cookbook: message_missing_key).' },
   { code: 'message-unrecognized-key', severity: 'error', title: 'Unrecognized message key', description: 'A message has a key other than role, content, name, weight, tool_calls, tool_call_id, function_call (cookbook: message_unrecognized_key).' },
-  { code: 'unrecognized-role', severity: 'error', title: 'Unrecognized role', description: 'A message role is not one of system, user, assistant, tool (cookbook: unrecognized_role).' },
+  { code: 'unrecognized-role', severity: 'error', title: 'Unrecognized role', description: 'A message role is not one of system, user, assistant, tool, function (cookbook: unrecognized_role).' },
   { code: 'missing-content', severity: 'error', title: 'Missing content', description: 'A message has no text content, or content that is neither a string nor a list of text parts (cookbook: missing_content).' },
   { code: 'missing-assistant', severity: 'error', title: 'No assistant message', description: 'The example has no assistant message to learn from (cookbook: example_missing_assistant_message).' },
   // SLMGEN and our own per-record checks.

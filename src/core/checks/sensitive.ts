@@ -18,7 +18,10 @@ import { ALL_DETECTORS, MAY_EMAIL, MAY_IBAN, MAY_KEY, MAY_NUMBER, MAY_PRIVATE_KE
 /** The kinds of sensitive content that {@link findSensitive} reports. */
 export type SensitiveKind = 'email' | 'phone' | 'credit-card' | 'iban' | 'api-key' | 'private-key';
 
-/** One sensitive span of a text: `[start, end)` in UTF-16 code units, with a human label such as `OpenAI API key`. */
+/**
+ * One sensitive span of a text: `[start, end)` in UTF-16 code units, with a human label that reads inside a sentence
+ * (capitals only for names and acronyms), such as `OpenAI API key` or `email address`.
+ */
 export interface SensitiveMatch {
   kind: SensitiveKind;
   start: number;
@@ -142,7 +145,7 @@ function findPrivateKeys(text: string, found: Candidate[]): void {
       end = nl < 0 ? text.length : nl;
       if (end > beginEnd && text.charCodeAt(end - 1) === 13) end--;
     }
-    const label = type === '' ? 'Private key' : `${type.trim()} private key`;
+    const label = type === '' ? 'private key' : `${type.trim()} private key`;
     push(found, 'private-key', m.index, end, label);
     PRIVATE_KEY_BEGIN_RE.lastIndex = end;
   }
@@ -252,7 +255,7 @@ function findSecretAssignments(text: string, found: Candidate[]): void {
     const value = m[1] ?? '';
     if (!isHighEntropySecret(value)) continue;
     const end = m.index + m[0].length;
-    push(found, 'api-key', end - value.length, end, 'Secret in assignment');
+    push(found, 'api-key', end - value.length, end, 'secret in assignment');
   }
 }
 
@@ -304,7 +307,7 @@ function findEmails(text: string, found: Candidate[]): void {
     const domain = (m[1] ?? '').toLowerCase();
     const tld = (m[2] ?? '').toLowerCase();
     if (FILE_EXTENSIONS.has(tld) || domain.startsWith('self.') || domain.startsWith('this.')) continue;
-    push(found, 'email', m.index, m.index + m[0].length, 'Email address');
+    push(found, 'email', m.index, m.index + m[0].length, 'email address');
   }
 }
 
@@ -319,11 +322,11 @@ function findPhones(text: string, found: Candidate[]): void {
   let m: RegExpExecArray | null;
   while ((m = PHONE_INTL_RE.exec(text)) !== null) {
     const digits = countDigits(m[0]);
-    if (digits >= 9 && digits <= 15) push(found, 'phone', m.index, m.index + m[0].length, 'Phone number');
+    if (digits >= 9 && digits <= 15) push(found, 'phone', m.index, m.index + m[0].length, 'phone number');
   }
   PHONE_NATIONAL_RE.lastIndex = 0;
   while ((m = PHONE_NATIONAL_RE.exec(text)) !== null) {
-    if (isNationalPhone(m[0])) push(found, 'phone', m.index, m.index + m[0].length, 'Phone number');
+    if (isNationalPhone(m[0])) push(found, 'phone', m.index, m.index + m[0].length, 'phone number');
   }
 }
 
@@ -391,7 +394,7 @@ function findCardsInRun(run: string, offset: number, found: Candidate[]): void {
       if (digits.length < 13 || digits.length > 19 || !passesLuhn(digits)) continue;
       const brand = cardBrand(digits);
       if (brand === undefined) continue;
-      push(found, 'credit-card', offset + first.start, offset + lastGroup.end, `Credit card number (${brand})`);
+      push(found, 'credit-card', offset + first.start, offset + lastGroup.end, `credit card number (${brand})`);
       matchedTo = j;
     }
     i = matchedTo >= 0 ? matchedTo + 1 : i + 1;

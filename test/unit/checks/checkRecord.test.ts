@@ -129,6 +129,11 @@ describe('checkRecord', () => {
     assert.deepEqual(codes(check(msgs(['user', 'Emoji?'], ['assistant', '😀😀😀😀😀😀😀😀😀😀']))), []);
   });
 
+  it('short-reply: the message counts characters in the right number', () => {
+    assert.match(only(check(msgs(['user', 'Capital of France?'], ['assistant', 'Paris'])), 'short-reply').message, /the assistant reply has 5 characters \(fewer than 10\)/);
+    assert.match(only(check(msgs(['user', 'Yes or no?'], ['assistant', 'Y'])), 'short-reply').message, /the assistant reply has 1 character \(fewer than 10\)/);
+  });
+
   it('role-alias: safe rename fix', () => {
     const line = msgs(['User', 'Hi there'], ['gpt', 'Hello, how can I help?']);
     const result = check(line);
@@ -183,6 +188,7 @@ describe('checkRecord', () => {
     const line = '{"messages": [{"role": "user", "content": "Line\\nmail bob@example.com please"}, {"role": "assistant", "content": "I will reach out."}]}';
     const f = only(check(line), 'pii-email');
     assert.equal(line.slice(f.range.start.character, f.range.end.character), 'bob@example.com');
+    assert.equal(f.message, 'possible email address in this text; remove or redact it before fine-tuning');
     const redacted = JSON.parse(fixed(line, f, 'redact')) as { messages: { content: string }[] };
     assert.equal(redacted.messages[0]!.content, 'Line\nmail [REDACTED_EMAIL] please');
   });
@@ -202,6 +208,10 @@ describe('checkRecord', () => {
     const result = check(line);
     assert.deepEqual(codes(result), ['pii-phone', 'pii-credit-card', 'pii-iban', 'secret-private-key']);
     assert.deepEqual(result.findings.map((f) => f.severity), ['warning', 'warning', 'warning', 'error']);
+    assert.deepEqual(
+      result.findings.map((f) => f.message.split(' in this text')[0]),
+      ['possible phone number', 'possible credit card number (Visa)', 'possible IBAN (DE)', 'possible RSA private key'],
+    );
     const key = result.findings[3]!;
     assert.equal(JSON.parse(`"${line.slice(key.range.start.character, key.range.end.character)}"`), pem);
     const redacted = JSON.parse(fixed(line, result.findings[0]!, 'redact')) as { messages: { content: string }[] };

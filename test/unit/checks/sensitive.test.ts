@@ -108,11 +108,11 @@ describe('sensitive: findSensitive', () => {
 
   describe('credit-card', () => {
     it('finds Luhn-valid numbers with a known prefix', () => {
-      assert.equal(assertFound('credit-card', '4111 1111 1111 1111').label, 'Credit card number (Visa)');
-      assert.equal(assertFound('credit-card', '5555-5555-5555-4444').label, 'Credit card number (Mastercard)');
-      assert.equal(assertFound('credit-card', '378282246310005').label, 'Credit card number (American Express)');
-      assert.equal(assertFound('credit-card', '6011 1111 1111 1117').label, 'Credit card number (Discover)');
-      assert.equal(assertFound('credit-card', '2221 0000 0000 0009').label, 'Credit card number (Mastercard)');
+      assert.equal(assertFound('credit-card', '4111 1111 1111 1111').label, 'credit card number (Visa)');
+      assert.equal(assertFound('credit-card', '5555-5555-5555-4444').label, 'credit card number (Mastercard)');
+      assert.equal(assertFound('credit-card', '378282246310005').label, 'credit card number (American Express)');
+      assert.equal(assertFound('credit-card', '6011 1111 1111 1117').label, 'credit card number (Discover)');
+      assert.equal(assertFound('credit-card', '2221 0000 0000 0009').label, 'credit card number (Mastercard)');
       assertFound('credit-card', '3782 822463 10005');
     });
 
@@ -183,7 +183,7 @@ describe('sensitive: findSensitive', () => {
     it('finds a high-entropy value assigned to a secret-looking name', () => {
       const text = 'OPENAI_API_KEY="a8f3c9e1b2d74f6a9c0e5b3d7f1a2c4e"\nclient_secret: Zq81xPw0Lr5tYv3Bn7Mk';
       assert.deepEqual(spans(text, 'api-key'), ['a8f3c9e1b2d74f6a9c0e5b3d7f1a2c4e', 'Zq81xPw0Lr5tYv3Bn7Mk']);
-      assert.equal(findSensitive(text)[0]!.label, 'Secret in assignment');
+      assert.equal(findSensitive(text)[0]!.label, 'secret in assignment');
     });
 
     it('ignores placeholders and look-alike words', () => {

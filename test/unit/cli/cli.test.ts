@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseArgsReason } from '../../../src/cli/main';
 
 const root = join(__dirname, '../../..');
 const cli = join(root, 'dist/cli.js');
@@ -84,6 +86,44 @@ describe('slmgen CLI (built bundle run as a process)', () => {
     assert.ok(Array.isArray(JSON.parse(r.stdout)));
   });
 
+  const analyzeJson = (...args: string[]) => {
+    const r = run('analyze', '--json', ...args, fixture('valid.jsonl'));
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as { encoding: string; count_mode: string; total_tokens: number; over_limit: { max_seq_length: number; count: number } };
+  };
+
+  it('analyze --count openai counts the chat-format overhead on top of the raw tokens', () => {
+    const raw = analyzeJson();
+    const openai = analyzeJson('--count', 'openai');
+    assert.equal(raw.count_mode, 'raw');
+    assert.equal(openai.count_mode, 'openai');
+    assert.ok(openai.total_tokens > raw.total_tokens, `openai ${openai.total_tokens} <= raw ${raw.total_tokens}`);
+  });
+
+  it('analyze --max-seq-length 5 reports the limit and the examples over it', () => {
+    const r = analyzeJson('--max-seq-length', '5');
+    assert.equal(r.over_limit.max_seq_length, 5);
+    assert.ok(r.over_limit.count > 0);
+  });
+
+  it('analyze --encoding cl100k_base names the encoding in the JSON report', () => {
+    assert.equal(analyzeJson('--encoding', 'cl100k_base').encoding, 'cl100k_base');
+    assert.equal(analyzeJson().encoding, 'o200k_base');
+  });
+
+  it('exits 2 with exactly one stderr line for parseArgs errors (option value starting with "-", unknown option)', () => {
+    const negative = run('analyze', '--max-seq-length', '-3', fixture('valid.jsonl'));
+    assert.equal(negative.code, 2);
+    assert.equal(negative.stdout, '');
+    assert.equal(negative.stderr.split('\n').length, 2, negative.stderr); // one line and its newline
+    assert.match(negative.stderr, /^slmgen analyze: option --max-seq-length is missing its value .*--max-seq-length=-3\n$/);
+    const unknown = run('analyze', '--bogus', fixture('valid.jsonl'));
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stdout, '');
+    assert.equal(unknown.stderr.split('\n').length, 2, unknown.stderr);
+    assert.match(unknown.stderr, /^slmgen analyze: unknown option "--bogus"/);
+  });
+
   it('exits 2 with a one-line reason for an unreadable file or bad usage', () => {
     const missing = run('analyze', 'no/such/file.jsonl');
     assert.equal(missing.code, 2);
@@ -94,5 +134,30 @@ describe('slmgen CLI (built bundle run as a process)', () => {
     assert.match(badOpt.stderr, /--encoding must be one of o200k_base, cl100k_base/);
     assert.equal(run('frobnicate').code, 2);
     assert.equal(run('analyze').code, 2);
+  });
+});
+
+describe('parseArgsReason', () => {
+  const reason = (args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) => {
+    try {
+      parseArgs({ args, options, allowPositionals: true });
+    } catch (err) {
+      assert.match((err as { code: string }).code, /^ERR_PARSE_ARGS_/);
+      return parseArgsReason((err as Error).message, args);
+    }
+    throw new Error('parseArgs accepted the arguments');
+  };
+
+  it('names the long option to write with "=" when a short alias took a value starting with "-"', () => {
+    assert.equal(
+      reason(['-n', '-3'], { num: { type: 'string', short: 'n' } }),
+      'option -n is missing its value ("-3" looks like an option); to pass a value starting with "-", write --num=-3',
+    );
+  });
+
+  it('keeps other parseArgs messages on one line, lower-case', () => {
+    assert.equal(reason(['--json=1'], { json: { type: 'boolean' } }), "option '--json' does not take an argument");
+    assert.equal(parseArgsReason("Unknown option '--x'", []), 'unknown option "--x"');
+    assert.equal(parseArgsReason('First line\n  second line', []), 'first line second line');
   });
 });
