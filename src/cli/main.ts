@@ -14,7 +14,7 @@ import { EXIT_USAGE, UsageError } from './io';
 import { CLI_VERSION } from './version';
 
 const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
-  analyze: { run: analyzeCommand, summary: 'analyze FILE… [--json] [--encoding o200k_base|cl100k_base] [--count raw|openai] [--max-seq-length N] [--estimate]' },
+  analyze: { run: analyzeCommand, summary: 'analyze FILE… [--json] [--encoding o200k_base|cl100k_base] [--count raw|openai] [--max-seq-length N] [--near-threshold J] [--estimate]' },
   lint: { run: lintCommand, summary: 'lint FILE… [--format text|json|sarif]' },
   models: { run: modelsCommand, summary: 'models [--json]' },
   recommend: { run: recommendCommand, summary: 'recommend FILE --task T --deploy D [--json] [--top N]' },

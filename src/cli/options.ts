@@ -14,6 +14,7 @@ export const analysisOptionSpecs = {
   'max-seq-length': { type: 'string' },
   estimate: { type: 'boolean' },
   workers: { type: 'string' },
+  'near-threshold': { type: 'string' },
 } as const;
 
 /** Validate the shared options into analyzeFile options. */
@@ -23,6 +24,7 @@ export function analysisOptions(values: {
   'max-seq-length'?: string;
   estimate?: boolean;
   workers?: string;
+  'near-threshold'?: string;
 }): AnalyzeFileOptions {
   const encoding = values.encoding ?? 'o200k_base';
   if (!ENCODING_NAMES.includes(encoding as EncodingName)) {
@@ -36,7 +38,11 @@ export function analysisOptions(values: {
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 16)) {
     throw new UsageError(`--workers must be an integer from 0 to 16; got "${values.workers}"`);
   }
-  return { encoding: encoding as EncodingName, countMode: count as CountMode, maxSeqLength: maxSeq, exact: !values.estimate, workers };
+  const near = values['near-threshold'] === undefined ? undefined : Number(values['near-threshold']);
+  if (near !== undefined && (values['near-threshold']?.trim() === '' || !(near >= 0 && near <= 1))) {
+    throw new UsageError(`--near-threshold must be a number from 0 to 1; got "${values['near-threshold']}"`);
+  }
+  return { encoding: encoding as EncodingName, countMode: count as CountMode, maxSeqLength: maxSeq, exact: !values.estimate, workers, nearThreshold: near };
 }
 
 /** Fail with a one-line reason when a file cannot be read. */

@@ -1,5 +1,5 @@
 /**
- * `slmgen analyze FILE… [--json] [--encoding E] [--count raw|openai] [--max-seq-length N] [--estimate]`:
+ * `slmgen analyze FILE… [--json] [--encoding E] [--count raw|openai] [--max-seq-length N] [--near-threshold J] [--estimate]`:
  * a human summary per file, or one JSON report object per file (one per line) with `--json`.
  */
 import { parseArgs } from 'node:util';

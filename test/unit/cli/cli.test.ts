@@ -89,7 +89,7 @@ describe('slmgen CLI (built bundle run as a process)', () => {
   const analyzeJson = (...args: string[]) => {
     const r = run('analyze', '--json', ...args, fixture('valid.jsonl'));
     assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout) as { encoding: string; count_mode: string; total_tokens: number; over_limit: { max_seq_length: number; count: number } };
+    return JSON.parse(r.stdout) as { encoding: string; count_mode: string; total_tokens: number; over_limit: { max_seq_length: number; count: number }; duplicates: { near: { threshold: number } } };
   };
 
   it('analyze --count openai counts the chat-format overhead on top of the raw tokens', () => {
@@ -104,6 +104,14 @@ describe('slmgen CLI (built bundle run as a process)', () => {
     const r = analyzeJson('--max-seq-length', '5');
     assert.equal(r.over_limit.max_seq_length, 5);
     assert.ok(r.over_limit.count > 0);
+  });
+
+  it('analyze --near-threshold sets and reports the near-duplicate threshold, and rejects values outside 0-1', () => {
+    assert.equal(analyzeJson('--near-threshold', '0.9').duplicates.near.threshold, 0.9);
+    assert.equal(analyzeJson().duplicates.near.threshold, 0.8);
+    const bad = run('analyze', '--near-threshold', '1.5', fixture('valid.jsonl'));
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^slmgen analyze: --near-threshold must be a number from 0 to 1; got "1.5"\n$/);
   });
 
   it('analyze --encoding cl100k_base names the encoding in the JSON report', () => {
