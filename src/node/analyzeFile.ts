@@ -321,7 +321,8 @@ function cutPoint(block: Uint8Array, length: number): number {
   while (at >= 0) {
     if (at + 1 < length && buf[at + 1] === 0x7b) return at + 1;
     if (lastNl - at > BLOCK_BYTES / 2) break;
-    at = buf.lastIndexOf(10, at - 1);
+    // At 0 there is nothing before; lastIndexOf(10, -1) would search from the end again (a loop without end).
+    at = at === 0 ? -1 : buf.lastIndexOf(10, at - 1);
   }
   return lastNl + 1;
 }

@@ -24,7 +24,7 @@ export interface PipelineSink {
 
 /** Streams bytes through split → decode → assemble → analyse. */
 export class RecordPipeline {
-  private readonly splitter = new LineSplitter();
+  private readonly splitter: LineSplitter;
   private readonly assembler = new RecordAssembler();
   private ordinal: number;
   private readonly origin: BlockOrigin;
@@ -36,6 +36,9 @@ export class RecordPipeline {
   ) {
     this.origin = origin;
     this.ordinal = origin.ordinal;
+    // Only the file's first bytes can be a byte order mark: a block that starts with EF BB BF mid-file holds a
+    // U+FEFF in its first line (invalid JSON, as it is when the file is read in one piece).
+    this.splitter = new LineSplitter(origin.byte === 0);
   }
 
   /** True when the stream began with a UTF-8 BOM (only meaningful for the block at byte 0). */

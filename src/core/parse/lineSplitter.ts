@@ -41,6 +41,11 @@ export class LineSplitter {
   private held: RawLine | null = null;
   private ended = false;
 
+  /** @param bomAllowed whether the stream starts the file, so that EF BB BF there is a byte order mark. */
+  constructor(bomAllowed = true) {
+    if (!bomAllowed) this.head = null;
+  }
+
   /** Feed the next chunk; returns the lines it completed. */
   push(chunk: Uint8Array): RawLine[] {
     const out: RawLine[] = [];

@@ -202,6 +202,18 @@ describe('analyzeFile (streaming engine over real files)', () => {
     });
   });
 
+  it('cuts blocks whose only line starts are at their first byte and not at a `{` (it looped forever)', async () => {
+    await withTempDir('slmgen-cut-', async (dir) => {
+      const file = join(dir, 'bom-line.jsonl');
+      const record = '{"messages":[{"role":"user","content":"Paris"},{"role":"assistant","content":"Paris"}]}';
+      writeFileSync(file, Buffer.concat([Buffer.from('\n'), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${record}\n ${record}\n`)]));
+      const inline = await analyzeFile(file, { exact: false, workers: 0 });
+      const pooled = await analyzeFile(file, { exact: false, workers: 2, blockBytes: 16 });
+      assert.deepEqual(pooled.report, inline.report);
+      assert.equal(inline.report.total_lines, 3);
+    });
+  });
+
   it('takes the near-duplicate threshold as an option and reports the one it used', async () => {
     await withTempDir('slmgen-near-', async (dir) => {
       // Two replies of 40 words, 4 of them changed: 5-word shingles give a true Jaccard of about 0.6.
