@@ -265,7 +265,11 @@ async function streamRecords(
       };
       while (nextInvalid < invalid.length && before(invalid[nextInvalid] as InvalidUtf8At, el.startLine, el.startCharacter)) fileInvalid(invalid[nextInvalid++] as InvalidUtf8At);
       let invalidUtf8: InvalidUtf8At | undefined;
-      while (nextInvalid < invalid.length && before(invalid[nextInvalid] as InvalidUtf8At, el.endLine, el.endCharacter)) invalidUtf8 ??= invalid[nextInvalid++];
+      // The element's first invalid sequence is its error; later ones (other lines of it) are passed over.
+      while (nextInvalid < invalid.length && before(invalid[nextInvalid] as InvalidUtf8At, el.endLine, el.endCharacter)) {
+        const at = invalid[nextInvalid++] as InvalidUtf8At;
+        invalidUtf8 ??= at;
+      }
       sink.record(analyzeRecord({ ordinal: ordinal++, text: el.text, span, multiline: false, ...(invalidUtf8 ? { invalidUtf8 } : {}) }, recordOptions));
     }
   };

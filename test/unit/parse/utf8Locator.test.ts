@@ -78,6 +78,10 @@ describe('parse/utf8Locator (invalid UTF-8 in a stream decoded as a whole)', () 
       const utf8 = findings.filter((f) => f.code === 'invalid-utf8');
       assert.deepEqual(utf8.map((f) => [f.range.start.line, f.range.start.character, f.severity]), [[0, 43, 'error'], [1, 1, 'error']]);
       assert.equal(report.invalid_examples >= 1, true, 'the element with the bad byte is not a usable example');
+      // An element spread over lines with bad bytes on two of them: one error (its first), and the analysis ends.
+      writeFileSync(file, Buffer.from([0x5b, 0x80, 0x0a, 0x80]));
+      const spread = await analyzeFile(file, { exact: false });
+      assert.deepEqual(spread.findings.filter((f) => f.code === 'invalid-utf8').map((f) => [f.range.start.line, f.range.start.character]), [[0, 1]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
