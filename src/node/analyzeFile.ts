@@ -7,7 +7,7 @@ import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { AnalyzedRecord } from '../core/analysis/analyzeRecord';
-import { analyzeRecord } from '../core/analysis/analyzeRecord';
+import { analyzeRecord, invalidUtf8Finding } from '../core/analysis/analyzeRecord';
 import type { ExampleSource } from '../core/analysis/aggregate';
 import { DatasetAggregator } from '../core/analysis/aggregate';
 import { RecordPipeline } from '../core/analysis/pipeline';
@@ -243,13 +243,7 @@ async function streamRecords(
   const locator = new Utf8Locator(bom ? 3 : 0);
   const invalid: InvalidUtf8At[] = [];
   let nextInvalid = 0;
-  const fileInvalid = (at: InvalidUtf8At) =>
-    sink.fileFinding?.({
-      code: 'invalid-utf8',
-      severity: 'error',
-      message: 'Invalid UTF-8 byte sequence: datasets must be UTF-8 encoded text.',
-      range: { start: at, end: { line: at.line, character: at.character + 1 } },
-    });
+  const fileInvalid = (at: InvalidUtf8At) => sink.fileFinding?.(invalidUtf8Finding(at.line, at.character));
   const before = (at: InvalidUtf8At, line: number, character: number) => at.line < line || (at.line === line && at.character < character);
   let ordinal = 0;
   let first = true;

@@ -59,21 +59,23 @@ function scanForHints(normalized: ChatExample): number[] {
   return lastScan.sensitiveHints;
 }
 
+/** The error for an invalid UTF-8 sequence starting at this 0-based line and UTF-16 column. */
+export function invalidUtf8Finding(line: number, character: number): Finding {
+  return {
+    code: 'invalid-utf8',
+    severity: 'error',
+    message: 'Invalid UTF-8 byte sequence: datasets must be UTF-8 encoded text.',
+    range: makeRange(line, character, line, character + 1),
+  };
+}
+
 /** Analyse one record on its own. Never throws on bad input: problems become findings. */
 export function analyzeRecord(input: RecordInput, options: RecordOptions): AnalyzedRecord {
   const { span, text } = input;
   const result = emptyResult(input.ordinal, span);
   const findings = result.findings;
 
-  if (input.invalidUtf8) {
-    const at = input.invalidUtf8;
-    findings.push({
-      code: 'invalid-utf8',
-      severity: 'error',
-      message: 'Invalid UTF-8 byte sequence: datasets must be UTF-8 encoded text.',
-      range: makeRange(at.line, at.character, at.line, at.character + 1),
-    });
-  }
+  if (input.invalidUtf8) findings.push(invalidUtf8Finding(input.invalidUtf8.line, input.invalidUtf8.character));
 
   let value: unknown;
   try {
