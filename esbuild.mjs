@@ -1,6 +1,6 @@
 // One build script, several bundles (cjs for Node: CLI, worker, server; the extension joins later).
 import { build } from 'esbuild';
-import { copyFileSync, cpSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +14,7 @@ const nodeBundles = [
   { in: 'src/node/fileAnalysisWorker.ts', out: 'dist/fileWorker.js' },
   { in: 'src/server/main.ts', out: 'dist/server.js' },
   { in: 'bench/pass.ts', out: 'dist/benchPass.js' },
+  { in: 'bench/document.ts', out: 'dist/benchDocument.js' },
 ];
 
 /** Assets loaded at run time from next to the bundles: tokenizer WASM and BPE ranks, the embedded Postgres. */
@@ -50,7 +51,18 @@ await Promise.all(
         define: { 'import.meta.url': '__slmgen_import_meta_url' },
         // Native/optional drivers stay outside the bundle and resolve from node_modules.
         external: ['pg-native', 'vscode'],
-      }),
+        write: false,
+      }).then(({ outputFiles }) => outputFiles.forEach(replaceFile)),
     ),
 );
-if (existsSync(join(root, 'dist/cli.js'))) chmodSync(join(root, 'dist/cli.js'), 0o755);
+
+/**
+ * Each bundle replaces the old one in one step (written beside it, then renamed over it), so that a process starting
+ * `dist/cli.js` while a build runs (tests in another terminal) reads the old bundle or the new one, never half of one.
+ */
+function replaceFile({ path, contents }) {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, contents);
+  if (path === join(root, 'dist/cli.js')) chmodSync(temp, 0o755);
+  renameSync(temp, path);
+}

@@ -1,8 +1,8 @@
 // Token counting throughput and estimate accuracy. Run: npx tsx bench/tokens.ts [--size 8MB] [--js-mb 2]
-// Generates a synthetic chat dataset with bench/genDataset.mjs into a temp dir, then counts every message
-// content separately (as the analysis does) with each counter, after a warm-up.
+// Generates a synthetic chat dataset with bench/genDataset.mjs into a fresh temp dir (removed once read), then counts
+// every message content separately (as the analysis does) with each counter, after a warm-up.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { estimateTokens } from '../src/core/tokens/estimate';
@@ -20,13 +20,18 @@ const jsBudgetBytes = Number(arg('js-mb', '2')) * 1024 * 1024;
 
 const generator = [join(__dirname, 'genDataset.mjs')].find(existsSync);
 if (!generator) throw new Error('gen-dataset.mjs not found');
-const dir = join(tmpdir(), 'slmgen-bench-tokens');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `data-${size}.jsonl`);
-if (!existsSync(file)) execFileSync(process.execPath, [generator, '--out', file, '--size', size, '--seed', '1']);
+const dir = mkdtempSync(join(tmpdir(), 'slmgen-bench-tokens-'));
+let data: string;
+try {
+  const file = join(dir, 'data.jsonl');
+  execFileSync(process.execPath, [generator, '--out', file, '--size', size, '--seed', '1']);
+  data = readFileSync(file, 'utf8');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
 
 const texts: string[] = [];
-for (const line of readFileSync(file, 'utf8').split('\n')) {
+for (const line of data.split('\n')) {
   if (!line) continue;
   const rec = JSON.parse(line) as { messages?: { content?: unknown }[] };
   for (const m of rec.messages ?? []) if (typeof m.content === 'string' && m.content) texts.push(m.content);
@@ -52,7 +57,7 @@ function measure(name: string, xs: string[], count: (t: string) => number): Row 
 }
 
 async function main(): Promise<void> {
-  console.log(`corpus: ${texts.length} messages, ${(totalBytes / 1024 / 1024).toFixed(2)} MB (${file})`);
+  console.log(`corpus: ${texts.length} messages, ${(totalBytes / 1024 / 1024).toFixed(2)} MB (genDataset.mjs --size ${size} --seed 1)`);
   const rows: Row[] = [];
   const exact: Record<EncodingName, number[]> = { o200k_base: [], cl100k_base: [] };
 

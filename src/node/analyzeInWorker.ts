@@ -1,8 +1,10 @@
 /**
  * `analyzeFile` in a dedicated worker thread: same options and result, with progress and cancellation
- * (aborting terminates the worker). Use this from event-loop-sensitive hosts (extension host, server).
+ * (aborting terminates the worker). Use this from event-loop-sensitive hosts (extension host, server); the CLI uses
+ * it too, with the thread's heap tuning that only a process's owner may ask for.
  */
 import type { AnalyzeFileOptions, AnalyzeFileResult } from './analyzeFile';
+import type { AnalysisThreadOptions } from './workerPool';
 import { spawnAnalysisWorker, workerScript } from './workerPool';
 
 /** Options that can cross the thread boundary (callbacks and signals stay on this side). */
@@ -18,8 +20,11 @@ export type FileWorkerResponse =
   | { type: 'done'; result: AnalyzeFileResult }
   | { type: 'error'; name: string; message: string; code?: string };
 
-/** Analyse `path` in a worker thread; rejects with an AbortError when `options.signal` aborts. */
-export function analyzeFileInWorker(path: string, options: AnalyzeFileOptions = {}): Promise<AnalyzeFileResult> {
+/**
+ * Analyse `path` in a worker thread; rejects with an AbortError when `options.signal` aborts. `thread` says how the
+ * thread starts: by default without touching any process-wide setting ({@link AnalysisThreadOptions}).
+ */
+export function analyzeFileInWorker(path: string, options: AnalyzeFileOptions = {}, thread: AnalysisThreadOptions = {}): Promise<AnalyzeFileResult> {
   const { signal, onProgress, ...portable } = options;
   return new Promise<AnalyzeFileResult>((resolve, reject) => {
     if (signal?.aborted) {
@@ -28,7 +33,7 @@ export function analyzeFileInWorker(path: string, options: AnalyzeFileOptions = 
     }
     // Exact counts are the default (analyzeFile's `exact ?? true`).
     const script = workerScript('fileWorker.js', 'fileAnalysisWorker.ts', options.exact ?? true);
-    const worker = spawnAnalysisWorker(script);
+    const worker = spawnAnalysisWorker(script, thread);
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;

@@ -36,15 +36,17 @@ const YOUNG_GENERATION_MB = 8;
 const FAST_YOUNG_GENERATION_MB = 24;
 
 /**
- * Initial old-generation limit of the thread that reads and merges a file (`analyzeFileInWorker`). V8 starts a
- * full (mark-compact) collection whenever the room left under the old-generation limit is less than the young
- * generation; with ~10 MB live, its computed limit (~27 MB) always was, and that thread ran 99–111 full collections
- * per GB in a fast pass (one every 150 ms: ~20 ms of pause plus ~17 ms of background marking each). At 48 MB: 33–37
- * (36 if pool workers got it too, which they hardly need: 15 either way); peak RSS +20–50 MB in a fast pass, none in
- * an exact pass (1 GB: 545 → 533 MB).
+ * Initial old-generation limit of the thread that reads and merges a file (`analyzeFileInWorker`) when the caller
+ * opts in with `tuneOldGeneration`. V8 starts a full (mark-compact) collection whenever the room left under the
+ * old-generation limit is less than the young generation; with ~10 MB live, its computed limit (~27 MB) always was,
+ * and that thread ran 99–111 full collections per GB in a fast pass (one every 150 ms: ~20 ms of pause plus ~17 ms
+ * of background marking each). At 48 MB: 33–37 (36 if pool workers got it too, which they hardly need: 15 either
+ * way); peak RSS +20–50 MB in a fast pass, none in an exact pass (1 GB: 545 → 533 MB).
  */
 const INITIAL_OLD_GENERATION_MB = 48;
-let spawning = 0;
+/** Analysis threads started from this thread that are not online yet, and those of them that asked for the tuning. */
+let starting = 0;
+let tunedStarting = 0;
 
 /** The initial old-space size this process was started with (V8's default is 0: computed). */
 function startupInitialOldSpace(): number {
@@ -57,20 +59,35 @@ function startupInitialOldSpace(): number {
   return size;
 }
 
+/** How an analysis thread is started. */
+export interface AnalysisThreadOptions {
+  /**
+   * Start the thread with a 48 MB initial old generation (default false). A worker takes V8 heap settings only from
+   * flags, and V8's flags belong to the whole process: only a caller that owns its process (the `slmgen` CLI) may
+   * ask for this. Library hosts (an editor's extension host, the server, a language server) leave it off, so that
+   * the engine never changes their process-wide settings.
+   */
+  tuneOldGeneration?: boolean;
+}
+
 /**
- * Start the reading and merging thread of an analysis. A worker takes V8 heap settings only from flags, which V8
- * reads when the thread's isolate is created, after `new Worker` returns: the flag is raised while such a thread
- * starts and put back to the process's own value once every one started from this thread is online (or gone). The
- * flag is process-wide, so a thread created elsewhere in the process in that window (milliseconds) starts with it
- * too, and starts from two threads at once could give one of them the default (time only, never results).
+ * Start the reading and merging thread of an analysis. By default this is a plain `new Worker`: no V8 flag is
+ * touched. With `tuneOldGeneration`, V8 reads the flag when the thread's isolate is created, after `new Worker`
+ * returns: the flag is raised while such a thread starts and put back to the process's own value once every tuned
+ * one started from this thread is online (or gone). The flag is process-wide, so a thread created elsewhere in the
+ * process in that window (milliseconds) starts with it too, and tuned starts from two threads at once could give one
+ * of them the default (time only, never results).
  */
-export function spawnAnalysisWorker(script: { file: string; options: WorkerOptions }): Worker {
-  if (spawning++ === 0) setFlagsFromString(`--initial-old-space-size=${INITIAL_OLD_GENERATION_MB}`);
+export function spawnAnalysisWorker(script: { file: string; options: WorkerOptions }, thread: AnalysisThreadOptions = {}): Worker {
+  const tune = thread.tuneOldGeneration === true;
+  starting++;
+  if (tune && tunedStarting++ === 0) setFlagsFromString(`--initial-old-space-size=${INITIAL_OLD_GENERATION_MB}`);
   let started = false;
   const onStarted = () => {
     if (started) return;
     started = true;
-    if (--spawning === 0) setFlagsFromString(`--initial-old-space-size=${startupInitialOldSpace()}`);
+    starting--;
+    if (tune && --tunedStarting === 0) setFlagsFromString(`--initial-old-space-size=${startupInitialOldSpace()}`);
   };
   let worker: Worker;
   try {
@@ -87,7 +104,12 @@ export function spawnAnalysisWorker(script: { file: string; options: WorkerOptio
 
 /** Analysis threads started by {@link spawnAnalysisWorker} from this thread that are not online yet (for tests). */
 export function analysisWorkersStarting(): number {
-  return spawning;
+  return starting;
+}
+
+/** Of {@link analysisWorkersStarting}, those started with `tuneOldGeneration` (the flag is raised while any is). */
+export function tunedAnalysisWorkersStarting(): number {
+  return tunedStarting;
 }
 
 /**

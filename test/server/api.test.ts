@@ -6,10 +6,10 @@ import { allowedHostHeaders } from '../../src/server/app';
 import type { TestServer } from './testServer';
 import { startTestServer, upload, uploadValid, VALID_JSONL } from './testServer';
 
-/** GET with an arbitrary Host header (fetch does not let us set it). */
-function getWithHost(url: string, path: string, host: string): Promise<{ status: number; body: string }> {
+/** GET with an arbitrary Host header (fetch does not let us set it), optionally from another local address. */
+function getWithHost(url: string, path: string, host: string, localAddress?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}${path}`, { headers: { host } }, (res) => {
+    const req = httpRequest(`${url}${path}`, { headers: { host }, localAddress }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -295,7 +295,8 @@ describe('server: bad uploads', () => {
 describe('server: safety guards', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer({ config: { rateLimitPerMinute: 5, jsonBodyLimit: 1024 } });
+    // No rate limit to speak of here: the rate-limit test has a server (and a limiter) of its own.
+    server = await startTestServer({ config: { jsonBodyLimit: 1024 } });
   });
   after(async () => {
     await server.close();
@@ -314,11 +315,15 @@ describe('server: safety guards', () => {
   });
 
   it('on port 80 a Host header without the port is accepted over HTTP', async function () {
-    let on80: TestServer;
-    try {
-      on80 = await startTestServer({ port: 80 });
-    } catch {
-      this.skip(); // port 80 needs privileges or is taken
+    let on80: TestServer | undefined;
+    // Another test run may hold port 80 for a moment: retry while it is in use, for up to 5 s.
+    for (let attempt = 0; !on80; attempt++) {
+      try {
+        on80 = await startTestServer({ port: 80 });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 50) this.skip(); // needs privileges, or is taken for good
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
     try {
       assert.equal((await getWithHost(on80.url, '/health', 'localhost')).status, 200);
@@ -348,13 +353,22 @@ describe('server: safety guards', () => {
   });
 
   it('rate limits per client with 429 and Retry-After', async () => {
-    let limited: Response | undefined;
-    for (let i = 0; i < 10 && !limited; i++) {
-      const res = await fetch(`${server.url}/health`);
-      if (res.status === 429) limited = res;
+    // Its own server, so its own limiter: the same result alone, first, last or after any other test.
+    const limitedServer = await startTestServer({ config: { rateLimitPerMinute: 3 } });
+    try {
+      const host = new URL(limitedServer.url).host;
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await fetch(`${limitedServer.url}/health`)).status);
+      assert.deepEqual(statuses, [200, 200, 200, 429]);
+      const limited = await fetch(`${limitedServer.url}/health`);
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get('retry-after')) > 0);
+      assert.match(((await limited.json()) as { detail: string }).detail, /Too many requests: limit is 3 per minute/);
+      // Another client (another loopback address) has its own budget.
+      const other = await getWithHost(limitedServer.url, '/health', host, '127.0.0.2');
+      assert.equal(other.status, 200, other.body);
+    } finally {
+      await limitedServer.close();
     }
-    assert.ok(limited, 'expected a 429');
-    assert.ok(Number(limited.headers.get('retry-after')) > 0);
-    assert.match(((await limited.json()) as { detail: string }).detail, /Too many requests/);
   });
 });

@@ -5,11 +5,11 @@
 import { parseArgs } from 'node:util';
 import type { DatasetReport } from '../../core/analysis/report';
 import { plural } from '../../core/text/plural';
-import { analyzeFile } from '../../node/analyzeFile';
 import type { CliCommand, CliIo } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { analysisOptionSpecs, analysisOptions, assertReadableFile } from '../options';
 import { progressBar } from '../progress';
+import { runAnalysis } from '../runAnalysis';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -47,7 +47,7 @@ export function formatSummary(file: string, r: DatasetReport): string {
 async function analyzeOne(file: string, io: CliIo, json: boolean, values: Parameters<typeof analysisOptions>[0]): Promise<boolean> {
   const progress = progressBar(io, file);
   try {
-    const { report } = await analyzeFile(file, { ...analysisOptions(values), onProgress: progress.onProgress, findingCapPerCode: 1000 });
+    const { report } = await runAnalysis(file, { ...analysisOptions(values), onProgress: progress.onProgress, findingCapPerCode: 1000 });
     progress.done();
     io.stdout(json ? JSON.stringify({ file, ...report }) + '\n' : formatSummary(file, report));
     return report.format_valid;

@@ -10,12 +10,12 @@ import { generateNotebook } from '../../core/notebook/generateNotebook';
 import type { NotebookTarget } from '../../core/notebook/generateNotebook';
 import { MODELS, findModel } from '../../core/recommend/registry';
 import { resolveTrainingConfig } from '../../core/recommend/trainingConfig';
-import { analyzeFile } from '../../node/analyzeFile';
 import { gzip } from '../../node/gzip';
 import type { CliCommand } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { analysisOptionSpecs, analysisOptions, assertReadableFile } from '../options';
 import { progressBar } from '../progress';
+import { runAnalysis } from '../runAnalysis';
 
 const TARGETS: readonly NotebookTarget[] = ['colab', 'trl'];
 
@@ -69,7 +69,7 @@ export const generateCommand: CliCommand = async (args, io) => {
   assertReadableFile(file);
 
   const progress = progressBar(io, file);
-  const { report, examples } = await analyzeFile(file, { ...options, collectExamples: true, onProgress: progress.onProgress, findingCapPerCode: 100 });
+  const { report, examples } = await runAnalysis(file, { ...options, collectExamples: true, onProgress: progress.onProgress, findingCapPerCode: 100 });
   progress.done();
   if (report.total_examples === 0 || !examples || examples.length === 0) {
     io.stderr(`slmgen generate: ${file} has no valid examples (see \`slmgen lint ${file}\`)\n`);

@@ -4,11 +4,11 @@
  */
 import { parseArgs } from 'node:util';
 import type { FindingJson } from '../../core/analysis/report';
-import { analyzeFile } from '../../node/analyzeFile';
 import type { CliCommand } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { analysisOptionSpecs, analysisOptions, assertReadableFile } from '../options';
 import { progressBar } from '../progress';
+import { runAnalysis } from '../runAnalysis';
 import { toSarif } from '../sarif';
 import { CLI_VERSION } from '../version';
 
@@ -30,7 +30,7 @@ export const lintCommand: CliCommand = async (args, io) => {
   let hasErrors = false;
   for (const file of positionals) {
     const progress = progressBar(io, file);
-    const { report } = await analyzeFile(file, { ...options, onProgress: progress.onProgress });
+    const { report } = await runAnalysis(file, { ...options, onProgress: progress.onProgress });
     progress.done();
     results.push({ file, findings: report.findings });
     if (!report.format_valid) hasErrors = true;

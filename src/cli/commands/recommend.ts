@@ -5,11 +5,11 @@
 import { parseArgs } from 'node:util';
 import { parseDeploymentTarget, parseTaskType, recommendModels } from '../../core/recommend/recommend';
 import type { Recommendation } from '../../core/recommend/recommend';
-import { analyzeFile } from '../../node/analyzeFile';
 import type { CliCommand } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { analysisOptionSpecs, analysisOptions, assertReadableFile } from '../options';
 import { progressBar } from '../progress';
+import { runAnalysis } from '../runAnalysis';
 
 /** Human-readable ranking: the top `top` models with their reasons. */
 export function formatRecommendations(recs: readonly Recommendation[], top: number): string {
@@ -40,7 +40,7 @@ export const recommendCommand: CliCommand = async (args, io) => {
   const file = positionals[0] ?? '';
   assertReadableFile(file);
   const progress = progressBar(io, file);
-  const { report } = await analyzeFile(file, { ...options, onProgress: progress.onProgress, findingCapPerCode: 100 });
+  const { report } = await runAnalysis(file, { ...options, onProgress: progress.onProgress, findingCapPerCode: 100 });
   progress.done();
   if (report.total_examples === 0) {
     io.stderr(`slmgen recommend: ${file} has no valid examples (see \`slmgen lint ${file}\`)\n`);

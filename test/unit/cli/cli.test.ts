@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseArgsReason } from '../../../src/cli/main';
+import { ensureCliBundle } from '../../helpers/cliBundle';
 
 const root = join(__dirname, '../../..');
-const cli = join(root, 'dist/cli.js');
+let cli = '';
 const fixture = (name: string) => join('test/fixtures/analysis', name);
 
 function run(...args: string[]) {
@@ -17,8 +18,8 @@ function run(...args: string[]) {
 
 describe('slmgen CLI (built bundle run as a process)', () => {
   before(function () {
-    this.timeout(120_000);
-    if (!existsSync(cli)) spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
+    this.timeout(300_000);
+    cli = ensureCliBundle();
   });
 
   it('analyze --json prints one report object per file and exits 0 on a clean file', () => {

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { examplesToJsonl } from '../../../src/core/notebook/datasetJsonl';
 import { analyzeFile } from '../../../src/node/analyzeFile';
+import { ensureCliBundle } from '../../helpers/cliBundle';
 
-const ROOT = join(__dirname, '../../..');
-const CLI = join(ROOT, 'dist/cli.js');
 const PYTHON = '/usr/bin/python3';
 
 // Runs the notebook's data cell alone with plain Python and prints the decoded examples as JSON.
@@ -30,11 +29,10 @@ const LINES = [
 
 describe('end to end: CLI generate → notebook data cell in Python', () => {
   let dir = '';
-  before(() => {
-    if (!existsSync(CLI)) {
-      const build = spawnSync(process.execPath, [join(ROOT, 'esbuild.mjs')], { cwd: ROOT, encoding: 'utf8' });
-      assert.equal(build.status, 0, build.stderr);
-    }
+  let cli = '';
+  before(function () {
+    this.timeout(300_000);
+    cli = ensureCliBundle();
     dir = mkdtempSync(join(tmpdir(), 'slmgen-e2e-'));
   });
   after(() => {
@@ -46,7 +44,7 @@ describe('end to end: CLI generate → notebook data cell in Python', () => {
       const data = join(dir, `raw-${target}.jsonl`);
       writeFileSync(data, LINES.join('\n') + '\n');
       const out = join(dir, `nb-${target}.ipynb`);
-      const gen = spawnSync(process.execPath, [CLI, 'generate', data, '--model', 'qwen2.5-0.5b', '--target', target, '--out', out, '--json'], { encoding: 'utf8' });
+      const gen = spawnSync(process.execPath, [cli, 'generate', data, '--model', 'qwen2.5-0.5b', '--target', target, '--out', out, '--json'], { encoding: 'utf8' });
       assert.equal(gen.status, 0, gen.stderr);
       assert.equal((JSON.parse(gen.stdout) as { notebook_path: string }).notebook_path, out);
 
