@@ -5,11 +5,8 @@
 // both cores busy has measured from 19 s to 28 s within minutes while the one-thread baseline moved by 5%, so
 // figures are the best run (least disturbed) and the median, each pass next to the baseline of the same statistic.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatasetDocument } from '../src/core/analysis/datasetDocument';
-import { TokenCounter } from '../src/core/tokens/tokenCounter';
-import { loadEncoder } from '../src/node/tokenizers';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -83,23 +80,6 @@ const wc = best(wcRuns);
 const fast = bestRun(fastRuns);
 const exact = exactRuns.length > 0 ? bestRun(exactRuns) : undefined;
 
-// Incremental: a 100,000-line document of short (Alpaca-like) chat records, one line edited; median of 21 edits.
-const shortFile = join(dataDir, `short-50MB-seed${seed}.jsonl`);
-if (!existsSync(shortFile)) {
-  execFileSync(process.execPath, [join(__dirname, 'genDataset.mjs'), '--out', shortFile, '--size', '50MB', '--seed', seed, '--profile', 'short'], { stdio: 'inherit' });
-}
-const lines = readFileSync(shortFile, 'utf8').split('\n').slice(0, 100_000);
-const doc = new DatasetDocument({ counter: new TokenCounter(loadEncoder('o200k_base')), countMode: 'raw', maxSeqLength: 2048, encoding: 'o200k_base', tokensExact: true });
-const loadSeconds = timeIt(() => doc.setText(lines.join('\n')));
-doc.report();
-const edits: number[] = [];
-const reports: number[] = [];
-for (let k = 0; k < 21; k++) {
-  const at = 1000 + k * 4000;
-  const edited = (lines[at] as string).replace('"content": "', '"content": "edited ').replace('"content":"', '"content":"edited ');
-  edits.push(timeIt(() => doc.applyChange(at, at + 1, edited)) * 1000);
-  reports.push(timeIt(() => doc.findings()) * 1000);
-}
 // Per pass: best and median seconds, MB/s of the best, and the ratio to the baseline's same statistic.
 const row = (name: string, xs: number[], base: number[]): string[] => [
   name,
@@ -127,4 +107,4 @@ for (const [name, p] of [['fast', fast], ['exact', exact]] as const) {
   console.log(`${name} pass CPU: ${total.toFixed(1)} s in all threads over ${p.seconds.toFixed(1)} s wall (${(total / p.seconds).toFixed(2)} cores busy): busiest threads ${first.toFixed(1)} s and ${second.toFixed(1)} s, the other ${rest.length} ${rest.reduce((a, b) => a + b, 0).toFixed(1)} s`);
 }
 if (exact) console.log(`exact pass: peak RSS ${peakRss(exactRuns)} MB (highest of the runs), event-loop p99 ${exact.loopP99ms.toFixed(1)} ms (max ${exact.loopMaxMs.toFixed(0)} ms); ${exact.tokens} tokens; estimate/exact total = ${(fast.tokens / exact.tokens).toFixed(3)}`);
-console.log(`incremental: 100,000-line document loaded in ${loadSeconds.toFixed(1)} s; one-line re-check median ${median(edits).toFixed(2)} ms (max ${Math.max(...edits).toFixed(2)} ms); full findings rebuild after an edit median ${median(reports).toFixed(0)} ms`);
+// The editor seam (incremental document, whole-file findings, fixes) is measured by bench/document.ts.

@@ -2,6 +2,7 @@
  * Shared value types of the analysis engine. Everything here is plain data (JSON-serializable), so findings and
  * fixes cross worker, process and webview boundaries unchanged.
  */
+import type { CodeName } from './checks/codes';
 
 /** Severity of a finding, in the editor's vocabulary. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -34,10 +35,13 @@ export type FixKind =
   | 'merge-turns'
   | 'trim'
   | 'redact'
-  | 'remove-bom'
   | 'other';
 
-/** A quick fix computed by core as text edits against the document version that produced the finding. */
+/**
+ * A quick fix: text edits that replace the smallest located spans (a role value, a content string, a separator;
+ * a whole record only when deleting or converting it), so every other byte of the document is kept. Fixes are
+ * computed on request for one finding, never as part of an analysis.
+ */
 export interface Fix {
   title: string;
   kind: FixKind;
@@ -53,14 +57,16 @@ export interface RelatedLocation {
   message: string;
 }
 
-/** One problem found in a dataset. `code` values are stable and listed in `checks/codes.ts`. */
+/**
+ * One problem found in a dataset. `code` values are stable and listed in `checks/codes.ts`, which also gives the
+ * severity (findings are built with `makeFinding`). Fixes are not part of a finding: they are computed on request.
+ */
 export interface Finding {
-  code: string;
+  code: CodeName;
   severity: Severity;
   message: string;
   range: Range;
   related?: RelatedLocation[];
-  fixes?: Fix[];
 }
 
 /** Build a range from 0-based line/column pairs. */

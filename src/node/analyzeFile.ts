@@ -7,21 +7,14 @@ import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { AnalyzedRecord } from '../core/analysis/analyzeRecord';
-import { analyzeRecord, invalidUtf8Finding } from '../core/analysis/analyzeRecord';
+import { exampleFromBytes } from '../core/analysis/analyzeBytes';
 import type { ExampleSource } from '../core/analysis/aggregate';
 import { DatasetAggregator } from '../core/analysis/aggregate';
-import { RecordPipeline } from '../core/analysis/pipeline';
-import type { RecordSpan } from '../core/analysis/record';
+import type { DatasetLayout } from '../core/analysis/datasetStream';
+import { DatasetStream, LAYOUT_PROBE_BYTES, layoutOf } from '../core/analysis/datasetStream';
 import { PACKED_BUFFERS, packedBuffers, unpackRecords } from '../core/analysis/recordPack';
 import type { DatasetReport } from '../core/analysis/report';
-import { detectFormat } from '../core/formats/detect';
-import { normalizeRecord } from '../core/formats/normalize';
 import type { ChatExample, ChatMessage } from '../core/formats/chat';
-import type { ArrayElement } from '../core/parse/jsonArraySplitter';
-import { JsonArraySplitter } from '../core/parse/jsonArraySplitter';
-import type { InvalidUtf8At } from '../core/parse/utf8Locator';
-import { Utf8Locator } from '../core/parse/utf8Locator';
-import { ENCODING_PROBE_BYTES, detectWideEncoding } from '../core/parse/textEncoding';
 import type { CountMode, EncodingName, Finding } from '../core/types';
 import { DEFAULT_ENCODING, DEFAULT_MAX_SEQ_LENGTH } from '../core/types';
 import { createRecordOptions } from './recordOptions';
@@ -98,24 +91,10 @@ function abortError(): Error {
   return err;
 }
 
-/** True when the file starts with a UTF-8 byte order mark. */
-function hasUtf8Bom(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const probe = Buffer.alloc(3);
-    return readSync(fd, probe, 0, 3, 0) === 3 && probe[0] === 0xef && probe[1] === 0xbb && probe[2] === 0xbf;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** True when the first non-whitespace byte (after a BOM) is `[`: a JSON array file rather than JSONL. */
-function isJsonArrayFile(fd: number): boolean {
-  const probe = Buffer.alloc(4096);
-  const n = readSync(fd, probe, 0, probe.length, 0);
-  let i = n >= 3 && probe[0] === 0xef && probe[1] === 0xbb && probe[2] === 0xbf ? 3 : 0;
-  while (i < n && (probe[i] === 0x20 || probe[i] === 0x0a || probe[i] === 0x0d || probe[i] === 0x09)) i++;
-  return i < n && probe[i] === 0x5b;
+/** The layout of an open file from its first bytes (JSON array or JSONL, byte order mark, wide encoding). */
+function fileLayout(fd: number): DatasetLayout {
+  const head = Buffer.alloc(LAYOUT_PROBE_BYTES);
+  return layoutOf(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
 }
 
 /** Analyse the file at `path`. Rejects only for unreadable files or cancellation; bad data becomes findings. */
@@ -137,20 +116,18 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
       source: (i): ChatExample | null => reread(i),
     });
     const reread = rereadSource(fd, aggregator);
-    const head = Buffer.alloc(ENCODING_PROBE_BYTES);
-    const wide = detectWideEncoding(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
-    if (wide !== null) aggregator.setWideEncoding(wide);
-    const jsonArray = isJsonArrayFile(fd);
-    const workers = jsonArray ? 0 : (options.workers ?? (totalBytes < WORKER_THRESHOLD_BYTES ? 0 : Math.min(2, availableParallelism())));
+    const layout = fileLayout(fd);
+    if (layout.wideEncoding !== null) aggregator.setWideEncoding(layout.wideEncoding);
+    const workers = layout.jsonArray ? 0 : (options.workers ?? (totalBytes < WORKER_THRESHOLD_BYTES ? 0 : Math.min(2, availableParallelism())));
     if (workers > 1) {
       await runWithWorkers(fd, totalBytes, settings, workers, aggregator, options);
     } else {
       await streamRecords(path, settings, {
         record: (r) => aggregator.add(r.result),
         blank: (line) => aggregator.addBlank(line),
-        bom: (has) => aggregator.setBom(has),
         fileFinding: (f) => aggregator.addFileFinding(f),
       }, options);
+      aggregator.setBom(layout.hasBom);
     }
     if (options.signal?.aborted) throw abortError();
     const { report, findings } = aggregator.finish(reread);
@@ -190,24 +167,17 @@ function readExampleAt(fd: number, offset: number, length: number): ChatExample 
   // Not zero-filled: only the bytes read are decoded (a file cut short since the analysis reads fewer).
   const buf = Buffer.allocUnsafe(length);
   const read = readSync(fd, buf, 0, length, offset);
-  try {
-    const value: unknown = JSON.parse(buf.toString('utf8', 0, read));
-    const detected = detectFormat(value);
-    return detected.kind === 'format' ? normalizeRecord(value as Record<string, unknown>, detected.format).example : null;
-  } catch {
-    return null;
-  }
+  return exampleFromBytes(buf.subarray(0, read));
 }
 
 /** Receives records of an in-process pass. */
 interface RecordSink {
   record(r: AnalyzedRecord): void;
   blank?(line: number): void;
-  bom?(hasBom: boolean): void;
   fileFinding?(f: Finding): void;
 }
 
-/** One in-process pass over a JSONL or JSON-array file, in file order. */
+/** One in-process pass over a JSONL or JSON-array file, in file order (the core stream an editor's document uses). */
 async function streamRecords(
   path: string,
   settings: AnalysisSettings,
@@ -215,80 +185,22 @@ async function streamRecords(
   options: { signal?: AbortSignal; onProgress?: AnalyzeFileOptions['onProgress'] },
 ): Promise<void> {
   const fd = openSync(path, 'r');
-  let jsonArray: boolean;
   let totalBytes: number;
   try {
-    jsonArray = isJsonArrayFile(fd);
     totalBytes = fstatSync(fd).size;
   } finally {
     closeSync(fd);
   }
-  const recordOptions = createRecordOptions(settings);
-  if (!jsonArray) {
-    const pipeline = new RecordPipeline(recordOptions, { record: (r) => sink.record(r), blank: (line) => sink.blank?.(line) });
-    await streamChunks(path, (chunk, bytes) => {
-      pipeline.push(chunk);
-      options.onProgress?.({ bytes, totalBytes });
-    }, options.signal);
-    pipeline.end();
-    sink.bom?.(pipeline.hasBom);
-    return;
-  }
-  // The decoder drops a BOM, so element byte offsets start 3 bytes in when there is one.
-  const bom = hasUtf8Bom(path);
-  const splitter = new JsonArraySplitter({ byteOffsetBase: bom ? 3 : 0 });
-  const decoder = new TextDecoder('utf-8');
-  // The decoder puts U+FFFD in place of invalid bytes without a word: the locator finds them in the bytes, and each
-  // becomes an error on the element it falls in (or on the file, between elements).
-  const locator = new Utf8Locator(bom ? 3 : 0);
-  const invalid: InvalidUtf8At[] = [];
-  let nextInvalid = 0;
-  const fileInvalid = (at: InvalidUtf8At) => sink.fileFinding?.(invalidUtf8Finding(at.line, at.character));
-  const before = (at: InvalidUtf8At, line: number, character: number) => at.line < line || (at.line === line && at.character < character);
-  let ordinal = 0;
-  let first = true;
-  const handle = (elements: ArrayElement[]) => {
-    for (const el of elements) {
-      const span: RecordSpan = {
-        startLine: el.startLine,
-        startCharacter: el.startCharacter,
-        endLine: el.endLine,
-        endCharacter: el.endCharacter,
-        byteOffset: el.byteOffset,
-        byteLength: el.byteLength,
-      };
-      while (nextInvalid < invalid.length && before(invalid[nextInvalid] as InvalidUtf8At, el.startLine, el.startCharacter)) fileInvalid(invalid[nextInvalid++] as InvalidUtf8At);
-      let invalidUtf8: InvalidUtf8At | undefined;
-      // The element's first invalid sequence is its error; later ones (other lines of it) are passed over.
-      while (nextInvalid < invalid.length && before(invalid[nextInvalid] as InvalidUtf8At, el.endLine, el.endCharacter)) {
-        const at = invalid[nextInvalid++] as InvalidUtf8At;
-        invalidUtf8 ??= at;
-      }
-      sink.record(analyzeRecord({ ordinal: ordinal++, text: el.text, span, multiline: false, ...(invalidUtf8 ? { invalidUtf8 } : {}) }, recordOptions));
-    }
-  };
+  const stream = new DatasetStream(createRecordOptions(settings), {
+    record: (r) => sink.record(r),
+    blank: (line) => sink.blank?.(line),
+    fileFinding: (f) => sink.fileFinding?.(f),
+  });
   await streamChunks(path, (chunk, bytes) => {
-    if (first) sink.bom?.(chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf);
-    first = false;
-    invalid.push(...locator.push(chunk));
-    handle(splitter.push(decoder.decode(chunk, { stream: true })));
+    stream.push(chunk);
     options.onProgress?.({ bytes, totalBytes });
   }, options.signal);
-  invalid.push(...locator.end());
-  const tail = decoder.decode();
-  if (tail) handle(splitter.push(tail));
-  const end = splitter.end();
-  handle(end.elements);
-  while (nextInvalid < invalid.length) fileInvalid(invalid[nextInvalid++] as InvalidUtf8At);
-  if (end.error) {
-    const { line, character, message } = end.error;
-    sink.fileFinding?.({
-      code: 'invalid-json',
-      severity: 'error',
-      message: `Invalid JSON array file: ${message}.`,
-      range: { start: { line, character }, end: { line, character: character + 1 } },
-    });
-  }
+  stream.end();
 }
 
 /** Read `path` in fresh 1 MiB chunks (a splitter may keep references to earlier chunks). */

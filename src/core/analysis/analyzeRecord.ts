@@ -2,7 +2,8 @@
  * Per-record analysis: parse, check, normalize, count tokens, hash — everything about one record that does not
  * need the rest of the file. Pure and synchronous, so it runs the same in a worker, a server or an editor.
  */
-import { checkRecord } from '../checks/checkRecord';
+import { SHORT_REPLY_CHARS, checkPrepared, prepareRecord } from '../checks/checkRecord';
+import { makeFinding } from '../checks/codes';
 import { lshBandKeys, minhashSignature } from '../dedup/minhash';
 import type { ChatExample } from '../formats/chat';
 import { describeJsonError } from '../parse/jsonError';
@@ -12,7 +13,7 @@ import type { CountMode, Finding } from '../types';
 import { makeRange } from '../types';
 import type { RecordResult, RecordSpan } from './record';
 import { emptyRoleCounts, emptyScriptTally } from './record';
-import type { ExampleScan, ScanOptions } from '../text/scan';
+import type { ExampleScan } from '../text/scan';
 import { scanExample } from '../text/scan';
 import { codePointLengthBelow } from '../text/unicode';
 import { hasCode, looksLikeJson } from './textFacts';
@@ -24,6 +25,7 @@ export interface RecordOptions {
   maxSeqLength: number;
   /** Compute MinHash band keys for near-duplicate detection (default true). */
   nearDuplicates?: boolean;
+  /** Replies shorter than this many characters get `short-reply` (default {@link SHORT_REPLY_CHARS}). */
   shortReplyChars?: number;
 }
 
@@ -49,24 +51,9 @@ export function recordRange(span: RecordSpan) {
   return makeRange(span.startLine, span.startCharacter ?? 0, span.endLine, span.endCharacter);
 }
 
-// The scan made inside the checks of the record being analysed. Module state and one function rather than a closure
-// per record: a closure made per record was compiled anew again and again on large files.
-const NO_SCAN_OPTIONS: ScanOptions = {};
-let pendingScanOptions: ScanOptions = NO_SCAN_OPTIONS;
-let lastScan: ExampleScan | undefined;
-function scanForHints(normalized: ChatExample): number[] {
-  lastScan = scanExample(normalized, pendingScanOptions);
-  return lastScan.sensitiveHints;
-}
-
 /** The error for an invalid UTF-8 sequence starting at this 0-based line and UTF-16 column. */
 export function invalidUtf8Finding(line: number, character: number): Finding {
-  return {
-    code: 'invalid-utf8',
-    severity: 'error',
-    message: 'Invalid UTF-8 byte sequence: datasets must be UTF-8 encoded text.',
-    range: makeRange(line, character, line, character + 1),
-  };
+  return makeFinding('invalid-utf8', 'Invalid UTF-8 byte sequence: datasets must be UTF-8 encoded text.', makeRange(line, character, line, character + 1));
 }
 
 /** Analyse one record on its own. Never throws on bad input: problems become findings. */
@@ -87,44 +74,26 @@ export function analyzeRecord(input: RecordInput, options: RecordOptions): Analy
   }
 
   if (input.multiline) {
-    findings.push({
-      code: 'multiline-record',
-      severity: 'warning',
-      message: `This record is a pretty-printed JSON object spread over ${span.endLine - span.startLine + 1} lines; JSONL needs one record per line.`,
-      range: recordRange(span),
-      fixes: [
-        {
-          title: 'Join the record onto one line',
-          kind: 'join-lines',
-          isSafe: true,
-          isPreferred: true,
-          edits: [{ range: recordRange(span), newText: JSON.stringify(value) }],
-        },
-      ],
-    });
+    const lines = span.endLine - span.startLine + 1;
+    findings.push(makeFinding('multiline-record', `This record is a pretty-printed JSON object spread over ${lines} lines; JSONL needs one record per line.`, recordRange(span)));
   }
 
-  // The text scan runs once, inside the checks (its sensitive-data hints spare them a pass over every message).
+  // The text scan runs before the checks: its sensitive-data hints spare them a pass over every message.
+  const prepared = prepareRecord(value);
+  const example = prepared.normalized?.example ?? null;
   const scanOptions = { shingleSize: options.nearDuplicates === false ? 0 : undefined, tally: result.script };
-  pendingScanOptions = scanOptions;
-  lastScan = undefined;
-  const check = checkRecord(value, text, span, {
-    shortReplyChars: options.shortReplyChars ?? 10,
-    cookbookMode: 'extended',
-    sensitiveHints: scanForHints,
+  const scan: ExampleScan | null = example ? scanExample(example, scanOptions) : null;
+  const check = checkPrepared(prepared, text, span, {
+    shortReplyChars: options.shortReplyChars ?? SHORT_REPLY_CHARS,
+    sensitiveHints: scan?.sensitiveHints,
   });
-  let scan = lastScan as ExampleScan | undefined;
-  lastScan = undefined;
-  pendingScanOptions = NO_SCAN_OPTIONS;
   findings.push(...check.findings);
   result.format = check.format;
   result.cookbookErrors = check.cookbookErrors;
   result.missingSystem = check.missingSystem;
   result.missingUser = check.missingUser;
-  const example = check.example;
   let shingles: Uint32Array | null = null;
-  if (example) {
-    scan ??= scanExample(example, scanOptions);
+  if (example && scan) {
     fillExampleFacts(result, example, options, scan);
     if (result.bandKeys !== null) shingles = scan.shingles;
   }
@@ -176,17 +145,12 @@ function jsonErrorFinding(text: string, span: RecordSpan): Finding {
   const described = describeJsonError(text);
   const offset = described?.offset ?? 0;
   const at = positionAt(text, offset, span);
-  return {
-    code: 'invalid-json',
-    severity: 'error',
-    message: `Invalid JSON: ${described?.message ?? 'the record could not be parsed'}.`,
-    range: makeRange(at.line, at.character, at.line, at.character + 1),
-  };
+  return makeFinding('invalid-json', `Invalid JSON: ${described?.message ?? 'the record could not be parsed'}.`, makeRange(at.line, at.character, at.line, at.character + 1));
 }
 
 /** Facts from the example and its text scan (hashes, shingles, code points, estimates, tallies and votes). */
 function fillExampleFacts(result: RecordResult, example: ChatExample, options: RecordOptions, scan: ExampleScan): void {
-  const shortLimit = options.shortReplyChars ?? 10;
+  const shortLimit = options.shortReplyChars ?? SHORT_REPLY_CHARS;
   const nearDuplicates = options.nearDuplicates !== false;
   result.messageCount = example.messages.length;
   for (let i = 0; i < example.messages.length; i++) {
@@ -209,12 +173,8 @@ function fillExampleFacts(result: RecordResult, example: ChatExample, options: R
   result.assistantTokens = tokens.assistant;
   if (tokens.total > options.maxSeqLength) {
     const estimated = options.counter.exact ? '' : ' (estimated)';
-    result.findings.push({
-      code: 'too-long',
-      severity: 'warning',
-      message: `Example has ${tokens.total} tokens${estimated}, more than the max sequence length of ${options.maxSeqLength}: it will be truncated in training.`,
-      range: recordRange(result.span),
-    });
+    const message = `Example has ${tokens.total} tokens${estimated}, more than the max sequence length of ${options.maxSeqLength}: it will be truncated in training.`;
+    result.findings.push(makeFinding('too-long', message, recordRange(result.span)));
   }
   result.exactHash = scan.exactHash;
   result.promptHash = scan.promptHash;

@@ -1,220 +1,988 @@
 /**
- * The incremental engine for editors: holds a document's lines and per-record results, and after an edit
- * re-analyses only the records that touch the changed lines. Duplicate status of edited records is updated through
- * an exact-hash index at once; the whole-file view (report, cross-record findings) is rebuilt lazily from stored
- * per-record results, without re-tokenizing anything.
+ * The incremental engine for editors. A `DatasetDocument` holds a document's lines and takes edits exactly as
+ * editors send them (`TextDocumentContentChangeEvent`, LSP `didChange`: UTF-16 ranges, applied in order). After an
+ * edit only the records that can have changed are analysed again, and the contract is equality: for any sequence of
+ * edits, the findings, report and examples equal a fresh analysis of the resulting file (`analyzeDatasetBytes`,
+ * which is what `analyzeFile` runs), for JSONL, pretty-printed records, JSON arrays, byte order marks, CRLF and
+ * invalid UTF-8.
+ *
+ * How:
+ * - JSONL records are re-assembled from the last line where the assembler was idle before the edit up to the first
+ *   idle line after it that was idle before the edit too; from there on nothing can differ. JSON arrays are split
+ *   again whole (a linear scan) and unchanged elements keep their analysis.
+ * - A record is analysed at the origin (line 0, column 0), so its findings are stored relative to it and translated
+ *   on read: records that only moved are never touched.
+ * - Sums over records are kept by adding and subtracting records; exact and prompt groups and near-duplicate
+ *   buckets are kept by record, and only records whose LSH neighbourhood an edit touched get their near-duplicate
+ *   links verified again. The whole-file part runs when `snapshot` is asked for, with cancellation checkpoints, so a
+ *   host can run it off its main thread (`src/node/documentHost.ts`) and publish it only while it is current.
+ * - Fixes are computed on request for one finding, against the current version only.
  */
-import type { AnalyzedRecord, RecordOptions } from './analyzeRecord';
+import { SHORT_REPLY_CHARS, checkRecord, convertToOpenAIFix } from '../checks/checkRecord';
+import type { CodeName } from '../checks/codes';
+import { jaccardSorted, sortedUnique } from '../dedup/jaccard';
+import type { NearLink } from '../dedup/nearDuplicates';
+import { CANDIDATE_WINDOW, CandidateRanker, clustersOf, nearThresholdOf, verifyRanked } from '../dedup/nearDuplicates';
+import { shingleHashes } from '../dedup/shingles';
+import type { ChatExample, DatasetFormat } from '../formats/chat';
+import type { AssembledRecord } from '../parse/recordAssembler';
+import { RecordAssembler, utf8Length } from '../parse/recordAssembler';
+import type { WideEncoding } from '../parse/textEncoding';
+import type { InvalidUtf8At } from '../parse/utf8Locator';
+import { Utf8Locator } from '../parse/utf8Locator';
+import type { EncodingName, Finding, Fix, Position, Range, TextEdit } from '../types';
+import { makeRange } from '../types';
+import type { AnalyzedRecord, RecordInput, RecordOptions } from './analyzeRecord';
 import { analyzeRecord } from './analyzeRecord';
-import type { AggregateOptions, AggregateOutput } from './aggregate';
-import { DatasetAggregator } from './aggregate';
-import type { ChatExample } from '../formats/chat';
-import { RecordAssembler } from '../parse/recordAssembler';
-import { utf8Length } from '../parse/recordAssembler';
-import type { Finding, Range } from '../types';
+import { CONTRADICTION_MAX_SIMILARITY, replySimilarity } from './aggregate';
+import { ArrayRecordReader, isJsonArrayText, layoutOf } from './datasetStream';
+import type { RecordSpan } from './record';
+import { RecordTotals } from './recordTotals';
+import { SortedValues } from '../stats/summary';
+import type { AggregateOutput, Contradiction, RecordIndex } from './reportAssembly';
+import { assembleReport, compareFindings, recordRange } from './reportAssembly';
+import type { DatasetReport } from './report';
+import { joinLinesEdits } from '../checks/recordFixes';
 
-interface Entry {
-  id: number;
-  analyzed: AnalyzedRecord;
+/** Settings of a document's analysis (as for a file). */
+export interface DocumentOptions extends RecordOptions {
+  encoding: EncodingName;
+  tokensExact: boolean;
+  /** Least Jaccard of a near-duplicate pair (default 0.8). */
+  nearThreshold?: number;
 }
 
-/** What changed after an edit. */
-export interface ChangeResult {
-  /** Lines (new coordinates) whose records were re-analysed. */
+/** One edit as editors send it: replace `range` (UTF-16 positions) with `text`; no range replaces everything. */
+export interface DocumentChange {
+  range?: Range;
+  text: string;
+}
+
+/** What an edit re-analysed. */
+export interface ChangeSummary {
+  version: number;
+  /** Lines (current coordinates) whose records were assembled again, `[from, to)`. */
   recheckedFrom: number;
   recheckedTo: number;
-  /** Records re-analysed. */
-  records: number;
-  /** For each re-analysed valid record: the first line of an earlier exact copy, if any. */
-  duplicates: { line: number; firstCopyLine: number }[];
+  /** Records analysed again (records whose text did not change keep their analysis). */
+  analyzed: number;
 }
 
-function shiftRange(r: Range, delta: number): void {
-  r.start.line += delta;
-  r.end.line += delta;
+/** The document's findings and report at one version. Fresh values: the document never changes them. */
+export interface DocumentSnapshot {
+  readonly version: number;
+  readonly findings: readonly Finding[];
+  readonly report: DatasetReport;
 }
 
-function shiftFinding(f: Finding, delta: number): void {
-  shiftRange(f.range, delta);
-  for (const rel of f.related ?? []) shiftRange(rel.range, delta);
-  for (const fix of f.fixes ?? []) for (const e of fix.edits) shiftRange(e.range, delta);
+/** A fix computed for one version of the document. */
+export interface DocumentFix extends Fix {
+  version: number;
 }
 
-/** An in-memory dataset document with incremental re-checks. */
+/** A request made for a version the document has moved past. */
+export class StaleVersionError extends Error {
+  constructor(
+    readonly requested: number,
+    readonly current: number,
+  ) {
+    super(`The document changed since this was computed (version ${requested}, now ${current}); ask again for the current version.`);
+    this.name = 'StaleVersionError';
+  }
+}
+
+/** A whole-file computation given up because the caller cancelled it (the document stays consistent). */
+export class CancelledError extends Error {
+  constructor() {
+    super('Cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/** A record of the document, analysed at the origin. */
+interface Rec {
+  id: number;
+  startLine: number;
+  /** Column where the record starts on its first line (JSON array elements; 0 in JSONL). */
+  startCharacter: number;
+  lineCount: number;
+  /** Column where the record ends on its last line. */
+  endCharacter: number;
+  text: string;
+  key: string;
+  analyzed: AnalyzedRecord;
+  /** The analysis's findings (relative to the record), held here too: loops over every record touch only this. */
+  findings: readonly Finding[];
+  /** Position among records, refreshed before whole-file work. */
+  ordinal: number;
+  alive: boolean;
+  // Whole-file state.
+  hashKey: number | null;
+  promptKey: number | null;
+  nearKeys: Uint32Array | null;
+  links: { a: Rec; sim: number }[];
+  sims: Map<Rec, number> | undefined;
+  replySims: Map<Rec, number | null> | undefined;
+  sortedShingles: Uint32Array | undefined;
+}
+
+const EMPTY_LINKS: { a: Rec; sim: number }[] = [];
+
+/** Split text into lines like the file reader: on `\n`, a trailing `\r` stripped (and remembered). */
+function splitText(text: string): { lines: string[]; crs: boolean[] } {
+  const lines: string[] = [];
+  const crs: boolean[] = [];
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const cr = end > start && text.charCodeAt(end - 1) === 0x0d;
+    lines.push(text.slice(start, cr ? end - 1 : end));
+    crs.push(cr);
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  return { lines, crs };
+}
+
+/** An incrementally analysed dataset document. */
 export class DatasetDocument {
-  private lines: string[] = [];
-  private entries: Entry[] = [];
+  private versionValue = 0;
+  /** Lines of the text; the last one is empty when the text ends with a newline. */
+  private lines: string[] = [''];
+  private crs: boolean[] = [false];
+  /** Per line: columns of U+FFFD characters that stand for invalid UTF-8 bytes of the file. */
+  private marks: (number[] | undefined)[] = [undefined];
+  /** JSONL: per line (and one past the last), whether the assembler is idle before it. */
+  private roots: Uint8Array = new Uint8Array([1, 1]);
+  private hasBom = false;
+  private wideEncoding: WideEncoding | null = null;
+  private jsonArray = false;
+  private records: Rec[] = [];
+  /** The records that have findings, in order (usually a few of many: lists of findings walk only these). */
+  private findingRecs: Rec[] = [];
+  /** JSON arrays: findings about the file (structure, invalid bytes between elements). */
+  private fileFindings: Finding[] = [];
   private nextId = 0;
-  private readonly byHash = new Map<number, Set<number>>();
-  private cached: AggregateOutput | undefined;
-  private readonly aggregateOptions: Omit<AggregateOptions, 'expectedRecords'>;
+  private totals: RecordTotals;
+  /** Token counts, assistant token counts and message counts of the usable examples, kept sorted. */
+  private tokens = new SortedValues();
+  private assistantTokens = new SortedValues();
+  private messageCounts = new SortedValues();
+  private readonly options: DocumentOptions;
+  private readonly threshold: number;
 
-  constructor(private readonly options: RecordOptions & Omit<AggregateOptions, 'maxSeqLength' | 'countMode' | 'expectedRecords'>) {
-    this.aggregateOptions = {
-      encoding: options.encoding,
-      countMode: options.countMode,
-      tokensExact: options.tokensExact,
-      maxSeqLength: options.maxSeqLength,
-      nearThreshold: options.nearThreshold,
-      findingCapPerCode: options.findingCapPerCode,
-    };
+  // Whole-file state, brought up to date by `snapshot`.
+  private added: Rec[] = [];
+  private removed: Rec[] = [];
+  private readonly byHash = new Map<number, Set<Rec>>();
+  private readonly multiHash = new Set<number>();
+  private readonly byPrompt = new Map<number, Set<Rec>>();
+  private readonly multiPrompt = new Set<number>();
+  private readonly buckets = new Map<number, Rec[]>();
+  private readonly dirty = new Set<Rec>();
+  /** Records with near-duplicate links. */
+  private readonly linked = new Set<Rec>();
+  /** Records before this index kept their ordinals since the last snapshot. */
+  private renumberFrom = 0;
+  private cached: { version: number; snapshot: DocumentSnapshot } | undefined;
+
+  constructor(options: DocumentOptions) {
+    this.options = options;
+    this.threshold = nearThresholdOf(options.nearThreshold);
+    this.totals = new RecordTotals(options.maxSeqLength);
   }
 
-  /** Number of lines (a final newline does not start an extra line, as in the file reader). */
+  /** The version of the last change (or open). */
+  get version(): number {
+    return this.versionValue;
+  }
+
+  /** Lines as the file reader counts them (a final newline does not start a line). */
   get lineCount(): number {
-    return this.lines.length;
+    const n = this.lines.length;
+    return this.lines[n - 1] === '' && !this.crs[n - 1] ? n - 1 : n;
   }
 
-  /** Replace the whole text. */
-  setText(text: string): void {
-    this.lines = splitLines(text);
-    for (const e of this.entries) this.unindex(e);
-    this.entries = this.analyzeLines(0, this.lines.length);
-    for (const e of this.entries) this.index(e);
-    this.cached = undefined;
-  }
-
-  /**
-   * Replace lines `[startLine, endLine)` with the lines of `newText` (which must not end with a newline unless an
-   * empty line is meant) and re-check only the records touching them.
-   */
-  applyChange(startLine: number, endLine: number, newText: string): ChangeResult {
-    const newLines = newText === '' ? [] : newText.split('\n').map(stripCR);
-    const delta = newLines.length - (endLine - startLine);
-    // Every record overlapping the edited lines (and the ones right next to them, which a multi-line object may
-    // join) is re-analysed.
-    let first = this.entries.findIndex((e) => e.analyzed.result.span.endLine >= startLine - 1);
-    if (first < 0) first = this.entries.length;
-    let last = first;
-    while (last < this.entries.length && (this.entries[last] as Entry).analyzed.result.span.startLine <= endLine) last++;
-    const regionStart = Math.min(startLine, first < this.entries.length ? (this.entries[first] as Entry).analyzed.result.span.startLine : startLine);
-    const regionEndOld = Math.max(endLine, last > first ? (this.entries[last - 1] as Entry).analyzed.result.span.endLine + 1 : endLine);
-    this.lines.splice(startLine, endLine - startLine, ...newLines);
-    const regionEndNew = Math.min(this.lines.length, regionEndOld + delta);
-
-    const removed = this.entries.slice(first, last);
-    for (const e of removed) this.unindex(e);
-    const fresh = this.analyzeLines(regionStart, regionEndNew);
-    for (const e of fresh) this.index(e);
-    if (delta !== 0) {
-      for (let i = last; i < this.entries.length; i++) this.shift(this.entries[i] as Entry, delta);
+  /** The document's text (after its byte order mark), with its line ends. */
+  getText(): string {
+    let out = '';
+    for (let i = 0; i < this.lines.length; i++) {
+      out += this.lines[i] as string;
+      if (this.crs[i]) out += '\r';
+      if (i < this.lines.length - 1) out += '\n';
     }
-    this.entries.splice(first, last - first, ...fresh);
-    this.cached = undefined;
-    return {
-      recheckedFrom: regionStart,
-      recheckedTo: regionEndNew,
-      records: fresh.length,
-      duplicates: fresh.flatMap((e) => {
-        const firstCopy = this.firstCopyLine(e);
-        return firstCopy === null ? [] : [{ line: e.analyzed.result.span.startLine, firstCopyLine: firstCopy }];
-      }),
-    };
-  }
-
-  /** Findings of every record plus cross-record findings (duplicates, near duplicates, file-level checks). */
-  findings(): Finding[] {
-    return this.aggregate().findings;
-  }
-
-  /** The full report (same definitions as the CLI and API). */
-  report(): AggregateOutput['report'] {
-    return this.aggregate().report;
-  }
-
-  /** The normalized example of the record that starts at or covers `line`, if it normalized. */
-  exampleAt(line: number): ChatExample | null {
-    const e = this.entries.find((x) => x.analyzed.result.span.startLine <= line && line <= x.analyzed.result.span.endLine);
-    return e?.analyzed.example ?? null;
-  }
-
-  private aggregate(): AggregateOutput {
-    if (this.cached) return this.cached;
-    const agg = new DatasetAggregator({ ...this.aggregateOptions, expectedRecords: this.entries.length + 16 });
-    let nextLine = 0;
-    this.entries.forEach((e, ordinal) => {
-      const r = e.analyzed.result;
-      for (; nextLine < r.span.startLine; nextLine++) agg.addBlank(nextLine);
-      nextLine = r.span.endLine + 1;
-      // The aggregator derives cross-record findings; it must not mutate stored per-record findings.
-      agg.add({ ...r, ordinal, findings: r.findings });
-    });
-    for (; nextLine < this.lines.length; nextLine++) agg.addBlank(nextLine);
-    agg.setBom((this.lines[0] ?? '').charCodeAt(0) === 0xfeff);
-    this.cached = agg.finish((i) => this.entries[i]?.analyzed.example ?? null);
-    return this.cached;
-  }
-
-  private analyzeLines(from: number, to: number): Entry[] {
-    const assembler = new RecordAssembler();
-    const out: Entry[] = [];
-    const take = (items: ReturnType<RecordAssembler['push']>) => {
-      for (const item of items) {
-        if (item.kind === 'blank') continue;
-        const analyzed = analyzeRecord(
-          { ordinal: 0, text: item.text, span: item.span, multiline: item.multiline, invalidUtf8: item.invalidUtf8 },
-          this.options,
-        );
-        // Shingles are not kept per line (about 4 bytes per word): verification re-scans the few candidates.
-        out.push({ id: this.nextId++, analyzed: { ...analyzed, shingles: null } });
-      }
-    };
-    let byteOffset = 0;
-    for (let line = from; line < to; line++) {
-      const text = this.lines[line] as string;
-      const byteLength = utf8Length(text);
-      take(assembler.push({ line, byteOffset, byteLength, text }));
-      byteOffset += byteLength + 1;
-    }
-    take(assembler.end());
     return out;
   }
 
-  private shift(e: Entry, delta: number): void {
-    const r = e.analyzed.result;
-    r.span.startLine += delta;
-    r.span.endLine += delta;
-    for (const f of r.findings) shiftFinding(f, delta);
+  /**
+   * Open the document with its text. A leading U+FEFF is the file's byte order mark: it is reported (`bom`) and is
+   * not part of the document's coordinates (editors show a file's text without it). `invalidUtf8` lists U+FFFD
+   * characters of the text that stand for invalid bytes of the file (see {@link openBytes}).
+   */
+  open(version: number, text: string, extra: { bom?: boolean; invalidUtf8?: readonly Position[] } = {}): void {
+    const bom = text.charCodeAt(0) === 0xfeff;
+    this.reset(bom || extra.bom === true, null);
+    this.setText(bom ? text.slice(1) : text, extra.invalidUtf8 ?? []);
+    this.versionValue = version;
   }
 
-  private index(e: Entry): void {
-    const h = e.analyzed.result.exactHash;
-    if (h === null) return;
-    let set = this.byHash.get(h);
-    if (!set) this.byHash.set(h, (set = new Set()));
-    set.add(e.id);
+  /**
+   * Open the document from the file's bytes: invalid UTF-8 sequences become U+FFFD in the text (as an editor decodes
+   * them) and are remembered as invalid, until an edit replaces them.
+   */
+  openBytes(version: number, bytes: Uint8Array): void {
+    const layout = layoutOf(bytes);
+    const skip = layout.hasBom ? 3 : 0;
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const locator = new Utf8Locator(skip, true);
+    const invalid = [...locator.push(bytes), ...locator.end()].map((at) => ({ line: at.line, character: at.character }));
+    this.reset(layout.hasBom, layout.wideEncoding);
+    this.setText(text, invalid);
+    this.versionValue = version;
   }
 
-  private unindex(e: Entry): void {
-    const h = e.analyzed.result.exactHash;
-    if (h !== null) this.byHash.get(h)?.delete(e.id);
-  }
-
-  /** First line of an earlier record with the same exact hash, or null. */
-  private firstCopyLine(e: Entry): number | null {
-    const h = e.analyzed.result.exactHash;
-    if (h === null) return null;
-    const ids = this.byHash.get(h);
-    if (!ids || ids.size < 2) return null;
-    let best: number | null = null;
-    const line = e.analyzed.result.span.startLine;
-    for (const other of this.entries) {
-      if (other.id === e.id || !ids.has(other.id)) continue;
-      const l = other.analyzed.result.span.startLine;
-      if (l < line && (best === null || l < best)) best = l;
+  /** Apply edits in order (LSP semantics); per-record findings are current when this returns. */
+  applyChanges(version: number, changes: readonly DocumentChange[]): ChangeSummary {
+    const summary: ChangeSummary = { version, recheckedFrom: Number.POSITIVE_INFINITY, recheckedTo: 0, analyzed: 0 };
+    for (const change of changes) {
+      if (change.range === undefined) {
+        const bom = change.text.charCodeAt(0) === 0xfeff;
+        if (bom) this.hasBom = true;
+        this.clearRecords();
+        const before = this.nextId;
+        this.setText(bom ? change.text.slice(1) : change.text, []);
+        summary.recheckedFrom = 0;
+        summary.recheckedTo = this.lines.length;
+        summary.analyzed += this.nextId - before;
+      } else {
+        const one = this.applyOne(change.range, change.text);
+        summary.recheckedFrom = Math.min(summary.recheckedFrom, one.from);
+        summary.recheckedTo = Math.max(summary.recheckedTo, one.to);
+        summary.analyzed += one.analyzed;
+      }
     }
-    return best;
+    if (summary.recheckedFrom === Number.POSITIVE_INFINITY) summary.recheckedFrom = 0;
+    this.versionValue = version;
+    return summary;
+  }
+
+  /** Findings about single records (and, in a JSON array, about its structure): current after every edit. */
+  recordFindings(): Finding[] {
+    const out: Finding[] = [];
+    // Records do not overlap and each one's findings are sorted, so record order is finding order.
+    for (const rec of this.findingRecs) this.pushFindings(rec, out);
+    return this.fileFindings.length === 0 ? out : mergeSorted(out, this.fileFindings.map(copyFinding));
+  }
+
+  /** The usable examples, in document order. */
+  examples(): ChatExample[] {
+    const out: ChatExample[] = [];
+    for (const rec of this.records) if (rec.analyzed.result.valid && rec.analyzed.example) out.push(rec.analyzed.example);
+    return out;
+  }
+
+  /**
+   * All findings and the report at the current version, the whole-file part (duplicates, near duplicates,
+   * contradictions, dataset-level checks) brought up to date incrementally. `isCancelled` is asked between steps;
+   * when it says yes a {@link CancelledError} is thrown and the work done so far is kept for the next call.
+   */
+  snapshot(options: { isCancelled?: () => boolean } = {}): DocumentSnapshot {
+    if (this.cached?.version === this.versionValue && this.added.length === 0 && this.removed.length === 0 && this.dirty.size === 0) {
+      return this.cached.snapshot;
+    }
+    const check = (): void => {
+      if (options.isCancelled?.()) throw new CancelledError();
+    };
+    check();
+    for (let i = this.renumberFrom; i < this.records.length; i++) (this.records[i] as Rec).ordinal = i;
+    this.renumberFrom = this.records.length;
+    this.updateGroups();
+    check();
+    this.relinkDirty(check);
+    const output = this.assemble();
+    const snapshot: DocumentSnapshot = { version: this.versionValue, findings: output.findings, report: output.report };
+    this.cached = { version: this.versionValue, snapshot };
+    return snapshot;
+  }
+
+  /**
+   * The fixes of one finding (identified by code and range, as an editor's diagnostic is), computed now for
+   * `version`. A version the document has moved past is refused with a {@link StaleVersionError}.
+   */
+  fixes(version: number, target: { code: CodeName; range: Range }): DocumentFix[] {
+    if (version !== this.versionValue) throw new StaleVersionError(version, this.versionValue);
+    const rec = this.recordAt(target.range.start);
+    if (!rec) return [];
+    const stamp = (fixes: Fix[]): DocumentFix[] => fixes.filter((f) => f.edits.length > 0).map((f) => ({ ...f, version }));
+    switch (target.code) {
+      case 'exact-duplicate':
+        return stamp([{ title: 'Delete this duplicate', kind: 'delete-duplicate', isSafe: true, isPreferred: true, edits: this.deleteEdits(rec) }]);
+      case 'near-duplicate':
+        return stamp([{ title: 'Delete this near duplicate', kind: 'delete-duplicate', isSafe: false, edits: this.deleteEdits(rec) }]);
+      case 'contradiction':
+        return stamp([{ title: 'Delete this example', kind: 'other', isSafe: false, edits: this.deleteEdits(rec) }]);
+      default:
+        return stamp(this.recordFixes(rec, target));
+    }
+  }
+
+  // ---- text and records ----
+
+  private reset(hasBom: boolean, wideEncoding: WideEncoding | null): void {
+    this.clearRecords();
+    this.hasBom = hasBom;
+    this.wideEncoding = wideEncoding;
+    this.totals = new RecordTotals(this.options.maxSeqLength, wideEncoding !== null);
+    this.tokens = new SortedValues();
+    this.assistantTokens = new SortedValues();
+    this.messageCounts = new SortedValues();
+    this.cached = undefined;
+  }
+
+  private clearRecords(): void {
+    for (const rec of this.records) this.drop(rec);
+    this.records = [];
+    this.findingRecs = [];
+    this.renumberFrom = 0;
+    this.fileFindings = [];
+  }
+
+  private setText(text: string, invalid: readonly Position[]): void {
+    const { lines, crs } = splitText(text);
+    this.lines = lines;
+    this.crs = crs;
+    this.marks = new Array<number[] | undefined>(lines.length).fill(undefined);
+    for (const at of invalid) {
+      if (at.line >= lines.length || (lines[at.line] as string).charCodeAt(at.character) !== 0xfffd) continue;
+      const list = (this.marks[at.line] ??= []);
+      list.push(at.character);
+    }
+    for (const list of this.marks) list?.sort((a, b) => a - b);
+    this.jsonArray = this.isArrayText();
+    if (this.jsonArray) {
+      this.resplitArray();
+    } else {
+      this.reassemble(0, 0, 0, new Uint8Array(0));
+    }
+  }
+
+  private isArrayText(): boolean {
+    // The rule looks at the first 4 KB only: a few lines are enough.
+    let head = '';
+    for (let i = 0; i < this.lines.length && head.length < 4096; i++) head += `${this.lines[i] as string}${this.crs[i] ? '\r' : ''}\n`;
+    return isJsonArrayText(head, this.hasBom);
+  }
+
+  /** Replace `range` with `text`: lines are spliced, then records re-assembled around the edit. */
+  private applyOne(range: Range, text: string): { from: number; to: number; analyzed: number } {
+    const start = this.clamp(range.start);
+    let end = this.clamp(range.end);
+    if (end.line < start.line || (end.line === start.line && end.character < start.character)) end = start;
+    // The edited lines as raw text (a `\r` before a line break or the end is a line end, as the file reader has it).
+    const segments = text.split('\n');
+    const k = segments.length - 1;
+    const firstLine = this.lines[start.line] as string;
+    const lastLine = this.lines[end.line] as string;
+    segments[0] = firstLine.slice(0, start.character) + (segments[0] as string);
+    segments[k] = (segments[k] as string) + lastLine.slice(end.character) + (this.crs[end.line] ? '\r' : '');
+    const newLines: string[] = [];
+    const newCrs: boolean[] = [];
+    for (const raw of segments) {
+      const cr = raw.charCodeAt(raw.length - 1) === 0x0d;
+      newLines.push(cr ? raw.slice(0, -1) : raw);
+      newCrs.push(cr);
+    }
+    // Invalid-byte marks: kept before the start, shifted after the end, dropped in between.
+    const newMarks = new Array<number[] | undefined>(newLines.length).fill(undefined);
+    const before = this.marks[start.line]?.filter((c) => c < start.character);
+    if (before?.length) newMarks[0] = before;
+    // Columns after the end move to where the inserted text's last line ends.
+    const insertedLast = text.length - (text.lastIndexOf('\n') + 1);
+    const shift = (k === 0 ? start.character + insertedLast : insertedLast) - end.character;
+    const after = this.marks[end.line]?.filter((c) => c >= end.character).map((c) => c + shift);
+    if (after?.length) newMarks[k] = [...(newMarks[k] ?? []), ...after];
+    const a = start.line;
+    const b = end.line + 1;
+    const c = newLines.length;
+    const oldRoots = this.roots;
+    this.lines.splice(a, b - a, ...newLines);
+    this.crs.splice(a, b - a, ...newCrs);
+    this.marks.splice(a, b - a, ...newMarks);
+    this.cached = undefined;
+
+    const arrayNow = this.isArrayText();
+    const idsBefore = this.nextId;
+    if (arrayNow || this.jsonArray) {
+      this.jsonArray = arrayNow;
+      if (arrayNow) this.resplitArray();
+      else {
+        this.clearRecords();
+        this.roots = new Uint8Array(this.lineCount + 1);
+        this.reassemble(0, 0, 0, new Uint8Array(0));
+      }
+      return { from: 0, to: this.lines.length, analyzed: this.nextId - idsBefore };
+    }
+    const stretch = this.reassemble(a, a + c, c - (b - a), oldRoots);
+    return { from: stretch.from, to: stretch.to, analyzed: this.nextId - idsBefore };
+  }
+
+  private clamp(p: Position): Position {
+    const last = this.lines.length - 1;
+    if (p.line > last) return { line: last, character: (this.lines[last] as string).length };
+    const line = Math.max(0, p.line);
+    return { line, character: Math.max(0, Math.min(p.character, (this.lines[line] as string).length)) };
+  }
+
+  /**
+   * JSONL: assemble records again from the last idle line at or before `editStart` until the first line at or after
+   * `editEnd` where the assembler is idle and was idle before the edit too (`oldRoots`, at the line `shift` lines
+   * earlier). The old run's records in that stretch are replaced; those after it move by `shift` lines. Line indices
+   * are array indices of `lines`: lines after the edit are the old ones, `shift` further on.
+   */
+  private reassemble(editStart: number, editEnd: number, shift: number, oldRoots: Uint8Array): { from: number; to: number } {
+    const lineCount = this.lineCount;
+    // Lines before the edit are unchanged, and so is whether the assembler is idle before each of them.
+    let from = Math.min(editStart, lineCount);
+    while (from > 0 && oldRoots[from] !== 1) from--;
+    const roots = new Uint8Array(lineCount + 1);
+    roots.set(oldRoots.subarray(0, Math.min(from, oldRoots.length)));
+    const assembler = new RecordAssembler();
+    const items: AssembledRecord[] = [];
+    let to = lineCount;
+    let resync = false;
+    for (let i = from; i < lineCount; i++) {
+      const idle = assembler.isIdle;
+      if (idle && i >= editEnd && oldRoots[i - shift] === 1) {
+        to = i;
+        resync = true;
+        break;
+      }
+      roots[i] = idle ? 1 : 0;
+      const text = this.lines[i] as string;
+      const mark = this.marks[i]?.[0];
+      const line = { line: i, byteOffset: 0, byteLength: utf8Length(text), text };
+      for (const item of assembler.push(mark === undefined ? line : { ...line, invalidUtf8: { byte: 0, character: mark } })) items.push(item);
+    }
+    if (resync) {
+      roots.set(oldRoots.subarray(to - shift, to - shift + lineCount + 1 - to), to);
+    } else {
+      roots[lineCount] = assembler.isIdle ? 1 : 0;
+      for (const item of assembler.end()) items.push(item);
+    }
+    this.roots = roots;
+
+    // The old run's records in the stretch: those starting at or after `from` and before `to` (old coordinates).
+    const lo = this.firstRecordAtOrAfter(from);
+    let hi = lo;
+    const oldTo = resync ? to - shift : Number.POSITIVE_INFINITY;
+    while (hi < this.records.length && (this.records[hi] as Rec).startLine < oldTo) hi++;
+    // Positions here are the old ones: reusing records below moves them.
+    const flo = firstAtOrAfter(this.findingRecs, from);
+    const fhi = firstAtOrAfter(this.findingRecs, oldTo);
+    const fresh = this.recordsFrom(items, this.records.slice(lo, hi));
+    if (shift !== 0) for (let i = hi; i < this.records.length; i++) (this.records[i] as Rec).startLine += shift;
+    this.records.splice(lo, hi - lo, ...fresh);
+    this.renumberFrom = Math.min(this.renumberFrom, lo);
+    this.findingRecs.splice(flo, fhi - flo, ...fresh.filter((rec) => rec.findings.length > 0));
+    return { from, to };
+  }
+
+  /** JSON array: split the whole text again; elements whose text did not change keep their analysis. */
+  private resplitArray(): void {
+    const inputs: RecordInput[] = [];
+    const fileFindings: Finding[] = [];
+    const reader = new ArrayRecordReader({ element: (input) => inputs.push(input), fileFinding: (f) => fileFindings.push(f) });
+    const invalid: InvalidUtf8At[] = [];
+    for (let line = 0; line < this.marks.length; line++) for (const character of this.marks[line] ?? []) invalid.push({ line, character });
+    reader.addInvalid(invalid);
+    reader.push(this.getText());
+    reader.end();
+    const items: AssembledRecord[] = inputs.map((input) => ({ kind: 'record', text: input.text, span: input.span, multiline: false, ...(input.invalidUtf8 ? { invalidUtf8: input.invalidUtf8 } : {}) }));
+    const old = this.records;
+    this.records = this.recordsFrom(items, old);
+    this.renumberFrom = 0;
+    this.findingRecs = this.records.filter((rec) => rec.findings.length > 0);
+    this.fileFindings = fileFindings.sort(compareFindings);
+  }
+
+  /**
+   * Records for assembled items, reusing (in order) old records with the same text and invalid bytes; old records
+   * not reused are dropped. Reused records keep their analysis and whole-file state.
+   */
+  private recordsFrom(items: readonly AssembledRecord[], old: readonly Rec[]): Rec[] {
+    const byKey = new Map<string, number[]>();
+    for (let i = 0; i < old.length; i++) {
+      const key = (old[i] as Rec).key;
+      const list = byKey.get(key);
+      if (list) list.push(i);
+      else byKey.set(key, [i]);
+    }
+    const used = new Uint8Array(old.length);
+    let lastUsed = -1;
+    const out: Rec[] = [];
+    for (const item of items) {
+      if (item.kind !== 'record') continue;
+      const span = item.span;
+      const startCharacter = span.startCharacter ?? 0;
+      const relInvalid = item.invalidUtf8 ? { line: item.invalidUtf8.line - span.startLine, character: item.invalidUtf8.character - (item.invalidUtf8.line === span.startLine ? startCharacter : 0) } : undefined;
+      const key = relInvalid ? `${relInvalid.line}:${relInvalid.character}:${item.text}` : item.text;
+      // Reuse the first unused old record with this key after the last reused one, so records keep their order.
+      const candidates = byKey.get(key);
+      let reuse: Rec | undefined;
+      if (candidates) {
+        for (const at of candidates) {
+          if (at > lastUsed && used[at] === 0) {
+            used[at] = 1;
+            lastUsed = at;
+            reuse = old[at];
+            break;
+          }
+        }
+      }
+      if (reuse) {
+        reuse.startLine = span.startLine;
+        reuse.startCharacter = startCharacter;
+        reuse.endCharacter = span.endCharacter;
+        out.push(reuse);
+        continue;
+      }
+      const lineCount = span.endLine - span.startLine + 1;
+      const canonical: RecordSpan = {
+        startLine: 0,
+        ...(span.startCharacter === undefined ? {} : { startCharacter: 0 }),
+        endLine: lineCount - 1,
+        endCharacter: lineCount === 1 ? span.endCharacter - startCharacter : span.endCharacter,
+        byteOffset: 0,
+        byteLength: utf8Length(item.text),
+      };
+      const input: RecordInput = { ordinal: 0, text: item.text, span: canonical, multiline: item.multiline };
+      if (relInvalid) input.invalidUtf8 = relInvalid;
+      const analyzed = analyzeRecord(input, this.options);
+      const rec: Rec = {
+        id: this.nextId++,
+        startLine: span.startLine,
+        startCharacter,
+        lineCount,
+        endCharacter: span.endCharacter,
+        text: item.text,
+        key,
+        analyzed: { result: analyzed.result, example: analyzed.example, shingles: null },
+        findings: analyzed.result.findings,
+        ordinal: -1,
+        alive: true,
+        hashKey: null,
+        promptKey: null,
+        nearKeys: null,
+        links: EMPTY_LINKS,
+        sims: undefined,
+        replySims: undefined,
+        sortedShingles: undefined,
+      };
+      // Findings sorted once, here: translation keeps their order, so the document's list needs no sort.
+      analyzed.result.findings.sort(compareFindings);
+      this.count(rec, 1);
+      this.added.push(rec);
+      out.push(rec);
+    }
+    for (let i = 0; i < old.length; i++) if (used[i] === 0) this.drop(old[i] as Rec);
+    return out;
+  }
+
+  private drop(rec: Rec): void {
+    if (!rec.alive) return;
+    rec.alive = false;
+    this.count(rec, -1);
+    this.removed.push(rec);
+  }
+
+  /** Add a record to (or take it out of) the sums and the sorted token columns. */
+  private count(rec: Rec, sign: 1 | -1): void {
+    const r = rec.analyzed.result;
+    this.totals.add(r, sign);
+    if (!r.valid) return;
+    if (sign === 1) {
+      this.tokens.insert(r.tokens);
+      this.assistantTokens.insert(r.assistantTokens);
+      this.messageCounts.insert(r.messageCount);
+    } else {
+      this.tokens.remove(r.tokens);
+      this.assistantTokens.remove(r.assistantTokens);
+      this.messageCounts.remove(r.messageCount);
+    }
+  }
+
+  /** Index of the first record starting at or after `line`. */
+  private firstRecordAtOrAfter(line: number): number {
+    return firstAtOrAfter(this.records, line);
+  }
+
+  /** The record whose text covers `p` (or starts on its line). */
+  private recordAt(p: Position): Rec | undefined {
+    let i = this.firstRecordAtOrAfter(p.line + 1) - 1;
+    for (; i >= 0; i--) {
+      const rec = this.records[i] as Rec;
+      const endLine = rec.startLine + rec.lineCount - 1;
+      if (endLine < p.line) return undefined;
+      const afterStart = p.line > rec.startLine || p.character >= rec.startCharacter;
+      if (afterStart) return rec;
+    }
+    return undefined;
+  }
+
+  /** Absolute span of a record. */
+  private spanOf(rec: Rec): RecordSpan {
+    return {
+      startLine: rec.startLine,
+      ...(this.jsonArray ? { startCharacter: rec.startCharacter } : {}),
+      endLine: rec.startLine + rec.lineCount - 1,
+      endCharacter: rec.endCharacter,
+      byteOffset: 0,
+      byteLength: rec.analyzed.result.span.byteLength,
+    };
+  }
+
+  /** A record's findings, translated from the origin to its place. */
+  private pushFindings(rec: Rec, out: Finding[]): void {
+    const findings = rec.findings;
+    if (findings.length === 0) return;
+    const line = rec.startLine;
+    const character = rec.startCharacter;
+    for (const f of findings) {
+      if (this.wideEncoding !== null && (f.code === 'invalid-utf8' || f.code === 'invalid-json')) continue;
+      const { start, end } = f.range;
+      out.push({
+        code: f.code,
+        severity: f.severity,
+        message: f.message,
+        range: {
+          start: { line: start.line + line, character: start.line === 0 ? start.character + character : start.character },
+          end: { line: end.line + line, character: end.line === 0 ? end.character + character : end.character },
+        },
+      });
+    }
+  }
+
+  // ---- whole file ----
+
+  /** Bring exact and prompt groups and the near-duplicate buckets up to date with the records added and removed. */
+  private updateGroups(): void {
+    const touchedHashes = new Set<number>();
+    for (const rec of this.removed) {
+      if (rec.hashKey !== null) {
+        this.leaveGroup(this.byHash, this.multiHash, rec.hashKey, rec);
+        touchedHashes.add(rec.hashKey);
+        rec.hashKey = null;
+      }
+      if (rec.promptKey !== null) {
+        this.leaveGroup(this.byPrompt, this.multiPrompt, rec.promptKey, rec);
+        rec.promptKey = null;
+      }
+      this.leaveBuckets(rec);
+    }
+    const newcomers: Rec[] = [];
+    for (const rec of this.added) {
+      if (!rec.alive) continue;
+      const r = rec.analyzed.result;
+      if (!r.valid) continue;
+      if (r.exactHash !== null) {
+        rec.hashKey = r.exactHash;
+        this.joinGroup(this.byHash, this.multiHash, r.exactHash, rec);
+        touchedHashes.add(r.exactHash);
+      }
+      if (r.promptHash !== null && r.replyHash !== null) {
+        rec.promptKey = r.promptHash;
+        this.joinGroup(this.byPrompt, this.multiPrompt, r.promptHash, rec);
+      }
+      newcomers.push(rec);
+    }
+    this.added = [];
+    this.removed = [];
+    // Near-duplicate eligibility: the first record of each exact group (the others are exact duplicates).
+    const recheck = new Set<Rec>(newcomers);
+    for (const h of touchedHashes) for (const rec of this.byHash.get(h) ?? []) recheck.add(rec);
+    const leaving: Rec[] = [];
+    const joining: Rec[] = [];
+    for (const rec of recheck) {
+      const eligible = rec.alive && this.isNearEligible(rec);
+      if (rec.nearKeys !== null && !eligible) leaving.push(rec);
+      else if (rec.nearKeys === null && eligible) joining.push(rec);
+    }
+    for (const rec of leaving) this.leaveBuckets(rec);
+    joining.sort((x, y) => x.ordinal - y.ordinal);
+    for (const rec of joining) this.joinBuckets(rec);
+  }
+
+  private joinGroup(map: Map<number, Set<Rec>>, multi: Set<number>, key: number, rec: Rec): void {
+    let set = map.get(key);
+    if (!set) map.set(key, (set = new Set()));
+    set.add(rec);
+    if (set.size === 2) multi.add(key);
+  }
+
+  private leaveGroup(map: Map<number, Set<Rec>>, multi: Set<number>, key: number, rec: Rec): void {
+    const set = map.get(key);
+    if (!set) return;
+    set.delete(rec);
+    if (set.size < 2) multi.delete(key);
+    if (set.size === 0) map.delete(key);
+  }
+
+  private isNearEligible(rec: Rec): boolean {
+    const r = rec.analyzed.result;
+    if (!r.valid || r.bandKeys === null || r.bandKeys.length === 0 || rec.hashKey === null) return false;
+    const group = this.byHash.get(rec.hashKey);
+    if (group && group.size > 1) for (const other of group) if (other.ordinal < rec.ordinal) return false;
+    return true;
+  }
+
+  private leaveBuckets(rec: Rec): void {
+    const keys = rec.nearKeys;
+    if (keys === null) return;
+    rec.nearKeys = null;
+    this.dirty.delete(rec);
+    this.linked.delete(rec);
+    rec.links = EMPTY_LINKS;
+    for (const key of keys) {
+      const bucket = this.buckets.get(key);
+      if (!bucket) continue;
+      const at = bucket.indexOf(rec);
+      if (at < 0) continue;
+      // The records after it whose window reached it now see one more.
+      for (let k = at + 1; k < Math.min(bucket.length, at + 1 + CANDIDATE_WINDOW); k++) this.dirty.add(bucket[k] as Rec);
+      bucket.splice(at, 1);
+      if (bucket.length === 0) this.buckets.delete(key);
+    }
+  }
+
+  private joinBuckets(rec: Rec): void {
+    const keys = uniqueKeys(rec.analyzed.result.bandKeys as Uint32Array);
+    rec.nearKeys = keys;
+    this.dirty.add(rec);
+    for (const key of keys) {
+      let bucket = this.buckets.get(key);
+      if (!bucket) this.buckets.set(key, (bucket = []));
+      const at = insertionPoint(bucket, rec.ordinal);
+      bucket.splice(at, 0, rec);
+      for (let k = at + 1; k < Math.min(bucket.length, at + 1 + CANDIDATE_WINDOW); k++) this.dirty.add(bucket[k] as Rec);
+    }
+  }
+
+  /** Verify the near-duplicate candidates of records whose bucket neighbourhood changed. */
+  private relinkDirty(check: () => void): void {
+    const ranker = new CandidateRanker();
+    let done = 0;
+    for (const rec of this.dirty) {
+      if (++done % 256 === 0) check();
+      this.dirty.delete(rec);
+      const keys = rec.nearKeys;
+      if (keys === null) continue;
+      for (const key of keys) {
+        const bucket = this.buckets.get(key) as Rec[];
+        const at = insertionPoint(bucket, rec.ordinal);
+        for (let k = Math.max(0, at - CANDIDATE_WINDOW); k < at; k++) ranker.count((bucket[k] as Rec).ordinal);
+      }
+      const ranked = ranker.ranked();
+      const own = this.shinglesOf(rec);
+      const links = verifyRanked(rec.ordinal, ranked, this.threshold, (a) => {
+        const other = this.records[a] as Rec;
+        rec.sims ??= new Map();
+        let sim = rec.sims.get(other);
+        if (sim === undefined) {
+          sim = jaccardSorted(this.shinglesOf(other), own);
+          rec.sims.set(other, sim);
+        }
+        return sim;
+      });
+      rec.links = links.length === 0 ? EMPTY_LINKS : links.map((l) => ({ a: this.records[l.a] as Rec, sim: l.sim }));
+      if (links.length === 0) this.linked.delete(rec);
+      else this.linked.add(rec);
+    }
+  }
+
+  private shinglesOf(rec: Rec): Uint32Array {
+    rec.sortedShingles ??= sortedUnique(rec.analyzed.example ? shingleHashes(rec.analyzed.example) : new Uint32Array(0));
+    return rec.sortedShingles;
+  }
+
+  /** The report and all findings from the sums, the groups and the links. */
+  private assemble(): AggregateOutput {
+    const records = this.records;
+    const links: NearLink[] = [];
+    const listed: Finding[] = [];
+    for (const rec of this.findingRecs) this.pushFindings(rec, listed);
+    for (const rec of this.linked) for (const link of rec.links) links.push({ a: link.a.ordinal, b: rec.ordinal, sim: link.sim });
+    const fileFindingCounts = new Map<CodeName, number>();
+    for (const f of this.fileFindings) {
+      if (this.wideEncoding !== null && (f.code === 'invalid-utf8' || f.code === 'invalid-json')) continue;
+      listed.push(f);
+      fileFindingCounts.set(f.code, (fileFindingCounts.get(f.code) ?? 0) + 1);
+    }
+
+    // Exact groups, in the order their second copy appears; every copy after the first is an extra one.
+    const exactGroups: number[][] = [];
+    const extras = new Set<Rec>();
+    for (const h of this.multiHash) {
+      const members = [...(this.byHash.get(h) as Set<Rec>)].sort((x, y) => x.ordinal - y.ordinal);
+      for (let k = 1; k < members.length; k++) extras.add(members[k] as Rec);
+      exactGroups.push(members.map((rec) => rec.ordinal));
+    }
+    exactGroups.sort((x, y) => (x[1] as number) - (y[1] as number));
+
+    // Contradictions: the first usable, non-duplicate example of each prompt against each later one.
+    const contradictions: Contradiction[] = [];
+    for (const p of this.multiPrompt) {
+      const members = [...(this.byPrompt.get(p) as Set<Rec>)].filter((rec) => !extras.has(rec)).sort((x, y) => x.ordinal - y.ordinal);
+      const first = members[0];
+      if (!first || members.length < 2) continue;
+      const firstReply = first.analyzed.result.replyHash;
+      for (let k = 1; k < members.length; k++) {
+        const other = members[k] as Rec;
+        if (other.analyzed.result.replyHash === firstReply) continue;
+        other.replySims ??= new Map();
+        let similarity = other.replySims.get(first);
+        if (similarity === undefined) {
+          const a = first.analyzed.example;
+          const b = other.analyzed.example;
+          similarity = a && b ? replySimilarity(a, b) : null;
+          other.replySims.set(first, similarity);
+        }
+        if (similarity !== null && similarity < CONTRADICTION_MAX_SIMILARITY) contradictions.push({ first: first.ordinal, other: other.ordinal, similarity });
+      }
+    }
+    contradictions.sort((x, y) => x.other - y.other);
+
+    const firstOfFormat = new Map<DatasetFormat, number>();
+    if (this.totals.formatCounts.size > 1) {
+      for (const rec of records) {
+        const f = rec.analyzed.result.format;
+        if (f && !firstOfFormat.has(f)) firstOfFormat.set(f, rec.ordinal);
+      }
+    }
+    const index: RecordIndex = {
+      count: records.length,
+      startLine: (i) => (records[i] as Rec).startLine,
+      rangeOf: (i) => recordRange(this.spanOf(records[i] as Rec)),
+      isValid: (i) => (records[i] as Rec).analyzed.result.valid,
+      hasSystem: (i) => (records[i] as Rec).analyzed.result.roles.system > 0,
+    };
+    return assembleReport({
+      settings: {
+        encoding: this.options.encoding,
+        countMode: this.options.countMode,
+        tokensExact: this.options.tokensExact,
+        maxSeqLength: this.options.maxSeqLength,
+        nearThreshold: this.threshold,
+      },
+      totals: this.totals,
+      blankLines: this.jsonArray ? 0 : this.lineCount - this.totals.recordLines,
+      hasBom: this.hasBom,
+      wideEncoding: this.wideEncoding,
+      records: index,
+      firstOfFormat,
+      tokenStats: { total: this.tokens.summary(), assistant: this.assistantTokens.summary(), messages_per_example: this.messageCounts.summary() },
+      exactGroups,
+      nearClusters: clustersOf(links, this.threshold),
+      contradictions,
+      listedFindings: listed,
+      fileFindingCounts,
+    });
+  }
+
+  // ---- fixes ----
+
+  /** Fixes of a finding about one record, from its checks run again with fixes, at its place in the document. */
+  private recordFixes(rec: Rec, target: { code: CodeName; range: Range }): Fix[] {
+    const span = this.spanOf(rec);
+    let value: unknown;
+    try {
+      value = JSON.parse(rec.text);
+    } catch {
+      return [];
+    }
+    const fixes: Fix[] = [];
+    if (target.code === 'multiline-record' && !this.jsonArray) {
+      fixes.push({ title: 'Join the record onto one line', kind: 'join-lines', isSafe: true, isPreferred: true, edits: joinLinesEdits(rec.text, span) });
+    } else {
+      const check = checkRecord(value, rec.text, span, { shortReplyChars: this.options.shortReplyChars ?? SHORT_REPLY_CHARS, withFixes: true });
+      const finding = check.findings.find((f) => f.code === target.code && sameRange(f.range, target.range));
+      if (finding) for (const fix of check.fixes.get(finding) ?? []) fixes.push(fix);
+    }
+    if (!fixes.some((f) => f.kind === 'convert-to-messages')) {
+      const convert = convertToOpenAIFix(value, rec.text, span);
+      if (convert) fixes.push(convert);
+    }
+    return fixes;
+  }
+
+  /** Delete a record: whole lines in JSONL, the element and one separator in a JSON array. */
+  private deleteEdits(rec: Rec): TextEdit[] {
+    const endLine = rec.startLine + rec.lineCount - 1;
+    if (!this.jsonArray) {
+      if (endLine + 1 < this.lines.length) return [{ range: makeRange(rec.startLine, 0, endLine + 1, 0), newText: '' }];
+      if (rec.startLine === 0) return [{ range: makeRange(0, 0, endLine, rec.endCharacter), newText: '' }];
+      const previous = this.lines[rec.startLine - 1] as string;
+      return [{ range: makeRange(rec.startLine - 1, previous.length, endLine, rec.endCharacter), newText: '' }];
+    }
+    const i = this.records.indexOf(rec);
+    const prev = this.records[i - 1];
+    const next = this.records[i + 1];
+    if (prev) return [{ range: makeRange(prev.startLine + prev.lineCount - 1, prev.endCharacter, endLine, rec.endCharacter), newText: '' }];
+    if (next) return [{ range: makeRange(rec.startLine, rec.startCharacter, next.startLine, next.startCharacter), newText: '' }];
+    return [{ range: recordRange(this.spanOf(rec)), newText: '' }];
   }
 }
 
-function stripCR(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
+/** A finding as a fresh value (callers may keep or change what they get). */
+function copyFinding(f: Finding): Finding {
+  const copy: Finding = { code: f.code, severity: f.severity, message: f.message, range: { start: { ...f.range.start }, end: { ...f.range.end } } };
+  if (f.related) copy.related = f.related.map((r) => ({ message: r.message, range: { start: { ...r.range.start }, end: { ...r.range.end } } }));
+  return copy;
 }
 
-/** Split text into lines like the file reader: `\r\n` or `\n`, and a final newline starts no extra line. */
-function splitLines(text: string): string[] {
-  if (text === '') return [];
-  const lines = text.split('\n').map(stripCR);
-  if (text.endsWith('\n')) lines.pop();
-  return lines;
+/** Merge two lists sorted by {@link compareFindings}. */
+function mergeSorted(a: Finding[], b: Finding[]): Finding[] {
+  const out: Finding[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(compareFindings(a[i] as Finding, b[j] as Finding) <= 0 ? (a[i++] as Finding) : (b[j++] as Finding));
+  while (i < a.length) out.push(a[i++] as Finding);
+  while (j < b.length) out.push(b[j++] as Finding);
+  return out;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** Band keys without repeats (as the streaming finder indexes them). */
+function uniqueKeys(keys: Uint32Array): Uint32Array {
+  for (let i = 1; i < keys.length; i++) {
+    for (let j = 0; j < i; j++) if (keys[i] === keys[j]) return Uint32Array.from(new Set(keys));
+  }
+  return keys;
+}
+
+/** Index of the first record of `recs` (in document order) starting at or after `line`. */
+function firstAtOrAfter(recs: readonly Rec[], line: number): number {
+  let lo = 0;
+  let hi = recs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((recs[mid] as Rec).startLine < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Where a record of `ordinal` goes in a bucket sorted by ordinal. */
+function insertionPoint(bucket: readonly Rec[], ordinal: number): number {
+  let lo = 0;
+  let hi = bucket.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((bucket[mid] as Rec).ordinal < ordinal) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -5,29 +5,29 @@
 import { STOP_WORD_LANGUAGES } from '../text/stopWords';
 import type { ScriptTally } from './record';
 
-/** Add `from` into `into`. */
-export function mergeTally(into: ScriptTally, from: ScriptTally): void {
+/** Add `from` into `into` (`sign` −1 subtracts it again). */
+export function mergeTally(into: ScriptTally, from: ScriptTally, sign: 1 | -1 = 1): void {
   // Field by field: a loop over Object.keys is a keyed (slow) access per field, once per record of a file.
-  into.total += from.total;
-  into.nonAscii += from.nonAscii;
-  into.latin += from.latin;
-  into.latinExtended += from.latinExtended;
-  into.han += from.han;
-  into.kana += from.kana;
-  into.hangul += from.hangul;
-  into.cyrillic += from.cyrillic;
-  into.arabic += from.arabic;
-  into.devanagari += from.devanagari;
-  into.otherLetters += from.otherLetters;
-  into.emoji += from.emoji;
+  into.total += sign * from.total;
+  into.nonAscii += sign * from.nonAscii;
+  into.latin += sign * from.latin;
+  into.latinExtended += sign * from.latinExtended;
+  into.han += sign * from.han;
+  into.kana += sign * from.kana;
+  into.hangul += sign * from.hangul;
+  into.cyrillic += sign * from.cyrillic;
+  into.arabic += sign * from.arabic;
+  into.devanagari += sign * from.devanagari;
+  into.otherLetters += sign * from.otherLetters;
+  into.emoji += sign * from.emoji;
   const a = into.votes;
   const b = from.votes;
-  a.en += b.en;
-  a.es += b.es;
-  a.fr += b.fr;
-  a.de += b.de;
-  a.pt += b.pt;
-  a.it += b.it;
+  a.en += sign * b.en;
+  a.es += sign * b.es;
+  a.fr += sign * b.fr;
+  a.de += sign * b.de;
+  a.pt += sign * b.pt;
+  a.it += sign * b.it;
 }
 
 /** A reply that is a JSON object or array (parses, when not huge). */

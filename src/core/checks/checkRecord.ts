@@ -1,24 +1,30 @@
 /**
  * All checks of one record on its own: format detection, normalization, the OpenAI cookbook's format checks,
- * SLMGEN's and our own conversation checks, and sensitive data, each finding with an exact range and fixes.
+ * SLMGEN's and our own conversation checks, and sensitive data, each finding with an exact range. Fixes are built
+ * only when asked for (`withFixes`, an editor's request for one record), next to the check that finds the problem.
  */
 import type { RecordSpan } from '../analysis/record';
 import type { ChatExample, ChatMessage, ChatRole, DatasetFormat } from '../formats/chat';
-import type { Finding, Fix, FixKind, Range, TextEdit } from '../types';
-import type { MessageOrigin, NormalizeIssue } from '../formats/normalize';
-import type { JsonPath, TextSpan } from '../parse/jsonLocate';
+import type { FormatDetection } from '../formats/detect';
+import type { Finding, Fix, Range } from '../types';
+import type { MessageOrigin, NormalizedRecord, NormalizeIssue } from '../formats/normalize';
+import type { JsonPath } from '../parse/jsonLocate';
 import type { CodeName } from './codes';
 import type { CookbookMode } from './cookbook';
 import type { SensitiveKind } from './sensitive';
 import { ACCEPTED_SHAPES, detectFormat, isJsonObject } from '../formats/detect';
-import { normalizeRecord, toOpenAIRecord } from '../formats/normalize';
-import { locateKey, locateRecord, locateValue, mapStringOffsets, rangeAt } from '../parse/jsonLocate';
-import { severityOf } from './codes';
+import { normalizeRecord } from '../formats/normalize';
+import { mapStringOffsets } from '../parse/jsonLocate';
 import { countCookbookErrors } from './cookbook';
-import { findSensitive, redact } from './sensitive';
+import { RecordContext, fix } from './recordContext';
+import { convertRecordEdits, mergeTurnEdits, moveElementsEdits, redactEdits, replaceValueEdits, trimEdits } from './recordFixes';
+import { findSensitive } from './sensitive';
 import { plural } from '../text/plural';
 import { sensitiveHints } from '../text/sensitiveHints';
 import { codePointLengthBelow } from '../text/unicode';
+
+/** Default `shortReplyChars`: replies shorter than this many characters get `short-reply`. */
+export const SHORT_REPLY_CHARS = 10;
 
 /** Options of the per-record checks. */
 export interface CheckOptions {
@@ -30,7 +36,9 @@ export interface CheckOptions {
    * Per message of the normalized example, which sensitive-data detectors can match its content (the text scan
    * computes these on its own pass; without them each content is pre-checked on its own).
    */
-  sensitiveHints?: (example: ChatExample) => readonly number[];
+  sensitiveHints?: readonly number[];
+  /** Build the fixes of every finding (`RecordCheck.fixes`). Analyses leave this off: fixes are made on request. */
+  withFixes?: boolean;
 }
 
 /** Everything the per-record checks produce. */
@@ -39,6 +47,8 @@ export interface RecordCheck {
   /** The normalized example, or null when the record could not be normalized. */
   example: ChatExample | null;
   findings: Finding[];
+  /** With `withFixes`: the fixes of each finding (possibly none); otherwise empty. */
+  fixes: ReadonlyMap<Finding, Fix[]>;
   /** OpenAI cookbook `format_errors` counts of this record (non-zero keys only). */
   cookbookErrors: Record<string, number>;
   /** Cookbook data warnings: the example has no system / no user message. */
@@ -46,8 +56,13 @@ export interface RecordCheck {
   missingUser: boolean;
 }
 
-/** Default `shortReplyChars`. */
-export const SHORT_REPLY_CHARS = 10;
+/** A record's format and normalized form, the part of the checks that comes before the text scan. */
+export interface PreparedRecord {
+  value: unknown;
+  detection: FormatDetection;
+  /** Set when the record is an object of a known format. */
+  normalized: NormalizedRecord | null;
+}
 
 const SENSITIVE_CODES: Record<SensitiveKind, CodeName> = {
   email: 'pii-email',
@@ -76,63 +91,6 @@ function getAt(value: unknown, path: JsonPath): unknown {
   return current;
 }
 
-function cloneJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
-/** Locations, findings and edits in document coordinates for one record. */
-class RecordContext {
-  readonly findings: Finding[] = [];
-  private readonly whole: TextSpan;
-
-  constructor(
-    private readonly text: string,
-    private readonly span: RecordSpan,
-  ) {
-    this.whole = locateRecord(text);
-  }
-
-  range(textSpan: TextSpan): Range {
-    return rangeAt(this.text, textSpan, this.span);
-  }
-
-  recordRange(): Range {
-    return this.range(this.whole);
-  }
-
-  valueSpan(path: JsonPath | null): TextSpan {
-    return (path && locateValue(this.text, path)) || this.whole;
-  }
-
-  valueRange(path: JsonPath | null): Range {
-    return this.range(this.valueSpan(path));
-  }
-
-  keyRange(path: JsonPath): Range {
-    const key = locateKey(this.text, path);
-    return key ? this.range(key) : this.valueRange(path);
-  }
-
-  add(code: CodeName, message: string, range: Range, fixes: Fix[] = []): Finding {
-    const finding: Finding = { code, severity: severityOf(code), message, range };
-    if (fixes.length > 0) finding.fixes = fixes;
-    this.findings.push(finding);
-    return finding;
-  }
-
-  replaceValue(path: JsonPath, value: unknown): TextEdit {
-    return { range: this.valueRange(path), newText: JSON.stringify(value) };
-  }
-
-  replaceRecord(record: unknown): TextEdit {
-    return { range: this.recordRange(), newText: JSON.stringify(record) };
-  }
-}
-
-function fix(title: string, kind: FixKind, edits: TextEdit[], isSafe: boolean): Fix {
-  return isSafe ? { title, kind, edits, isSafe, isPreferred: true } : { title, kind, edits, isSafe };
-}
-
 function describe(origin: MessageOrigin, index: number): string {
   if (origin.path) {
     const [list, i] = origin.path;
@@ -149,9 +107,9 @@ function issueRange(ctx: RecordContext, issue: NormalizeIssue): Range {
 
 function reportIssues(ctx: RecordContext, issues: NormalizeIssue[]): void {
   for (const issue of issues) {
-    const fixes: Fix[] = [];
-    if (issue.code === 'role-alias' && issue.path && issue.rename) {
-      fixes.push(fix(`Rename role to "${issue.rename}"`, 'rename-role', [ctx.replaceValue(issue.path, issue.rename)], true));
+    let fixes: Fix[] | undefined;
+    if (ctx.withFixes && issue.code === 'role-alias' && issue.path && issue.rename) {
+      fixes = [fix(`Rename role to "${issue.rename}"`, 'rename-role', replaceValueEdits(ctx, issue.path, issue.rename), true)];
     }
     ctx.add(issue.code, issue.message, issueRange(ctx, issue), fixes);
   }
@@ -178,8 +136,8 @@ function checkContents(ctx: RecordContext, example: ChatExample, origins: Messag
         ctx.add('short-reply', `${describe(origin, i)}: the assistant reply has ${plural(length, 'character')} (fewer than ${shortReplyChars}); very short replies teach little`, contentRange(ctx, origin));
       }
       if (trimmed !== message.content && origin.editPath) {
-        const trim = fix('Trim whitespace from the reply', 'trim', [ctx.replaceValue(origin.editPath, trimmed)], true);
-        ctx.add('untrimmed-reply', `${describe(origin, i)}: the assistant reply starts or ends with whitespace`, contentRange(ctx, origin), [trim]);
+        const fixes = ctx.withFixes ? [fix('Trim whitespace from the reply', 'trim', trimEdits(ctx, origin.editPath, message.content), true)] : undefined;
+        ctx.add('untrimmed-reply', `${describe(origin, i)}: the assistant reply starts or ends with whitespace`, contentRange(ctx, origin), fixes);
       }
       continue;
     }
@@ -191,39 +149,33 @@ function checkContents(ctx: RecordContext, example: ChatExample, origins: Messag
   }
 }
 
-function mergeFix(ctx: RecordContext, record: Record<string, unknown>, format: DatasetFormat, index: number): Fix | null {
+/** Merge the turn at list index `index` into the one before (both must be plain string contents). */
+function mergeFixes(ctx: RecordContext, format: DatasetFormat, index: number): Fix[] {
   const keys = TURN_KEYS[format];
-  if (!keys) return null;
-  const copy = cloneJson(record);
-  const list = copy[keys.list];
-  const previous: unknown = Array.isArray(list) ? list[index - 1] : undefined;
-  const current: unknown = Array.isArray(list) ? list[index] : undefined;
-  if (!Array.isArray(list) || !isJsonObject(previous) || !isJsonObject(current)) return null;
-  const a = previous[keys.content];
-  const b = current[keys.content];
-  if (typeof a !== 'string' || typeof b !== 'string') return null;
-  previous[keys.content] = `${a}\n\n${b}`;
-  list.splice(index, 1);
-  return fix('Merge with the previous turn', 'merge-turns', [ctx.replaceRecord(copy)], false);
+  const edits = keys ? mergeTurnEdits(ctx, [keys.list], index, keys.content) : [];
+  return edits.length > 0 ? [fix('Merge with the previous turn', 'merge-turns', edits, false)] : [];
 }
 
-function moveSystemFix(ctx: RecordContext, record: Record<string, unknown>, format: DatasetFormat, origins: MessageOrigin[]): Fix | null {
+/** Move every system turn written after the conversation started to just before its first non-system turn. */
+function moveSystemFixes(ctx: RecordContext, format: DatasetFormat, origins: MessageOrigin[]): Fix[] {
   const keys = TURN_KEYS[format];
-  const list = keys ? record[keys.list] : undefined;
-  if (!keys || !Array.isArray(list)) return null;
-  const roleAt = new Map<number, ChatRole | null>();
+  if (!keys) return [];
+  let firstOther = -1;
+  const moved: number[] = [];
   for (const origin of origins) {
     const index = origin.path?.[1];
-    if (typeof index === 'number') roleAt.set(index, origin.role);
+    if (typeof index !== 'number') continue;
+    if (origin.role !== 'system') {
+      if (firstOther < 0) firstOther = index;
+    } else if (firstOther >= 0) {
+      moved.push(index);
+    }
   }
-  const system = list.filter((_, i) => roleAt.get(i) === 'system');
-  const rest = list.filter((_, i) => roleAt.get(i) !== 'system');
-  const copy = cloneJson(record);
-  copy[keys.list] = cloneJson([...system, ...rest]);
-  return fix('Move system messages to the start', 'move-system-first', [ctx.replaceRecord(copy)], false);
+  const edits = firstOther >= 0 ? moveElementsEdits(ctx, [keys.list], moved, firstOther) : [];
+  return edits.length > 0 ? [fix('Move system messages to the start', 'move-system-first', edits, false)] : [];
 }
 
-function checkConversation(ctx: RecordContext, record: Record<string, unknown>, format: DatasetFormat, example: ChatExample, origins: MessageOrigin[]): void {
+function checkConversation(ctx: RecordContext, format: DatasetFormat, example: ChatExample, origins: MessageOrigin[]): void {
   const messages = example.messages;
   let hasUser = false;
   let hasAssistant = false;
@@ -239,9 +191,10 @@ function checkConversation(ctx: RecordContext, record: Record<string, unknown>, 
     ctx.add('missing-assistant', 'the example has no assistant message; add the reply the model should learn', ctx.recordRange());
   }
   if (!isText && !hasUser) {
-    ctx.add('no-user-turn', 'the example has no user message; add the prompt the reply answers', ctx.recordRange());
+    ctx.add('no-user-turn', 'the example has no user message (the cookbook\'s missing_user warning); add the prompt the reply answers', ctx.recordRange());
   }
   let seenNonSystem = false;
+  let movedSystem = false;
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i] as ChatMessage;
     const origin = origins[i];
@@ -255,21 +208,23 @@ function checkConversation(ctx: RecordContext, record: Record<string, unknown>, 
       !origin.hasCall &&
       !previousOrigin?.hasCall
     ) {
-      const merge = origin.path && previousOrigin?.path ? mergeFix(ctx, record, format, Number(origin.path[1])) : null;
+      const canMerge = ctx.withFixes && origin.path !== null && previousOrigin?.path != null && origin.editPath !== null && previousOrigin.editPath !== null;
       ctx.add(
         'consecutive-same-role',
         `${describe(origin, i)}: two ${message.role} messages in a row; roles should alternate`,
         ctx.valueRange(origin.path ?? origin.contentPaths[0] ?? null),
-        merge ? [merge] : [],
+        canMerge ? mergeFixes(ctx, format, Number(origin.path?.[1])) : undefined,
       );
     }
     if (message.role === 'system' && seenNonSystem) {
-      const move = origin.path ? moveSystemFix(ctx, record, format, origins) : null;
+      // One fix moves them all; it is offered on the first misplaced system message.
+      const fixes = ctx.withFixes && origin.path && !movedSystem ? moveSystemFixes(ctx, format, origins) : undefined;
+      movedSystem = true;
       ctx.add(
         'system-not-first',
         `${describe(origin, i)}: the system message comes after the conversation started; it should be first`,
         ctx.valueRange(origin.rolePath ?? origin.path),
-        move ? [move] : [],
+        fixes,
       );
     }
     if (message.role !== 'system') seenNonSystem = true;
@@ -287,12 +242,12 @@ function checkConversation(ctx: RecordContext, record: Record<string, unknown>, 
 
 function checkSensitive(
   ctx: RecordContext,
-  text: string,
   record: Record<string, unknown>,
   origins: MessageOrigin[],
   example: ChatExample | null,
   hints: readonly number[] | undefined,
 ): void {
+  const text = ctx.text;
   for (let k = 0; k < origins.length; k++) {
     const origin = origins[k] as MessageOrigin;
     for (const path of origin.contentPaths) {
@@ -307,12 +262,16 @@ function checkSensitive(
       if (matches.length === 0) continue;
       const literal = ctx.valueSpan(path);
       const offsets = mapStringOffsets(text, literal.start);
-      const redaction = fix('Redact sensitive data in this text', 'redact', [ctx.replaceValue(path, redact(value, matches))], false);
       for (const match of matches) {
         const start = offsets[match.start] ?? literal.start;
         const end = offsets[match.end] ?? literal.end;
+        let fixes: Fix[] | undefined;
+        if (ctx.withFixes) {
+          fixes = [fix(`Redact this ${match.label}`, 'redact', redactEdits(ctx, path, [match]), false)];
+          if (matches.length > 1) fixes.push(fix('Redact all sensitive data in this text', 'redact', redactEdits(ctx, path, matches), false));
+        }
         const message = `possible ${match.label} in this text; remove or redact it before fine-tuning`;
-        ctx.add(SENSITIVE_CODES[match.kind], message, ctx.range({ start, end }), [redaction]);
+        ctx.add(SENSITIVE_CODES[match.kind], message, ctx.range({ start, end }), fixes);
       }
     }
   }
@@ -335,46 +294,60 @@ function compareRanges(a: Finding, b: Finding): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
+/** Detect a parsed record's format and normalize it (the text scan runs on the example before the checks). */
+export function prepareRecord(value: unknown): PreparedRecord {
+  const detection = detectFormat(value);
+  const normalized = detection.kind === 'format' && isJsonObject(value) ? normalizeRecord(value, detection.format) : null;
+  return { value, detection, normalized };
+}
+
 /**
- * Check one parsed record. `text` is the record's source text (starting at column 0 of `span.startLine`), used
- * for ranges and fixes. Every fix is a set of text edits in document coordinates. For a non-OpenAI record with
- * a usable example, every finding also offers "Convert record to OpenAI messages" (except `text` records,
- * whose single assistant message would not make a valid chat example).
+ * Check one parsed record. `text` is the record's source text (starting at column 0 of `span.startLine`, or at
+ * `span.startCharacter` for a JSON array element), used for ranges and fixes. With `withFixes`, every fix is a set
+ * of text edits in document coordinates, and every finding of a non-OpenAI record with a usable example also offers
+ * "Convert record to OpenAI messages" (except `text` records, whose single assistant message would not make a
+ * valid chat example).
  */
 export function checkRecord(value: unknown, text: string, span: RecordSpan, options: CheckOptions = {}): RecordCheck {
+  return checkPrepared(prepareRecord(value), text, span, options);
+}
+
+/** {@link checkRecord} for a record already prepared (and scanned) by the caller. */
+export function checkPrepared(prepared: PreparedRecord, text: string, span: RecordSpan, options: CheckOptions = {}): RecordCheck {
+  const { value, detection, normalized } = prepared;
   const shortReplyChars = options.shortReplyChars ?? SHORT_REPLY_CHARS;
-  const ctx = new RecordContext(text, span);
-  const detection = detectFormat(value);
-  const none = { format: null, example: null, missingSystem: false, missingUser: false };
+  const ctx = new RecordContext(text, span, options.withFixes === true);
+  const none = { format: null, example: null, missingSystem: false, missingUser: false, fixes: ctx.fixes };
   if (detection.kind === 'not-an-object' || !isJsonObject(value)) {
     const found = detection.kind === 'not-an-object' ? detection.found : 'a value';
     ctx.add('not-an-object', `each record must be a JSON object; found ${found}`, ctx.recordRange());
     return { ...none, findings: ctx.findings, cookbookErrors: countCookbookErrors(value, options.cookbookMode) };
   }
-  if (detection.kind === 'unknown-shape') {
-    const keys = detection.keys.length > 0 ? detection.keys.map((k) => JSON.stringify(k)).join(', ') : 'no keys';
+  if (detection.kind === 'unknown-shape' || normalized === null) {
+    const keys = detection.kind === 'unknown-shape' && detection.keys.length > 0 ? detection.keys.map((k) => JSON.stringify(k)).join(', ') : 'no keys';
     ctx.add('unknown-shape', `unrecognized record shape (found ${keys}); expected one of ${ACCEPTED_SHAPES.join(', ')}`, ctx.recordRange());
     return { ...none, findings: ctx.findings, cookbookErrors: countCookbookErrors(value, options.cookbookMode) };
   }
 
   const format = detection.format;
-  const { example, origins, issues } = normalizeRecord(value, format);
+  const { example, origins, issues } = normalized;
   reportIssues(ctx, issues);
   if (example) {
     checkContents(ctx, example, origins, shortReplyChars);
-    checkConversation(ctx, value, format, example, origins);
+    checkConversation(ctx, format, example, origins);
   }
-  checkSensitive(ctx, text, value, origins, example, example && options.sensitiveHints ? options.sensitiveHints(example) : undefined);
+  checkSensitive(ctx, value, origins, example, example ? options.sensitiveHints : undefined);
 
-  if (example && format !== 'openai' && format !== 'text') {
-    const convert = fix('Convert record to OpenAI messages', 'convert-to-messages', [ctx.replaceRecord(toOpenAIRecord(value, example, format))], false);
-    for (const finding of ctx.findings) finding.fixes = [...(finding.fixes ?? []), convert];
+  if (ctx.withFixes && example && format !== 'openai' && format !== 'text') {
+    const convert = fix('Convert record to OpenAI messages', 'convert-to-messages', convertRecordEdits(ctx, value, example, origins, format), false);
+    for (const finding of ctx.findings) ctx.fixes.get(finding)?.push(convert);
   }
   const cookbookErrors = format === 'openai' ? countCookbookErrors(value, options.cookbookMode) : {};
   return {
     format,
     example,
     findings: ctx.findings.sort(compareRanges),
+    fixes: ctx.fixes,
     cookbookErrors,
     ...dataWarnings(value, format, example),
   };
@@ -386,10 +359,9 @@ export function checkRecord(value: unknown, text: string, span: RecordSpan, opti
  * not normalize.
  */
 export function convertToOpenAIFix(value: unknown, text: string, span: RecordSpan): Fix | null {
-  const detection = detectFormat(value);
+  const { detection, normalized } = prepareRecord(value);
   if (detection.kind !== 'format' || detection.format === 'openai' || detection.format === 'text' || !isJsonObject(value)) return null;
-  const { example } = normalizeRecord(value, detection.format);
-  if (!example) return null;
-  const ctx = new RecordContext(text, span);
-  return fix('Convert record to OpenAI messages', 'convert-to-messages', [ctx.replaceRecord(toOpenAIRecord(value, example, detection.format))], false);
+  if (!normalized?.example) return null;
+  const ctx = new RecordContext(text, span, true);
+  return fix('Convert record to OpenAI messages', 'convert-to-messages', convertRecordEdits(ctx, value, normalized.example, normalized.origins, detection.format), false);
 }

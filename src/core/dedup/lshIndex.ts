@@ -141,6 +141,28 @@ export class LshIndex {
     this.live++;
   }
 
+  /**
+   * Index `id` like {@link add}, first reporting, bucket by bucket, each of the `window` latest items of each of its
+   * buckets (an item in several of its buckets is reported once per bucket, so a caller can count shared bands).
+   */
+  addCollecting(id: number, bandKeys: Uint32Array, window: number, onEntry: (other: number) => void): void {
+    const count = Math.min(bandKeys.length, this.bandsPerItem);
+    const mask = this.slots.length - 2;
+    let touched = 0;
+    for (let b = 0; b < count; b++) touched += this.slots[((fmix32(bandKeys[b] ?? 0) << 1) & mask) + 1] as number;
+    this.touched = touched;
+    for (let b = 0; b < count; b++) {
+      const slot = this.slotFor(bandKeys[b] ?? 0, false);
+      if (slot < 0) continue;
+      let scanned = 0;
+      for (let link = this.slots[slot + 1] as number; link !== END && ++scanned <= window; link = this.entries[2 * (link - LINK) + 1] as number) {
+        const other = this.entries[2 * (link - LINK)] as number;
+        if (other !== id) onEntry(other);
+      }
+    }
+    this.add(id, bandKeys);
+  }
+
   /** Remove `id` from every bucket (e.g. after its line was edited). Returns false if it was not indexed. */
   remove(id: number): boolean {
     if (!this.has(id)) return false;

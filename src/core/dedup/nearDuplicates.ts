@@ -1,6 +1,8 @@
 /**
  * Near-duplicate clusters: LSH candidates, verified by true Jaccard similarity of shingle sets, joined with
  * union-find. Shingles are requested only for candidates, so a caller with a big file can re-read just those records.
+ * The rule is local (each record's candidates are its nearest bucket neighbours, checked in a fixed rank order), so
+ * the streaming finder here and the incremental index of an editor's document give the same clusters.
  */
 import type { ChatExample } from '../formats/chat';
 import { scanExample } from '../text/scan';
@@ -10,11 +12,14 @@ import { NumberMap } from './numberMap';
 import { DEFAULT_BANDS, lshBandKeys, minhashSignature } from './minhash';
 import { DEFAULT_SHINGLE_SIZE, shingleHashes } from './shingles';
 
-/** True-Jaccard checks per record at most (bounds work on buckets of templated, near-identical records). */
-export const MAX_CHECKS_PER_RECORD = 64;
-
-/** Records whose sorted shingle sets are kept during verification (the most recently fetched). */
-const SHINGLE_CACHE = 2048;
+/**
+ * Earlier records looked at per LSH bucket of a record: the nearest this many that precede it in the bucket. A window
+ * of the nearest keeps the candidates of a record a function of its neighbourhood, so that an editor can recompute
+ * them for the few records an edit touches and get exactly what a fresh pass over the file gets.
+ */
+export const CANDIDATE_WINDOW = 64;
+/** Candidates verified by true Jaccard per record at most: the best-ranked (most shared buckets, then nearest). */
+export const MAX_CHECKS_PER_RECORD = 16;
 
 /** Default minimum true Jaccard similarity for two records to count as near duplicates. */
 export const DEFAULT_NEAR_THRESHOLD = 0.8;
@@ -27,6 +32,13 @@ export interface NearCluster {
   members: number[];
   /** Lowest verified Jaccard similarity among the links that joined the cluster. */
   minSimilarity: number;
+}
+
+/** A verified link: `a` precedes `b` and their shingle sets have Jaccard `sim` ≥ the threshold. */
+export interface NearLink {
+  a: number;
+  b: number;
+  sim: number;
 }
 
 /** What {@link findNearDuplicates} needs to know about records `0..count-1`. */
@@ -50,46 +62,189 @@ export interface NearDuplicateResult {
   clusters: NearCluster[];
   /** Records placed in the LSH index. */
   indexed: number;
-  /** Pairs sharing at least one LSH bucket. */
+  /** Candidate pairs ranked for verification (at most {@link MAX_CHECKS_PER_RECORD} per record). */
   candidatePairs: number;
   /** Candidate pairs whose true Jaccard reached the threshold. */
   verifiedPairs: number;
 }
 
+/** The least Jaccard for a pair: `threshold` when it is a number in 0–1, else the default. */
+export function nearThresholdOf(threshold: number | undefined): number {
+  return typeof threshold === 'number' && threshold >= 0 && threshold <= 1 ? threshold : DEFAULT_NEAR_THRESHOLD;
+}
+
 /**
- * Near-duplicate detection that can run while records stream in: `add` indexes a record and queues its LSH
- * candidates among earlier records, `verify` checks queued pairs by true Jaccard (fetching shingles only for
- * candidates), and `clusters` joins verified pairs with union-find. A caller that can re-read records verifies as
- * it goes; one that cannot verifies once at the end. Work stays linear on templated data: at most
- * {@link MAX_BUCKET_SCAN} partners per bucket and {@link MAX_CHECKS_PER_RECORD} true-Jaccard checks per record, and
- * pairs already joined are not checked again.
+ * Ranks the candidates of one record: `count` each time an earlier record is seen in one of its bucket windows, then
+ * `ranked` gives the {@link MAX_CHECKS_PER_RECORD} best: most shared buckets first, then the nearest (highest
+ * position). Positions are whatever increasing numbers the caller uses (ordinals, or an editor's order keys).
+ */
+export class CandidateRanker {
+  /** Shared-bucket count per position, valid where `stamps` holds the current stamp (typed: no hashing per entry). */
+  private counts = new Int32Array(1024);
+  private stamps = new Int32Array(1024);
+  private stamp = 1;
+  private readonly seen: number[] = [];
+
+  count(position: number): void {
+    if (position >= this.counts.length) this.grow(position + 1);
+    if (this.stamps[position] !== this.stamp) {
+      this.stamps[position] = this.stamp;
+      this.counts[position] = 1;
+      this.seen.push(position);
+    } else {
+      this.counts[position] = (this.counts[position] as number) + 1;
+    }
+  }
+
+  /** The best candidates, best first; resets the ranker. */
+  ranked(): number[] {
+    const best: number[] = [];
+    const shared: number[] = [];
+    for (const position of this.seen) {
+      const n = this.counts[position] as number;
+      // Insert into the short sorted list when it beats its last entry (or the list is not full).
+      let at = best.length;
+      while (at > 0 && (n > (shared[at - 1] as number) || (n === shared[at - 1] && position > (best[at - 1] as number)))) at--;
+      if (at >= MAX_CHECKS_PER_RECORD) continue;
+      best.splice(at, 0, position);
+      shared.splice(at, 0, n);
+      if (best.length > MAX_CHECKS_PER_RECORD) {
+        best.pop();
+        shared.pop();
+      }
+    }
+    this.seen.length = 0;
+    if (++this.stamp === 0x7fffffff) {
+      this.stamps.fill(0);
+      this.stamp = 1;
+    }
+    return best;
+  }
+
+  private grow(size: number): void {
+    let n = this.counts.length;
+    while (n < size) n *= 2;
+    const counts = new Int32Array(n);
+    counts.set(this.counts);
+    const stamps = new Int32Array(n);
+    stamps.set(this.stamps);
+    this.counts = counts;
+    this.stamps = stamps;
+  }
+}
+
+/** Verify one record's ranked candidates by `similarity` (true Jaccard); returns the links at or above the threshold. */
+export function verifyRanked(
+  b: number,
+  ranked: readonly number[],
+  threshold: number,
+  similarity: (a: number, b: number) => number,
+): NearLink[] {
+  const links: NearLink[] = [];
+  for (const a of ranked) {
+    const sim = similarity(a, b);
+    if (sim < threshold) continue;
+    links.push({ a, b, sim });
+  }
+  return links;
+}
+
+/**
+ * Clusters from links (records numbered by position): connected components, each with its smallest member as
+ * representative and the lowest link similarity, sorted by representative.
+ */
+export function clustersOf(links: readonly NearLink[], threshold: number): NearCluster[] {
+  const parent = new Map<number, number>();
+  const find = (x: number): number => {
+    let root = x;
+    for (let p = parent.get(root); p !== undefined && p !== root; p = parent.get(root)) root = p;
+    for (let node = x; node !== root; ) {
+      const next = parent.get(node) as number;
+      parent.set(node, root);
+      node = next;
+    }
+    return root;
+  };
+  for (const { a, b } of links) {
+    if (!parent.has(a)) parent.set(a, a);
+    if (!parent.has(b)) parent.set(b, b);
+    const ra = find(a);
+    const rb = find(b);
+    // The smaller record becomes the root, so a root is its component's smallest member.
+    if (ra < rb) parent.set(rb, ra);
+    else if (rb < ra) parent.set(ra, rb);
+  }
+  const minSim = new Map<number, number>();
+  for (const { a, sim } of links) {
+    const root = find(a);
+    const prev = minSim.get(root);
+    if (prev === undefined || sim < prev) minSim.set(root, sim);
+  }
+  const byRoot = new Map<number, NearCluster>();
+  for (const id of [...parent.keys()].sort((x, y) => x - y)) {
+    const root = find(id);
+    let cluster = byRoot.get(root);
+    if (cluster === undefined) {
+      cluster = { representative: id, members: [], minSimilarity: minSim.get(root) ?? threshold };
+      byRoot.set(root, cluster);
+    }
+    cluster.members.push(id);
+  }
+  return [...byRoot.values()];
+}
+
+/** Sorted unique shingle sets of recently fetched records, for verification. */
+class ShingleCache {
+  private readonly cache = new Map<number, Uint32Array>();
+  private readonly ring: (number | undefined)[] = new Array<number | undefined>(SHINGLE_CACHE);
+  private pos = 0;
+
+  get(i: number, shingles: (i: number) => Uint32Array): Uint32Array {
+    let s = this.cache.get(i);
+    if (s === undefined) {
+      s = sortedUnique(shingles(i));
+      const evicted = this.ring[this.pos];
+      if (evicted !== undefined) this.cache.delete(evicted);
+      this.ring[this.pos] = i;
+      this.pos = (this.pos + 1) % SHINGLE_CACHE;
+      this.cache.set(i, s);
+    }
+    return s;
+  }
+}
+
+/** Records whose sorted shingle sets are kept during verification (the most recently fetched). */
+const SHINGLE_CACHE = 2048;
+
+/** Band keys without repeats (two bands with one key would count one bucket twice). */
+function uniqueKeys(keys: Uint32Array): Uint32Array {
+  for (let i = 1; i < keys.length; i++) {
+    for (let j = 0; j < i; j++) if (keys[i] === keys[j]) return Uint32Array.from(new Set(keys));
+  }
+  return keys;
+}
+
+/**
+ * Near-duplicate detection that can run while records stream in, in file order (ids are positions). `add` indexes a
+ * record and ranks its candidates among earlier records: the {@link CANDIDATE_WINDOW} nearest in each of its LSH
+ * buckets, best {@link MAX_CHECKS_PER_RECORD} by shared buckets, then nearness. `verify` checks queued records'
+ * candidates by true Jaccard (fetching shingles only for candidates), and `clusters` joins the links. Every choice depends only on a record's neighbourhood, never on what was joined
+ * before, so an editor's incremental document can reproduce it exactly. Work stays linear on templated data.
  */
 export class NearDuplicateFinder {
   private readonly index: LshIndex;
   private readonly threshold: number;
-  private pairA: number[] = [];
-  private pairB: number[] = [];
-  private readonly parent = new Map<number, number>();
-  private readonly edges: { a: number; sim: number }[] = [];
-  private currentB = -1;
-  private checksForB = 0;
-  private shinglesB: Uint32Array | undefined;
-  private readonly cache = new Map<number, Uint32Array>();
-  private readonly cacheRing: (number | undefined)[] = new Array<number | undefined>(SHINGLE_CACHE);
-  private cachePos = 0;
+  private readonly ranker = new CandidateRanker();
+  private readonly countEntry = (other: number): void => this.ranker.count(other);
+  /** Records waiting for verification and their ranked candidates. */
+  private queue: { b: number; ranked: number[] }[] = [];
+  private readonly links: NearLink[] = [];
+  private readonly cache = new ShingleCache();
   private candidates = 0;
-  // The record being added, and its candidate callback made once (not a closure per record).
-  private adding = -1;
-  private readonly queuePartner = (other: number): void => {
-    if (other >= this.adding) return;
-    this.pairA.push(other);
-    this.pairB.push(this.adding);
-    this.candidates++;
-  };
 
   constructor(expectedRecords = 1024, threshold?: number) {
     this.index = new LshIndex(expectedRecords, DEFAULT_BANDS);
-    this.threshold = typeof threshold === 'number' && threshold >= 0 && threshold <= 1 ? threshold : DEFAULT_NEAR_THRESHOLD;
+    this.threshold = nearThresholdOf(threshold);
   }
 
   /** Make room for `records` records without rehashing ({@link LshIndex.reserve}). */
@@ -97,10 +252,13 @@ export class NearDuplicateFinder {
     this.index.reserve(records);
   }
 
-  /** Index record `id` (ids in increasing order) and queue its candidate partners among earlier records. */
+  /** Index record `id` (ids in increasing order) and rank its candidate partners among earlier records. */
   add(id: number, bandKeys: Uint32Array): void {
-    this.adding = id;
-    this.index.add(id, bandKeys, this.queuePartner);
+    this.index.addCollecting(id, uniqueKeys(bandKeys), CANDIDATE_WINDOW, this.countEntry);
+    const ranked = this.ranker.ranked();
+    if (ranked.length === 0) return;
+    this.candidates += ranked.length;
+    this.queue.push({ b: id, ranked });
   }
 
   /** Records indexed. */
@@ -108,7 +266,7 @@ export class NearDuplicateFinder {
     return this.index.size;
   }
 
-  /** Candidate pairs seen so far. */
+  /** Candidate pairs ranked so far. */
   get candidatePairs(): number {
     return this.candidates;
   }
@@ -120,90 +278,21 @@ export class NearDuplicateFinder {
 
   /** Verified pairs (true Jaccard at or above the threshold) so far. */
   get verifiedPairs(): number {
-    return this.edges.length;
+    return this.links.length;
   }
 
-  /** Check every queued pair by true Jaccard of the records' sorted, unique shingle hashes. */
+  /** Verify every queued record's candidates by true Jaccard of sorted, unique shingle hashes. */
   verify(shingles: (i: number) => Uint32Array): void {
-    for (let k = 0; k < this.pairA.length; k++) {
-      const a = this.pairA[k] as number;
-      const b = this.pairB[k] as number;
-      if (b !== this.currentB) {
-        this.currentB = b;
-        this.checksForB = 0;
-        this.shinglesB = undefined;
-      }
-      if (this.find(a) === this.find(b) || this.checksForB >= MAX_CHECKS_PER_RECORD) continue;
-      this.checksForB++;
-      this.shinglesB ??= this.shinglesOf(b, shingles);
-      const sim = jaccardSorted(this.shinglesOf(a, shingles), this.shinglesB);
-      if (sim < this.threshold) continue;
-      this.union(a, b);
-      this.edges.push({ a, sim });
+    for (const { b, ranked } of this.queue) {
+      const own = this.cache.get(b, shingles);
+      for (const link of verifyRanked(b, ranked, this.threshold, (a) => jaccardSorted(this.cache.get(a, shingles), own))) this.links.push(link);
     }
-    this.pairA = [];
-    this.pairB = [];
-  }
-
-  /**
-   * Sorted unique shingles of record i. Candidates are mostly recent records (buckets list the latest first), so the
-   * most recently fetched sets are kept: on templated data every record is checked against many of its predecessors.
-   */
-  private shinglesOf(i: number, shingles: (i: number) => Uint32Array): Uint32Array {
-    let s = this.cache.get(i);
-    if (s === undefined) {
-      s = sortedUnique(shingles(i));
-      const evicted = this.cacheRing[this.cachePos];
-      if (evicted !== undefined) this.cache.delete(evicted);
-      this.cacheRing[this.cachePos] = i;
-      this.cachePos = (this.cachePos + 1) % SHINGLE_CACHE;
-      this.cache.set(i, s);
-    }
-    return s;
+    this.queue = [];
   }
 
   /** Clusters of the verified pairs, by representative (the smallest member). Verify queued pairs first. */
   clusters(): NearCluster[] {
-    const minByRoot = new Map<number, number>();
-    for (const { a, sim } of this.edges) {
-      const root = this.find(a);
-      const prev = minByRoot.get(root);
-      if (prev === undefined || sim < prev) minByRoot.set(root, sim);
-    }
-    const byRoot = new Map<number, NearCluster>();
-    for (const id of [...this.parent.keys()].sort((x, y) => x - y)) {
-      const root = this.find(id);
-      let cluster = byRoot.get(root);
-      if (cluster === undefined) {
-        // Ids are visited in increasing order, so the first member seen is the smallest.
-        cluster = { representative: id, members: [], minSimilarity: minByRoot.get(root) ?? this.threshold };
-        byRoot.set(root, cluster);
-      }
-      cluster.members.push(id);
-    }
-    return [...byRoot.values()];
-  }
-
-  // Union-find over the few records that were ever joined (a Map, not an array per record).
-  private find(x: number): number {
-    let root = x;
-    for (let p = this.parent.get(root); p !== undefined && p !== root; p = this.parent.get(root)) root = p;
-    for (let node = x; node !== root; ) {
-      const next = this.parent.get(node) as number;
-      this.parent.set(node, root);
-      node = next;
-    }
-    return root;
-  }
-
-  private union(a: number, b: number): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra === rb) return;
-    if (!this.parent.has(ra)) this.parent.set(ra, ra);
-    this.parent.set(rb, ra);
-    if (!this.parent.has(a)) this.parent.set(a, ra);
-    if (!this.parent.has(b)) this.parent.set(b, ra);
+    return clustersOf(this.links, this.threshold);
   }
 }
 

@@ -81,7 +81,7 @@ export const SHAREGPT_ROLES: ReadonlyMap<string, ChatRole> = new Map([
 ]);
 
 /** Top-level keys each non-OpenAI format consumes (dropped when converting to OpenAI messages). */
-const FORMAT_KEYS: Record<DatasetFormat, readonly string[]> = {
+export const FORMAT_KEYS: Record<DatasetFormat, readonly string[]> = {
   openai: ['messages', 'tools'],
   sharegpt: ['conversations', 'system'],
   alpaca: ['instruction', 'input', 'output', 'system', 'history'],

@@ -176,3 +176,45 @@ export function positionAt(text: string, offset: number, span: RecordSpan): Posi
 export function rangeAt(text: string, textSpan: TextSpan, span: RecordSpan): Range {
   return { start: positionAt(text, textSpan.start, span), end: positionAt(text, textSpan.end, span) };
 }
+
+/** One member of an object as written: the key literal and the value, in source order. */
+export interface MemberSpan {
+  key: TextSpan;
+  value: TextSpan;
+}
+
+/** Members of the object whose `{` is at `open`, in source order (repeated keys included); null if malformed. */
+export function listMembers(text: string, open: number): MemberSpan[] | null {
+  if (text.charCodeAt(open) !== 0x7b) return null;
+  const out: MemberSpan[] = [];
+  let j = skipSpace(text, open + 1);
+  while (j < text.length && text.charCodeAt(j) !== 0x7d) {
+    const keyEnd = scanString(text, j);
+    if (keyEnd < 0) return null;
+    const key = { start: j, end: keyEnd };
+    j = skipSpace(text, keyEnd);
+    if (text.charCodeAt(j) !== 0x3a) return null;
+    j = skipSpace(text, j + 1);
+    const valueEnd = scanValue(text, j);
+    if (valueEnd < 0) return null;
+    out.push({ key, value: { start: j, end: valueEnd } });
+    j = skipSpace(text, valueEnd);
+    if (text.charCodeAt(j) === 0x2c) j = skipSpace(text, j + 1);
+  }
+  return out;
+}
+
+/** Elements of the array whose `[` is at `open`, in order; null if malformed. */
+export function listElements(text: string, open: number): TextSpan[] | null {
+  if (text.charCodeAt(open) !== 0x5b) return null;
+  const out: TextSpan[] = [];
+  let j = skipSpace(text, open + 1);
+  while (j < text.length && text.charCodeAt(j) !== 0x5d) {
+    const end = scanValue(text, j);
+    if (end < 0) return null;
+    out.push({ start: j, end });
+    j = skipSpace(text, end);
+    if (text.charCodeAt(j) === 0x2c) j = skipSpace(text, j + 1);
+  }
+  return out;
+}

@@ -69,15 +69,33 @@ export class RecordAssembler {
   private inString = false;
   private linesSeen = 0;
   private bytesSeen = 0;
-  /** Lines and bytes added to groups so far, re-fed lines included. */
+  /**
+   * Lines and bytes added to groups since the assembler was last idle, re-fed lines included. The budget is counted
+   * from the last idle point (not from the start of the input), so that what is emitted from an idle point on
+   * depends only on the lines from there: an editor re-assembles from the last idle line before an edit.
+   */
   private workLines = 0;
   private workBytes = 0;
   /** Last character of the group so far that is not JSON whitespace. */
   private previous = -1;
 
+  /**
+   * No group is open: what the assembler emits from the next line on depends only on the lines from there on. Each
+   * line pushed while idle starts a fresh stretch of work, so a document can restart assembly at such a line.
+   */
+  get isIdle(): boolean {
+    return this.group.length === 0;
+  }
+
   /** Consume the next line; returns the items it completed (possibly none while a group is open). */
   push(line: AssemblerLine): AssembledRecord[] {
     const out: AssembledRecord[] = [];
+    if (this.group.length === 0) {
+      this.linesSeen = 0;
+      this.bytesSeen = 0;
+      this.workLines = 0;
+      this.workBytes = 0;
+    }
     this.linesSeen++;
     this.bytesSeen += line.byteLength;
     this.queue.push({ line, delta: 0, endsInString: false, scanned: false, first: -2, last: -2 });
@@ -221,7 +239,8 @@ export class RecordAssembler {
 
   /**
    * Re-assembling a given-up group can revisit lines many times on adversarial input (thousands of lines of `[`).
-   * Past a budget proportional to the input, given-up lines are emitted one by one instead, keeping work linear.
+   * Past a budget proportional to the lines since the assembler was last idle, given-up lines are emitted one by
+   * one instead, keeping work linear.
    */
   private overBudget(): boolean {
     return (

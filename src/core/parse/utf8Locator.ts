@@ -5,10 +5,12 @@
  * line (JSON array files), where the decoder quietly puts U+FFFD in place.
  */
 
-/** The first invalid UTF-8 sequence of a line. */
+/** An invalid UTF-8 sequence: where its U+FFFD is in the decoded text, and how many bytes it replaced. */
 export interface InvalidUtf8At {
   line: number;
   character: number;
+  /** Bytes of the file the U+FFFD stands for (1–3); the decoded text spends 3 bytes on it when re-encoded. */
+  bytes?: number;
 }
 
 export class Utf8Locator {
@@ -22,15 +24,24 @@ export class Utf8Locator {
   private units = 1;
   private startLine = 0;
   private startColumn = 0;
+  /** Bytes of the sequence being read so far. */
+  private seqBytes = 0;
   private reportedLine = -1;
   private skip: number;
 
-  /** @param skipBytes bytes at the start that the decoder drops (3 for a UTF-8 byte order mark). */
-  constructor(skipBytes = 0) {
+  /**
+   * @param skipBytes bytes at the start that the decoder drops (3 for a UTF-8 byte order mark).
+   * @param everySequence report every invalid sequence (each is one U+FFFD in the decoded text), not only the first
+   *   of each line.
+   */
+  constructor(
+    skipBytes = 0,
+    private readonly everySequence = false,
+  ) {
     this.skip = skipBytes;
   }
 
-  /** Feed the next bytes; returns the invalid sequences found in them (one per line at most). */
+  /** Feed the next bytes; returns the invalid sequences found in them (one per line at most unless `everySequence`). */
   push(bytes: Uint8Array): InvalidUtf8At[] {
     const found: InvalidUtf8At[] = [];
     let i = 0;
@@ -44,11 +55,12 @@ export class Utf8Locator {
         if (b >= this.lo && b <= this.hi) {
           this.lo = 0x80;
           this.hi = 0xbf;
+          this.seqBytes++;
           if (--this.need === 0) this.column += this.units;
           continue;
         }
         // The sequence broke off: it becomes one U+FFFD, and this byte starts afresh.
-        this.report(found, this.startLine, this.startColumn);
+        this.report(found, this.startLine, this.startColumn, this.seqBytes);
         this.column += 1;
         this.need = 0;
         this.lo = 0x80;
@@ -66,6 +78,7 @@ export class Utf8Locator {
       this.startLine = this.line;
       this.startColumn = this.column;
       this.units = 1;
+      this.seqBytes = 1;
       if (b >= 0xc2 && b <= 0xdf) this.need = 1;
       else if (b === 0xe0) {
         this.need = 2;
@@ -86,7 +99,7 @@ export class Utf8Locator {
         this.hi = 0x8f;
         this.units = 2;
       } else {
-        this.report(found, this.line, this.column);
+        this.report(found, this.line, this.column, 1);
         this.column += 1;
       }
     }
@@ -97,15 +110,15 @@ export class Utf8Locator {
   end(): InvalidUtf8At[] {
     const found: InvalidUtf8At[] = [];
     if (this.need > 0) {
-      this.report(found, this.startLine, this.startColumn);
+      this.report(found, this.startLine, this.startColumn, this.seqBytes);
       this.need = 0;
     }
     return found;
   }
 
-  private report(found: InvalidUtf8At[], line: number, character: number): void {
-    if (line === this.reportedLine) return;
+  private report(found: InvalidUtf8At[], line: number, character: number, bytes: number): void {
+    if (line === this.reportedLine && !this.everySequence) return;
     this.reportedLine = line;
-    found.push({ line, character });
+    found.push({ line, character, bytes });
   }
 }

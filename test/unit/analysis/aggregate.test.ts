@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { defaultEpochs } from '../../../src/core/analysis/aggregate';
-import { DatasetDocument } from '../../../src/core/analysis/datasetDocument';
+import { analyzeText } from './analyzeText';
 import type { ChatMessage } from '../../../src/core/formats/chat';
 import type { TokenEncoder } from '../../../src/core/tokens/encoder';
 import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
@@ -10,9 +10,7 @@ import type { Finding } from '../../../src/core/types';
 const charEncoder: TokenEncoder = { name: 'o200k_base', exact: true, count: (t) => t.length };
 
 function analyze(lines: string[], maxSeqLength = 4096) {
-  const doc = new DatasetDocument({ counter: new TokenCounter(charEncoder), countMode: 'raw', maxSeqLength, encoding: 'o200k_base', tokensExact: true });
-  doc.setText(lines.join('\n'));
-  return { report: doc.report(), findings: doc.findings() };
+  return analyzeText(lines.join('\n'), { counter: new TokenCounter(charEncoder), countMode: 'raw', maxSeqLength, encoding: 'o200k_base', tokensExact: true });
 }
 
 const chat = (...messages: ChatMessage[]) => JSON.stringify({ messages });

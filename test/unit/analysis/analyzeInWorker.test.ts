@@ -49,6 +49,12 @@ describe('analyzeFileInWorker (analysis off the host thread)', () => {
   });
 
   it('rejects for a missing file with the file system error code', async () => {
-    await assert.rejects(analyzeFileInWorker(join(tmpdir(), 'no-such-slmgen-file.jsonl')), (err: Error & { code?: string }) => err.code === 'ENOENT');
+    // A path in a fresh folder, so that no other run can have made it.
+    const dir = mkdtempSync(join(tmpdir(), 'slmgen-missing-'));
+    try {
+      await assert.rejects(analyzeFileInWorker(join(dir, 'no-such-file.jsonl')), (err: Error & { code?: string }) => err.code === 'ENOENT');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DatasetDocument } from '../../../src/core/analysis/datasetDocument';
+import { analyzeText } from './analyzeText';
 import type { ScriptTally } from '../../../src/core/analysis/record';
 import { emptyScriptTally } from '../../../src/core/analysis/record';
 import { dominantLanguage, mergeTally } from '../../../src/core/analysis/textFacts';
@@ -8,13 +8,10 @@ import { createEstimateEncoder } from '../../../src/core/tokens/estimate';
 import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
 
 function report(pairs: [string, string][], system?: string) {
-  const doc = new DatasetDocument({ counter: new TokenCounter(createEstimateEncoder('o200k_base')), countMode: 'raw', maxSeqLength: 2048, encoding: 'o200k_base', tokensExact: false });
-  doc.setText(
-    pairs
-      .map(([q, a]) => JSON.stringify({ messages: [...(system ? [{ role: 'system', content: system }] : []), { role: 'user', content: q }, { role: 'assistant', content: a }] }))
-      .join('\n'),
-  );
-  return doc.report();
+  const text = pairs
+    .map(([q, a]) => JSON.stringify({ messages: [...(system ? [{ role: 'system', content: system }] : []), { role: 'user', content: q }, { role: 'assistant', content: a }] }))
+    .join('\n');
+  return analyzeText(text, { counter: new TokenCounter(createEstimateEncoder('o200k_base')), countMode: 'raw', maxSeqLength: 2048, encoding: 'o200k_base', tokensExact: false }).report;
 }
 
 describe('dataset characteristics (recommender inputs)', () => {

@@ -1,57 +1,268 @@
 import assert from 'node:assert/strict';
-import { DatasetDocument } from '../../../src/core/analysis/datasetDocument';
+import fc from 'fast-check';
+import { analyzeDatasetBytes } from '../../../src/core/analysis/analyzeBytes';
+import type { DocumentSnapshot } from '../../../src/core/analysis/datasetDocument';
+import { CancelledError, DatasetDocument, StaleVersionError } from '../../../src/core/analysis/datasetDocument';
 import { createEstimateEncoder } from '../../../src/core/tokens/estimate';
 import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
+import type { Position } from '../../../src/core/types';
 
-const ex = (q: string, a: string) => JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] });
+const options = () => ({
+  counter: new TokenCounter(createEstimateEncoder('o200k_base')),
+  countMode: 'raw' as const,
+  maxSeqLength: 2048,
+  encoding: 'o200k_base' as const,
+  tokensExact: false,
+});
 
-function makeDoc() {
-  return new DatasetDocument({
-    counter: new TokenCounter(createEstimateEncoder('o200k_base')),
-    countMode: 'raw',
-    maxSeqLength: 2048,
-    encoding: 'o200k_base',
-    tokensExact: false,
-  });
+const msgs = (...m: [string, string][]) => JSON.stringify({ messages: m.map(([role, content]) => ({ role, content })) });
+const ex = (q: string, a: string) => msgs(['user', q], ['assistant', a]);
+
+// ---- A model of a document: UTF-16 units, some of which are U+FFFD standing for invalid bytes of the file. ----
+
+const INVALID = -1;
+
+/** The document as a reference sees it: units (char codes, or INVALID), and whether the file has a BOM. */
+interface Model {
+  units: number[];
+  bom: boolean;
 }
 
-describe('DatasetDocument (incremental re-checks for editors)', () => {
-  it('re-checks only the edited record and shifts later findings', () => {
-    const doc = makeDoc();
-    const lines = [ex('What is one plus one?', 'Two.'), 'not json', ex('Name a fruit.', 'An apple is a fruit.'), '{"bad": 1}'];
-    doc.setText(lines.join('\n') + '\n');
-    assert.deepEqual(
-      doc.findings().filter((f) => f.severity === 'error').map((f) => [f.code, f.range.start.line]),
-      [['invalid-json', 1], ['unknown-shape', 3]],
+function modelText(m: Model): string {
+  let out = '';
+  for (const u of m.units) out += String.fromCharCode(u === INVALID ? 0xfffd : u);
+  return out;
+}
+
+/** The file's bytes: a BOM, the text as UTF-8, and one 0xFF byte (an invalid sequence) per invalid unit. */
+function modelBytes(m: Model): Uint8Array {
+  const parts: number[] = m.bom ? [0xef, 0xbb, 0xbf] : [];
+  let run = '';
+  const flush = () => {
+    for (const b of new TextEncoder().encode(run)) parts.push(b);
+    run = '';
+  };
+  for (const u of m.units) {
+    if (u === INVALID) {
+      flush();
+      parts.push(0xff);
+    } else run += String.fromCharCode(u);
+  }
+  flush();
+  return Uint8Array.from(parts);
+}
+
+function modelOf(text: string, bom = false): Model {
+  return { units: Array.from({ length: text.length }, (_, i) => text.charCodeAt(i)), bom };
+}
+
+/** The document position of a unit offset, as an editor gives it (never inside a `\r\n` or a surrogate pair). */
+function positionOf(text: string, offset: number): Position {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, character: offset - lineStart };
+}
+
+/** Move an offset off the middle of a `\r\n` pair or a surrogate pair. */
+function settle(text: string, offset: number): number {
+  let o = Math.max(0, Math.min(offset, text.length));
+  if (o > 0 && text.charCodeAt(o - 1) === 13 && text.charCodeAt(o) === 10) o--;
+  if (o > 0 && (text.charCodeAt(o) & 0xfc00) === 0xdc00) o--;
+  return o;
+}
+
+/** Everything the document reports must equal a fresh analysis of the file's bytes. */
+function assertEqualsFresh(doc: DatasetDocument, model: Model, snapshot: DocumentSnapshot, context: string): void {
+  const fresh = analyzeDatasetBytes(modelBytes(model), options());
+  assert.equal(doc.getText(), modelText(model), `${context}: text`);
+  assert.deepEqual(snapshot.findings, fresh.findings, `${context}: findings`);
+  assert.deepEqual(snapshot.report, fresh.report, `${context}: report`);
+  assert.deepEqual(doc.examples(), fresh.examples, `${context}: examples`);
+  const recordOnly = fresh.findings.filter((f) => !WHOLE_FILE.has(f.code));
+  assert.deepEqual(doc.recordFindings(), recordOnly, `${context}: per-record findings`);
+}
+
+const WHOLE_FILE = new Set(['exact-duplicate', 'near-duplicate', 'contradiction', 'mixed-formats', 'no-examples', 'too-few-examples', 'inconsistent-system', 'bom', 'file-encoding']);
+
+// ---- Building blocks of generated documents and edits. ----
+
+const LONG = 'the model should learn to answer questions about rivers lakes and mountains in a calm and helpful voice while giving sources and short examples for every claim it makes so that readers can check them later on';
+const LONG2 = LONG.replace('calm', 'quiet');
+const PRETTY = ['{"messages": [', '  {"role": "user", "content": "Hi there"},', '  {"role": "assistant", "content": "Hello! How can I help you today?"}', ']}'];
+const RECORDS = [
+  ex('What is the capital of France?', 'Paris is the capital of France.'),
+  '{"messages": [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Paris is the capital of France."}]}',
+  ex('What is the capital of France?', 'It is Lyon, obviously, everyone knows that.'),
+  ex('Tell me about rivers.', LONG),
+  ex('Tell me about rivers.', LONG2),
+  ex('Tell me about lakes.', LONG2 + ' indeed'),
+  msgs(['User', 'Hi'], ['assistant', 'Hello there, friend.']),
+  msgs(['system', 'Be brief.'], ['assistant', 'Sure thing, happy to help.']),
+  msgs(['user', 'Mail bob@example.com'], ['assistant', 'I will not store that address.']),
+  msgs(['user', 'caf\\u00e9 \\"quoted\\" 😀'], ['assistant', 'Un caf\u00e9, s\'il vous pla\u00eet.']),
+  '{"instruction": "Name a colour.", "input": "", "output": "Blue, like the sky."}',
+  '{"conversations": [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello, how are you?"}]}',
+  'not json',
+  '{"a": 1}',
+  '[1, 2]',
+  '',
+  '   ',
+  ...PRETTY,
+];
+const FRAGMENTS = ['', 'x', ']}', '}', '{', '[', ']', '"', ',', '\n', '\r\n', '\uFFFD', '😀', '  ', '"content": "', ...RECORDS.map((r) => `${r}\n`), `\n${RECORDS[0]}`, PRETTY.join('\n')];
+
+interface Doc {
+  lines: string[];
+  crlf: boolean;
+  trailingNewline: boolean;
+  bom: boolean;
+  array: boolean;
+  invalidAt: number[];
+}
+
+const docArb: fc.Arbitrary<Doc> = fc.record({
+  lines: fc.array(fc.constantFrom(...RECORDS), { minLength: 0, maxLength: 14 }),
+  crlf: fc.boolean(),
+  trailingNewline: fc.boolean(),
+  bom: fc.boolean(),
+  array: fc.boolean(),
+  invalidAt: fc.array(fc.nat(), { maxLength: 2 }),
+});
+
+interface Edit {
+  start: number;
+  length: number;
+  text: string;
+}
+
+const editArb: fc.Arbitrary<Edit> = fc.record({
+  start: fc.nat(),
+  length: fc.oneof(fc.constant(0), fc.nat({ max: 4 }), fc.nat({ max: 400 })),
+  text: fc.constantFrom(...FRAGMENTS),
+});
+
+function initialModel(d: Doc): Model {
+  const eol = d.crlf ? '\r\n' : '\n';
+  const body = d.array ? `[${eol}${d.lines.filter((l) => l.trim() !== '' && !PRETTY.includes(l)).join(`,${eol}`)}${eol}]` : d.lines.join(eol);
+  const model = modelOf(body + (d.trailingNewline ? eol : ''), d.bom);
+  // A few invalid bytes inside the text (not inside a `\r\n`).
+  for (const at of d.invalidAt) {
+    if (model.units.length === 0) break;
+    const i = settle(modelText(model), at % model.units.length);
+    model.units.splice(i, 0, INVALID);
+  }
+  return model;
+}
+
+function open(model: Model): DatasetDocument {
+  const doc = new DatasetDocument(options());
+  doc.openBytes(1, modelBytes(model));
+  return doc;
+}
+
+/** Apply one edit to the model and the document (same offsets, as an editor would send them). */
+function edit(doc: DatasetDocument, model: Model, e: Edit, version: number): void {
+  const text = modelText(model);
+  const start = settle(text, e.start % (text.length + 1));
+  const end = settle(text, Math.min(text.length, start + e.length));
+  doc.applyChanges(version, [{ range: { start: positionOf(text, start), end: positionOf(text, end) }, text: e.text }]);
+  model.units.splice(start, end - start, ...modelOf(e.text).units);
+}
+
+describe('DatasetDocument: equal to a fresh analysis after any edits', () => {
+  it('property: random edits (inside and across records, bracket-closing, line breaks, CRLF, BOM, invalid UTF-8, JSON arrays)', () => {
+    fc.assert(
+      fc.property(docArb, fc.array(editArb, { minLength: 1, maxLength: 6 }), fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), (d, edits, snapshotAfter) => {
+        const model = initialModel(d);
+        const doc = open(model);
+        assertEqualsFresh(doc, model, doc.snapshot(), 'opened');
+        edits.forEach((e, k) => {
+          edit(doc, model, e, k + 2);
+          assert.deepEqual(doc.recordFindings(), analyzeDatasetBytes(modelBytes(model), options()).findings.filter((f) => !WHOLE_FILE.has(f.code)), `after edit ${k}: per-record findings`);
+          if (snapshotAfter[k]) assertEqualsFresh(doc, model, doc.snapshot(), `after edit ${k}`);
+        });
+        assertEqualsFresh(doc, model, doc.snapshot(), 'at the end');
+      }),
+      { numRuns: Number(process.env.SLMGEN_PROPERTY_RUNS ?? 400) },
     );
-    // Fix line 1 and insert a new line before line 3: later findings move down by one.
-    const change = doc.applyChange(1, 2, ex('Say hi.', 'Hi there, nice to meet you.') + '\n' + ex('Count to three.', 'One, two, three.'));
-    assert.equal(change.records, 2 + (change.recheckedTo - change.recheckedFrom - 2));
-    assert.ok(change.recheckedTo - change.recheckedFrom <= 4, 'only the neighbourhood of the edit is re-checked');
-    const errors = doc.findings().filter((f) => f.severity === 'error').map((f) => [f.code, f.range.start.line]);
-    assert.deepEqual(errors, [['unknown-shape', 4]]);
-    assert.equal(doc.report().total_examples, 4);
   });
 
-  it('reports a new exact duplicate at once and matches a full re-analysis', () => {
-    const doc = makeDoc();
-    const a = ex('What colour is the sky?', 'The sky is usually blue during the day.');
-    const b = ex('What colour is grass?', 'Grass is green.');
-    doc.setText([a, b].join('\n'));
-    const change = doc.applyChange(1, 2, ex('What colour is the sky?', 'The  sky is usually blue during the day.'));
-    assert.deepEqual(change.duplicates, [{ line: 1, firstCopyLine: 0 }]);
-    const fresh = makeDoc();
-    fresh.setText([a, ex('What colour is the sky?', 'The  sky is usually blue during the day.')].join('\n'));
-    assert.deepEqual(doc.report(), fresh.report());
-    assert.equal(doc.report().duplicates.count, 1);
+  it('a pretty-printed record whose closing "]}" is typed becomes one valid record (was 4 invalid ones)', () => {
+    const lines = [RECORDS[0]!, ...PRETTY.slice(0, 3), RECORDS[3]!];
+    const model = modelOf(lines.join('\n'));
+    const doc = open(model);
+    assert.equal(doc.snapshot().report.invalid_examples, 3);
+    edit(doc, model, { start: modelText(model).indexOf(RECORDS[3]!), length: 0, text: ']}\n' }, 2);
+    const snapshot = doc.snapshot();
+    assert.equal(snapshot.report.total_examples, 3);
+    assert.equal(snapshot.report.invalid_examples, 0);
+    assert.ok(snapshot.findings.some((f) => f.code === 'multiline-record' && f.range.start.line === 1));
+    assertEqualsFresh(doc, model, snapshot, 'closed');
   });
 
-  it('handles deleting every line', () => {
-    const doc = makeDoc();
-    doc.setText([ex('a b c d e f', 'g h i j k l'), ex('m n o p', 'q r s t')].join('\n'));
-    doc.applyChange(0, 2, '');
-    assert.equal(doc.lineCount, 0);
-    assert.equal(doc.report().total_examples, 0);
-    assert.ok(doc.findings().some((f) => f.code === 'no-examples'));
+  it('a JSON array file is read as records, and a byte order mark is not a parse error', () => {
+    const text = `\ufeff[\n  ${RECORDS[0]},\n  ${RECORDS[3]}\n]\n`;
+    const doc = new DatasetDocument(options());
+    doc.open(1, text);
+    const snapshot = doc.snapshot();
+    assert.equal(snapshot.report.total_examples, 2);
+    assert.deepEqual(snapshot.findings.map((f) => f.code), ['too-few-examples', 'bom']);
+    assertEqualsFresh(doc, modelOf(text.slice(1), true), snapshot, 'array');
+  });
+
+  it('replacing a line with an empty line keeps the line (it is not a deletion)', () => {
+    const model = modelOf([RECORDS[0], 'not json', RECORDS[3]].join('\n'));
+    const doc = open(model);
+    const text = modelText(model);
+    const at = text.indexOf('not json');
+    edit(doc, model, { start: at, length: 'not json'.length, text: '' }, 2);
+    const report = doc.snapshot().report;
+    assert.equal(report.total_lines, 3);
+    assert.equal(report.blank_lines, 1);
+    assert.equal(report.invalid_examples, 0);
+  });
+});
+
+describe('DatasetDocument: versions, snapshots, cancellation', () => {
+  it('snapshots are fresh values for their version; per-record findings are current after every edit', () => {
+    const doc = new DatasetDocument(options());
+    doc.open(1, [RECORDS[0], 'not json'].join('\n'));
+    const first = doc.snapshot();
+    assert.equal(first.version, 1);
+    const summary = doc.applyChanges(2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } }, text: RECORDS[3]! }]);
+    assert.equal(summary.version, 2);
+    assert.equal(summary.analyzed, 1, 'only the edited record is analysed again');
+    assert.deepEqual(doc.recordFindings().filter((f) => f.severity === 'error'), []);
+    assert.equal(first.report.invalid_examples, 1, 'an earlier snapshot does not change');
+    const second = doc.snapshot();
+    assert.equal(second.version, 2);
+    assert.equal(second.report.invalid_examples, 0);
+  });
+
+  it('a cancelled whole-file computation throws and leaves the document consistent', () => {
+    const lines = Array.from({ length: 600 }, (_, i) => ex(`Question number ${i} about rivers?`, `${LONG} ${i % 7}`));
+    const model = modelOf(lines.join('\n'));
+    const doc = open(model);
+    let asked = 0;
+    assert.throws(() => doc.snapshot({ isCancelled: () => ++asked > 2 }), CancelledError);
+    assertEqualsFresh(doc, model, doc.snapshot(), 'after a cancelled run');
+  });
+
+  it('fixes are computed for one finding on request and refused for a stale version', () => {
+    const doc = new DatasetDocument(options());
+    doc.open(3, [RECORDS[0], RECORDS[6]].join('\n'));
+    const alias = doc.recordFindings().find((f) => f.code === 'role-alias')!;
+    const [rename] = doc.fixes(3, alias);
+    assert.equal(rename?.version, 3);
+    assert.equal(rename?.kind, 'rename-role');
+    assert.deepEqual(rename?.edits, [{ range: alias.range, newText: '"user"' }]);
+    doc.applyChanges(4, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }]);
+    assert.throws(() => doc.fixes(3, alias), (err: unknown) => err instanceof StaleVersionError && /version 3, now 4/.test(err.message));
   });
 });

@@ -1,11 +1,23 @@
 import assert from 'node:assert/strict';
 import { checkRecord, convertToOpenAIFix } from '../../../src/core/checks/checkRecord';
 import type { CheckOptions, RecordCheck } from '../../../src/core/checks/checkRecord';
-import type { Finding } from '../../../src/core/types';
+import type { Finding, Fix } from '../../../src/core/types';
 import { applyEdits, spanOf } from './applyEdits';
 
+// Fixes are built on request only: these tests ask for them, and check that asking changes no finding.
 function check(record: string, options: CheckOptions = {}, startLine = 0): RecordCheck {
-  return checkRecord(JSON.parse(record), record, spanOf(record, startLine), options);
+  const withFixes = checkRecord(JSON.parse(record), record, spanOf(record, startLine), { ...options, withFixes: true });
+  const plain = checkRecord(JSON.parse(record), record, spanOf(record, startLine), options);
+  assert.deepEqual(withFixes.findings, plain.findings);
+  assert.equal(plain.fixes.size, 0, 'no fix is built unless asked for');
+  lastCheck = withFixes;
+  return withFixes;
+}
+
+let lastCheck: RecordCheck | undefined;
+function fixesOf(finding: Finding): Fix[] | undefined {
+  const fixes = lastCheck?.fixes.get(finding);
+  return fixes && fixes.length > 0 ? fixes : undefined;
 }
 
 function codes(result: RecordCheck): string[] {
@@ -19,7 +31,7 @@ function only(result: RecordCheck, code: string): Finding {
 }
 
 function fixed(record: string, finding: Finding, kind: string): string {
-  const fix = finding.fixes?.find((f) => f.kind === kind);
+  const fix = fixesOf(finding)?.find((f) => f.kind === kind);
   assert.ok(fix, `no ${kind} fix on ${finding.code}`);
   return applyEdits(record, fix.edits);
 }
@@ -139,8 +151,8 @@ describe('checkRecord', () => {
     const result = check(line);
     assert.deepEqual(codes(result), ['role-alias', 'role-alias']);
     const [first, second] = result.findings;
-    assert.equal(first!.fixes?.[0]?.isSafe, true);
-    const both = applyEdits(line, [...first!.fixes![0]!.edits, ...second!.fixes![0]!.edits]);
+    assert.equal(fixesOf(first!)?.[0]?.isSafe, true);
+    const both = applyEdits(line, [...fixesOf(first!)![0]!.edits, ...fixesOf(second!)![0]!.edits]);
     assert.equal(both, msgs(['user', 'Hi there'], ['assistant', 'Hello, how can I help?']));
     assert.deepEqual(check(both).findings, []);
     assert.equal(result.example?.messages[1]?.role, 'assistant');
@@ -149,7 +161,7 @@ describe('checkRecord', () => {
   it('consecutive-same-role: merge fix joins the turns', () => {
     const line = msgs(['user', 'First part.'], ['user', 'Second part.'], ['assistant', 'A complete answer.']);
     const f = only(check(line), 'consecutive-same-role');
-    assert.equal(f.fixes?.[0]?.isSafe, false);
+    assert.equal(fixesOf(f)?.[0]?.isSafe, false);
     assert.equal(fixed(line, f, 'merge-turns'), msgs(['user', 'First part.\n\nSecond part.'], ['assistant', 'A complete answer.']));
   });
 
@@ -173,7 +185,7 @@ describe('checkRecord', () => {
   it('untrimmed-reply: safe trim fix', () => {
     const line = msgs(['user', 'Hello?'], ['assistant', '  Hello to you!\n']);
     const f = only(check(line), 'untrimmed-reply');
-    assert.equal(f.fixes?.[0]?.isSafe, true);
+    assert.equal(fixesOf(f)?.[0]?.isSafe, true);
     assert.equal(fixed(line, f, 'trim'), msgs(['user', 'Hello?'], ['assistant', 'Hello to you!']));
   });
 
@@ -214,7 +226,12 @@ describe('checkRecord', () => {
     );
     const key = result.findings[3]!;
     assert.equal(JSON.parse(`"${line.slice(key.range.start.character, key.range.end.character)}"`), pem);
-    const redacted = JSON.parse(fixed(line, result.findings[0]!, 'redact')) as { messages: { content: string }[] };
+    const phone = result.findings[0]!;
+    const one = JSON.parse(fixed(line, phone, 'redact')) as { messages: { content: string }[] };
+    assert.equal(one.messages[0]!.content, content.replace('+44 20 7946 0958', '[REDACTED_PHONE]'), 'the preferred fix redacts only its own match');
+    const all = fixesOf(phone)?.find((x) => x.title === 'Redact all sensitive data in this text');
+    assert.ok(all);
+    const redacted = JSON.parse(applyEdits(line, all.edits)) as { messages: { content: string }[] };
     assert.equal(
       redacted.messages[0]!.content,
       'Call [REDACTED_PHONE], card [REDACTED_CREDIT_CARD], IBAN [REDACTED_IBAN].\n[REDACTED_PRIVATE_KEY]',
@@ -236,11 +253,12 @@ describe('checkRecord', () => {
     assert.equal(fixed(document, f, 'rename-role'), document.replace('"User"', '"user"'));
   });
 
-  it('whole-record fixes re-serialize a multi-line record onto one line', () => {
+  it('fixes on a multi-line record edit it in place, keeping its layout', () => {
     const record = '{"messages": [\n {"role": "user", "content": "a"},\n {"role": "user", "content": "b"},\n {"role": "assistant", "content": "A long enough reply."}\n]}';
     const document = `${GOOD}\n${record}\n${GOOD}`;
     const f = only(check(record, {}, 1), 'consecutive-same-role');
-    assert.equal(fixed(document, f, 'merge-turns'), `${GOOD}\n${msgs(['user', 'a\n\nb'], ['assistant', 'A long enough reply.'])}\n${GOOD}`);
+    const merged = '{"messages": [\n {"role": "user", "content": "a\\n\\nb"},\n {"role": "assistant", "content": "A long enough reply."}\n]}';
+    assert.equal(fixed(document, f, 'merge-turns'), `${GOOD}\n${merged}\n${GOOD}`);
   });
 
   it('checks ShareGPT records and offers conversion to OpenAI messages', () => {
@@ -248,15 +266,16 @@ describe('checkRecord', () => {
     const result = check(line);
     assert.equal(result.format, 'sharegpt');
     const f = only(result, 'short-reply');
-    assert.deepEqual(f.fixes?.map((x) => x.kind), ['convert-to-messages']);
-    assert.equal(fixed(line, f, 'convert-to-messages'), msgs(['user', 'Hi'], ['assistant', 'Yo']));
+    assert.deepEqual(fixesOf(f)?.map((x) => x.kind), ['convert-to-messages']);
+    // The record's own separators (a space after ':' and ',') are kept.
+    assert.equal(fixed(line, f, 'convert-to-messages'), '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}');
   });
 
   it('reports unknown ShareGPT speakers at the from value', () => {
     const line = '{"conversations": [{"from": "robot", "value": "Hi"}, {"from": "gpt", "value": "Hello there, friend."}]}';
     const f = only(check(line), 'unrecognized-role');
     assert.equal(line.slice(f.range.start.character, f.range.end.character), '"robot"');
-    assert.equal(f.fixes, undefined);
+    assert.equal(fixesOf(f), undefined);
   });
 
   it('trims an Alpaca output in place and converts Alpaca on request', () => {
@@ -266,7 +285,7 @@ describe('checkRecord', () => {
     const f = only(result, 'untrimmed-reply');
     assert.equal(fixed(line, f, 'trim'), '{"instruction": "Name a colour.", "input": "", "output": "Blue, like the sky."}');
     const convert = convertToOpenAIFix(JSON.parse(line), line, spanOf(line));
-    assert.equal(applyEdits(line, convert!.edits), msgs(['user', 'Name a colour.'], ['assistant', 'Blue, like the sky. ']));
+    assert.equal(applyEdits(line, convert!.edits), '{"messages": [{"role": "user", "content": "Name a colour."}, {"role": "assistant", "content": "Blue, like the sky. "}]}');
     assert.equal(convertToOpenAIFix(JSON.parse(GOOD), GOOD, spanOf(GOOD)), null);
   });
 

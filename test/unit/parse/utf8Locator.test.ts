@@ -24,8 +24,8 @@ function perLine(bytes: Uint8Array): InvalidUtf8At[] {
   return out;
 }
 
-function located(bytes: Uint8Array, cuts: number[], skip = 0): InvalidUtf8At[] {
-  const locator = new Utf8Locator(skip);
+function locatedWithBytes(bytes: Uint8Array, cuts: number[], skip = 0, everySequence = false): InvalidUtf8At[] {
+  const locator = new Utf8Locator(skip, everySequence);
   const out: InvalidUtf8At[] = [];
   let at = 0;
   for (const cut of [...cuts.filter((c) => c < bytes.length).sort((a, b) => a - b), bytes.length]) {
@@ -33,6 +33,11 @@ function located(bytes: Uint8Array, cuts: number[], skip = 0): InvalidUtf8At[] {
     at = cut;
   }
   return [...out, ...locator.end()];
+}
+
+/** Positions only. */
+function located(bytes: Uint8Array, cuts: number[], skip = 0): InvalidUtf8At[] {
+  return locatedWithBytes(bytes, cuts, skip).map(({ line, character }) => ({ line, character }));
 }
 
 // Bytes that make every kind of sequence: ASCII, newlines, valid 2/3/4-byte characters, and every invalid shape.
@@ -48,6 +53,22 @@ describe('parse/utf8Locator (invalid UTF-8 in a stream decoded as a whole)', () 
     fc.assert(
       fc.property(stream, fc.array(fc.nat(300), { maxLength: 6 }), (bytes, cuts) => {
         assert.deepEqual(located(bytes, cuts), perLine(bytes));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('with every sequence: one per U+FFFD the decoder writes, each with the bytes it replaced', () => {
+    fc.assert(
+      fc.property(stream, fc.array(fc.nat(300), { maxLength: 6 }), (bytes, cuts) => {
+        const all = locatedWithBytes(bytes, cuts, 0, true);
+        const decoded = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+        assert.equal(all.length, [...decoded].filter((c) => c === '\ufffd').length, 'one sequence per U+FFFD');
+        // Re-encoding the decoded text spends 3 bytes per U+FFFD: the difference is what the sequences held.
+        const extra = all.reduce((sum, at) => sum + 3 - (at.bytes ?? 0), 0);
+        assert.equal(new TextEncoder().encode(decoded).length - bytes.length, extra);
+        const lines = decoded.split('\n');
+        for (const at of all) assert.equal(lines[at.line]?.charAt(at.character), '\ufffd', 'each points at its U+FFFD');
       }),
       { numRuns: 3000 },
     );
