@@ -13,6 +13,7 @@ const nodeBundles = [
   { in: 'src/node/analysisWorker.ts', out: 'dist/worker.js' },
   { in: 'src/node/fileAnalysisWorker.ts', out: 'dist/fileWorker.js' },
   { in: 'src/server/main.ts', out: 'dist/server.js' },
+  { in: 'src/node/documentWorker.ts', out: 'dist/documentWorker.js' },
   { in: 'bench/pass.ts', out: 'dist/benchPass.js' },
   { in: 'bench/document.ts', out: 'dist/benchDocument.js' },
 ];

@@ -20,6 +20,7 @@
  */
 import { SHORT_REPLY_CHARS, checkRecord, convertToOpenAIFix } from '../checks/checkRecord';
 import type { CodeName } from '../checks/codes';
+import { groupOf } from '../checks/codes';
 import { jaccardSorted, sortedUnique } from '../dedup/jaccard';
 import type { NearLink } from '../dedup/nearDuplicates';
 import { CANDIDATE_WINDOW, CandidateRanker, clustersOf, nearThresholdOf, verifyRanked } from '../dedup/nearDuplicates';
@@ -179,7 +180,10 @@ export class DatasetDocument {
   private readonly multiHash = new Set<number>();
   private readonly byPrompt = new Map<number, Set<Rec>>();
   private readonly multiPrompt = new Set<number>();
-  private readonly buckets = new Map<number, Rec[]>();
+  /** Near-duplicate buckets: eligible records sorted by position, and their ids alongside (scanned without touching records). */
+  private readonly buckets = new Map<number, { recs: Rec[]; ids: number[] }>();
+  /** The records in buckets, by id. */
+  private readonly bucketed = new Map<number, Rec>();
   private readonly dirty = new Set<Rec>();
   /** Records with near-duplicate links. */
   private readonly linked = new Set<Rec>();
@@ -301,7 +305,8 @@ export class DatasetDocument {
     check();
     this.relinkDirty(check);
     const output = this.assemble();
-    const snapshot: DocumentSnapshot = { version: this.versionValue, findings: output.findings, report: output.report };
+    // Frozen: the same snapshot is returned until the next change, so no caller can change what another one sees.
+    const snapshot: DocumentSnapshot = deepFreeze({ version: this.versionValue, findings: output.findings, report: output.report });
     this.cached = { version: this.versionValue, snapshot };
     return snapshot;
   }
@@ -322,8 +327,11 @@ export class DatasetDocument {
         return stamp([{ title: 'Delete this near duplicate', kind: 'delete-duplicate', isSafe: false, edits: this.deleteEdits(rec) }]);
       case 'contradiction':
         return stamp([{ title: 'Delete this example', kind: 'other', isSafe: false, edits: this.deleteEdits(rec) }]);
-      default:
+      case 'mixed-formats':
         return stamp(this.recordFixes(rec, target));
+      default:
+        // Findings about the file as a whole (counts, encoding, byte order mark) have no text fix.
+        return groupOf(target.code) === 'file' || target.code === 'bom' || target.code === 'file-encoding' ? [] : stamp(this.recordFixes(rec, target));
     }
   }
 
@@ -740,37 +748,42 @@ export class DatasetDocument {
     const keys = rec.nearKeys;
     if (keys === null) return;
     rec.nearKeys = null;
+    this.bucketed.delete(rec.id);
     this.dirty.delete(rec);
     this.linked.delete(rec);
     rec.links = EMPTY_LINKS;
     for (const key of keys) {
       const bucket = this.buckets.get(key);
       if (!bucket) continue;
-      const at = bucket.indexOf(rec);
+      const at = bucket.ids.indexOf(rec.id);
       if (at < 0) continue;
       // The records after it whose window reached it now see one more.
-      for (let k = at + 1; k < Math.min(bucket.length, at + 1 + CANDIDATE_WINDOW); k++) this.dirty.add(bucket[k] as Rec);
-      bucket.splice(at, 1);
-      if (bucket.length === 0) this.buckets.delete(key);
+      for (let k = at + 1; k < Math.min(bucket.recs.length, at + 1 + CANDIDATE_WINDOW); k++) this.dirty.add(bucket.recs[k] as Rec);
+      bucket.recs.splice(at, 1);
+      bucket.ids.splice(at, 1);
+      if (bucket.recs.length === 0) this.buckets.delete(key);
     }
   }
 
   private joinBuckets(rec: Rec): void {
     const keys = uniqueKeys(rec.analyzed.result.bandKeys as Uint32Array);
     rec.nearKeys = keys;
+    this.bucketed.set(rec.id, rec);
     this.dirty.add(rec);
     for (const key of keys) {
       let bucket = this.buckets.get(key);
-      if (!bucket) this.buckets.set(key, (bucket = []));
-      const at = insertionPoint(bucket, rec.ordinal);
-      bucket.splice(at, 0, rec);
-      for (let k = at + 1; k < Math.min(bucket.length, at + 1 + CANDIDATE_WINDOW); k++) this.dirty.add(bucket[k] as Rec);
+      if (!bucket) this.buckets.set(key, (bucket = { recs: [], ids: [] }));
+      const at = insertionPoint(bucket.recs, rec.ordinal);
+      bucket.recs.splice(at, 0, rec);
+      bucket.ids.splice(at, 0, rec.id);
+      for (let k = at + 1; k < Math.min(bucket.recs.length, at + 1 + CANDIDATE_WINDOW); k++) this.dirty.add(bucket.recs[k] as Rec);
     }
   }
 
   /** Verify the near-duplicate candidates of records whose bucket neighbourhood changed. */
   private relinkDirty(check: () => void): void {
     const ranker = new CandidateRanker();
+    const positionOf = (id: number): number => (this.bucketed.get(id) as Rec).ordinal;
     let done = 0;
     for (const rec of this.dirty) {
       if (++done % 256 === 0) check();
@@ -778,14 +791,15 @@ export class DatasetDocument {
       const keys = rec.nearKeys;
       if (keys === null) continue;
       for (const key of keys) {
-        const bucket = this.buckets.get(key) as Rec[];
-        const at = insertionPoint(bucket, rec.ordinal);
-        for (let k = Math.max(0, at - CANDIDATE_WINDOW); k < at; k++) ranker.count((bucket[k] as Rec).ordinal);
+        const bucket = this.buckets.get(key) as { recs: Rec[]; ids: number[] };
+        const at = insertionPoint(bucket.recs, rec.ordinal);
+        const ids = bucket.ids;
+        for (let k = Math.max(0, at - CANDIDATE_WINDOW); k < at; k++) ranker.count(ids[k] as number);
       }
-      const ranked = ranker.ranked();
+      const ranked = ranker.ranked(positionOf);
       const own = this.shinglesOf(rec);
-      const links = verifyRanked(rec.ordinal, ranked, this.threshold, (a) => {
-        const other = this.records[a] as Rec;
+      const links = verifyRanked(rec.id, ranked, this.threshold, (id) => {
+        const other = this.bucketed.get(id) as Rec;
         rec.sims ??= new Map();
         let sim = rec.sims.get(other);
         if (sim === undefined) {
@@ -794,7 +808,7 @@ export class DatasetDocument {
         }
         return sim;
       });
-      rec.links = links.length === 0 ? EMPTY_LINKS : links.map((l) => ({ a: this.records[l.a] as Rec, sim: l.sim }));
+      rec.links = links.length === 0 ? EMPTY_LINKS : links.map((l) => ({ a: this.bucketed.get(l.a) as Rec, sim: l.sim }));
       if (links.length === 0) this.linked.delete(rec);
       else this.linked.add(rec);
     }
@@ -815,7 +829,7 @@ export class DatasetDocument {
     const fileFindingCounts = new Map<CodeName, number>();
     for (const f of this.fileFindings) {
       if (this.wideEncoding !== null && (f.code === 'invalid-utf8' || f.code === 'invalid-json')) continue;
-      listed.push(f);
+      listed.push(copyFinding(f));
       fileFindingCounts.set(f.code, (fileFindingCounts.get(f.code) ?? 0) + 1);
     }
 
@@ -894,25 +908,41 @@ export class DatasetDocument {
   /** Fixes of a finding about one record, from its checks run again with fixes, at its place in the document. */
   private recordFixes(rec: Rec, target: { code: CodeName; range: Range }): Fix[] {
     const span = this.spanOf(rec);
+    const text = this.writtenText(rec);
     let value: unknown;
     try {
-      value = JSON.parse(rec.text);
+      value = JSON.parse(text);
     } catch {
       return [];
     }
     const fixes: Fix[] = [];
     if (target.code === 'multiline-record' && !this.jsonArray) {
-      fixes.push({ title: 'Join the record onto one line', kind: 'join-lines', isSafe: true, isPreferred: true, edits: joinLinesEdits(rec.text, span) });
+      fixes.push({ title: 'Join the record onto one line', kind: 'join-lines', isSafe: true, isPreferred: true, edits: joinLinesEdits(text, span) });
     } else {
-      const check = checkRecord(value, rec.text, span, { shortReplyChars: this.options.shortReplyChars ?? SHORT_REPLY_CHARS, withFixes: true });
+      const check = checkRecord(value, text, span, { shortReplyChars: this.options.shortReplyChars ?? SHORT_REPLY_CHARS, withFixes: true });
       const finding = check.findings.find((f) => f.code === target.code && sameRange(f.range, target.range));
       if (finding) for (const fix of check.fixes.get(finding) ?? []) fixes.push(fix);
     }
     if (!fixes.some((f) => f.kind === 'convert-to-messages')) {
-      const convert = convertToOpenAIFix(value, rec.text, span);
+      const convert = convertToOpenAIFix(value, text, span);
       if (convert) fixes.push(convert);
     }
     return fixes;
+  }
+
+  /**
+   * A record's text as the document has it, line ends included: a multi-line JSONL record is assembled with bare
+   * `\n`, but text a fix copies (a moved turn, a kept value) must keep the document's `\r\n`.
+   */
+  private writtenText(rec: Rec): string {
+    if (this.jsonArray || rec.lineCount === 1) return rec.text;
+    let out = '';
+    for (let i = 0; i < rec.lineCount; i++) {
+      const line = rec.startLine + i;
+      out += this.lines[line] as string;
+      if (i < rec.lineCount - 1) out += this.crs[line] ? '\r\n' : '\n';
+    }
+    return out;
   }
 
   /** Delete a record: whole lines in JSONL, the element and one separator in a JSON array. */
@@ -931,6 +961,15 @@ export class DatasetDocument {
     if (next) return [{ range: makeRange(rec.startLine, rec.startCharacter, next.startLine, next.startCharacter), newText: '' }];
     return [{ range: recordRange(this.spanOf(rec)), newText: '' }];
   }
+}
+
+/** Freeze a plain value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
 }
 
 /** A finding as a fresh value (callers may keep or change what they get). */

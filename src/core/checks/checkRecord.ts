@@ -208,7 +208,9 @@ function checkConversation(ctx: RecordContext, format: DatasetFormat, example: C
       !origin.hasCall &&
       !previousOrigin?.hasCall
     ) {
-      const canMerge = ctx.withFixes && origin.path !== null && previousOrigin?.path != null && origin.editPath !== null && previousOrigin.editPath !== null;
+      // Merging two of only two messages would leave one: too few for an example (an error the fix would add).
+      const canMerge =
+        ctx.withFixes && messages.length > 2 && origin.path !== null && previousOrigin?.path != null && origin.editPath !== null && previousOrigin.editPath !== null;
       ctx.add(
         'consecutive-same-role',
         `${describe(origin, i)}: two ${message.role} messages in a row; roles should alternate`,

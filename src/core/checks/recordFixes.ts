@@ -131,8 +131,9 @@ function contentLiteral(ctx: RecordContext, origin: MessageOrigin, content: stri
 }
 
 /**
- * The record rewritten as an OpenAI chat record: `messages` built from the source's own string literals, then the
- * keys the source format does not consume (such as an `id`) copied as written, in their order.
+ * Rewrite a record of another format as an OpenAI chat record, in place: the first member the source format consumes
+ * becomes `"messages": [...]` (built from the source's own string literals), the other consumed members are deleted
+ * with the separator before each, and every other member (such as an `id`) stays where it is, as written.
  */
 export function convertRecordEdits(
   ctx: RecordContext,
@@ -147,19 +148,20 @@ export function convertRecordEdits(
     const content = origin ? contentLiteral(ctx, origin, message.content, format) : JSON.stringify(message.content);
     return `{"role"${colon}${JSON.stringify(message.role)}${comma}"content"${colon}${content}}`;
   });
-  const parts = [`"messages"${colon}[${messages.join(comma)}]`];
   const consumed = new Set(FORMAT_KEYS[format]);
   const members = listMembers(ctx.text, ctx.whole.start) ?? [];
-  const written = new Set<string>();
-  // The last member of a repeated key is the one JSON.parse keeps.
-  for (let k = members.length - 1; k >= 0; k--) {
-    const member = members[k] as (typeof members)[number];
-    const key = JSON.parse(ctx.source(member.key)) as string;
-    if (consumed.has(key) || key === 'messages' || written.has(key) || !Object.hasOwn(record, key)) continue;
-    written.add(key);
-    parts.splice(1, 0, `${ctx.source(member.key)}${colon}${ctx.source(member.value)}`);
+  const edits: TextEdit[] = [];
+  for (let j = 0; j < members.length; j++) {
+    const member = members[j] as (typeof members)[number];
+    const key: unknown = JSON.parse(ctx.source(member.key));
+    if (typeof key !== 'string' || !consumed.has(key) || !Object.hasOwn(record, key)) continue;
+    if (edits.length === 0) {
+      edits.push(ctx.edit({ start: member.key.start, end: member.value.end }, `"messages"${colon}[${messages.join(comma)}]`));
+    } else {
+      edits.push(ctx.edit({ start: (members[j - 1] as (typeof members)[number]).value.end, end: member.value.end }, ''));
+    }
   }
-  return [ctx.edit(ctx.whole, `{${parts.join(comma)}}`)];
+  return edits;
 }
 
 /**

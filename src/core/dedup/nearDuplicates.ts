@@ -96,20 +96,29 @@ export class CandidateRanker {
     }
   }
 
-  /** The best candidates, best first; resets the ranker. */
-  ranked(): number[] {
+  /**
+   * The best candidates, best first; resets the ranker. Keys counted are positions, unless `positionOf` maps them to
+   * positions (an editor's document counts by record id, which does not change when lines move).
+   */
+  ranked(positionOf?: (key: number) => number): number[] {
     const best: number[] = [];
+    const positions: number[] = [];
     const shared: number[] = [];
-    for (const position of this.seen) {
-      const n = this.counts[position] as number;
+    for (const key of this.seen) {
+      const n = this.counts[key] as number;
+      // Below the last of a full list on shared buckets alone: out, without looking its position up.
+      if (best.length === MAX_CHECKS_PER_RECORD && n < (shared[best.length - 1] as number)) continue;
+      const position = positionOf === undefined ? key : positionOf(key);
       // Insert into the short sorted list when it beats its last entry (or the list is not full).
       let at = best.length;
-      while (at > 0 && (n > (shared[at - 1] as number) || (n === shared[at - 1] && position > (best[at - 1] as number)))) at--;
+      while (at > 0 && (n > (shared[at - 1] as number) || (n === shared[at - 1] && position > (positions[at - 1] as number)))) at--;
       if (at >= MAX_CHECKS_PER_RECORD) continue;
-      best.splice(at, 0, position);
+      best.splice(at, 0, key);
+      positions.splice(at, 0, position);
       shared.splice(at, 0, n);
       if (best.length > MAX_CHECKS_PER_RECORD) {
         best.pop();
+        positions.pop();
         shared.pop();
       }
     }
@@ -193,28 +202,43 @@ export function clustersOf(links: readonly NearLink[], threshold: number): NearC
   return [...byRoot.values()];
 }
 
-/** Sorted unique shingle sets of recently fetched records, for verification. */
+/** Shingles (4 bytes each) kept for verification: 16 M, 64 MB. */
+const SHINGLE_CACHE_BUDGET = 1 << 24;
+
+/**
+ * Sorted unique shingle sets of recently fetched records, for verification, evicted oldest first beyond a budget of
+ * shingles (not of records): on templated data the candidates of a record are its nearest bucket neighbours, which
+ * can lie thousands of records back, and re-reading one costs far more than keeping its few shingles.
+ */
 class ShingleCache {
   private readonly cache = new Map<number, Uint32Array>();
-  private readonly ring: (number | undefined)[] = new Array<number | undefined>(SHINGLE_CACHE);
-  private pos = 0;
+  private readonly order: number[] = [];
+  private head = 0;
+  private held = 0;
+
+  constructor(private readonly budget = SHINGLE_CACHE_BUDGET) {}
 
   get(i: number, shingles: (i: number) => Uint32Array): Uint32Array {
     let s = this.cache.get(i);
     if (s === undefined) {
       s = sortedUnique(shingles(i));
-      const evicted = this.ring[this.pos];
-      if (evicted !== undefined) this.cache.delete(evicted);
-      this.ring[this.pos] = i;
-      this.pos = (this.pos + 1) % SHINGLE_CACHE;
       this.cache.set(i, s);
+      this.order.push(i);
+      this.held += s.length + 16;
+      while (this.held > this.budget && this.head < this.order.length) {
+        const evicted = this.order[this.head++] as number;
+        const gone = this.cache.get(evicted);
+        if (gone) this.held -= gone.length + 16;
+        this.cache.delete(evicted);
+      }
+      if (this.head > 4096 && this.head * 2 > this.order.length) {
+        this.order.splice(0, this.head);
+        this.head = 0;
+      }
     }
     return s;
   }
 }
-
-/** Records whose sorted shingle sets are kept during verification (the most recently fetched). */
-const SHINGLE_CACHE = 2048;
 
 /** Band keys without repeats (two bands with one key would count one bucket twice). */
 function uniqueKeys(keys: Uint32Array): Uint32Array {

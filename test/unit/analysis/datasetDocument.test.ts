@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { analyzeDatasetBytes } from '../../../src/core/analysis/analyzeBytes';
 import type { DocumentSnapshot } from '../../../src/core/analysis/datasetDocument';
 import { CancelledError, DatasetDocument, StaleVersionError } from '../../../src/core/analysis/datasetDocument';
+import { CANDIDATE_WINDOW } from '../../../src/core/dedup/nearDuplicates';
 import { createEstimateEncoder } from '../../../src/core/tokens/estimate';
 import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
 import type { Position } from '../../../src/core/types';
@@ -193,6 +194,43 @@ describe('DatasetDocument: equal to a fresh analysis after any edits', () => {
     );
   });
 
+  it('property: templated records (LSH buckets far fuller than the candidate window), lines inserted, deleted and changed', () => {
+    const base = `${LONG} and then ${[...LONG.split(' ')].reverse().join(' ')}`.split(' ');
+    const variant = (seed: number) => {
+      const words = [...base];
+      words[seed % words.length] = `w${seed}`;
+      return ex(`Question ${seed % 4}?`, words.join(' '));
+    };
+    const lineEdit = fc.record({ at: fc.nat(), kind: fc.constantFrom('insert', 'delete', 'replace', 'word'), seed: fc.nat(1000) });
+    // Such data has near duplicates, and buckets hold more records than the window looks at.
+    const sample = new DatasetDocument(options());
+    sample.open(1, Array.from({ length: 120 }, (_, i) => variant(i * 37)).join('\n'));
+    assert.ok(sample.snapshot().report.duplicates.near.count > 20);
+    const fullest = Math.max(...[...(sample as unknown as { buckets: Map<number, { recs: unknown[] }> }).buckets.values()].map((b) => b.recs.length));
+    assert.ok(fullest > CANDIDATE_WINDOW, `fullest bucket ${fullest}`);
+    fc.assert(
+      fc.property(fc.array(fc.nat(1000), { minLength: 90, maxLength: 160 }), fc.array(lineEdit, { minLength: 1, maxLength: 5 }), (seeds, edits) => {
+        const model = modelOf(seeds.map(variant).join('\n'));
+        const doc = open(model);
+        doc.snapshot();
+        edits.forEach((e, k) => {
+          const text = modelText(model);
+          const lines = text.split('\n');
+          const line = e.at % lines.length;
+          const lineStart = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
+          const lineLength = (lines[line] as string).length;
+          if (e.kind === 'insert') edit(doc, model, { start: lineStart, length: 0, text: `${variant(e.seed)}\n` }, k + 2);
+          else if (e.kind === 'delete') edit(doc, model, { start: lineStart, length: lineLength + 1, text: '' }, k + 2);
+          else if (e.kind === 'replace') edit(doc, model, { start: lineStart, length: lineLength, text: variant(e.seed) }, k + 2);
+          else edit(doc, model, { start: lineStart + Math.floor(lineLength / 2), length: 4, text: 'zzzz' }, k + 2);
+          if (k % 2 === 1) assertEqualsFresh(doc, model, doc.snapshot(), `after edit ${k}`);
+        });
+        assertEqualsFresh(doc, model, doc.snapshot(), 'at the end');
+      }),
+      { numRuns: Number(process.env.SLMGEN_PROPERTY_RUNS ?? 400) >= 1000 ? 200 : 25 },
+    );
+  });
+
   it('a pretty-printed record whose closing "]}" is typed becomes one valid record (was 4 invalid ones)', () => {
     const lines = [RECORDS[0]!, ...PRETTY.slice(0, 3), RECORDS[3]!];
     const model = modelOf(lines.join('\n'));
@@ -235,6 +273,13 @@ describe('DatasetDocument: versions, snapshots, cancellation', () => {
     doc.open(1, [RECORDS[0], 'not json'].join('\n'));
     const first = doc.snapshot();
     assert.equal(first.version, 1);
+    assert.equal(doc.snapshot(), first, 'the same snapshot until the next change');
+    assert.throws(() => {
+      (first.findings[0] as { message: string }).message = 'changed';
+    }, TypeError);
+    assert.throws(() => {
+      (first.report as { total_examples: number }).total_examples = 99;
+    }, TypeError);
     const summary = doc.applyChanges(2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } }, text: RECORDS[3]! }]);
     assert.equal(summary.version, 2);
     assert.equal(summary.analyzed, 1, 'only the edited record is analysed again');

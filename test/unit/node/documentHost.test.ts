@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { analyzeDatasetBytes } from '../../../src/core/analysis/analyzeBytes';
+import type { DocumentSnapshot } from '../../../src/core/analysis/datasetDocument';
+import { createEstimateEncoder } from '../../../src/core/tokens/estimate';
+import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
+import { DocumentHost } from '../../../src/node/documentHost';
+
+const settings = { encoding: 'o200k_base' as const, countMode: 'raw' as const, maxSeqLength: 2048, exact: false };
+const fresh = (text: string) =>
+  analyzeDatasetBytes(new TextEncoder().encode(text), { counter: new TokenCounter(createEstimateEncoder('o200k_base')), countMode: 'raw', maxSeqLength: 2048, encoding: 'o200k_base', tokensExact: false });
+
+/** Records from one template: crowded LSH buckets, so the first whole-file snapshot takes a while. */
+function templated(n: number): string[] {
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: `Classify the sentiment of review ${i}: the kettle arrived on time, it is quiet and sturdy, and I would buy it again from this shop.` },
+        { role: 'assistant', content: `The sentiment of review ${i} is positive because the customer says the kettle is quiet and sturdy and would buy it again.` },
+      ],
+    }),
+  );
+}
+
+describe('DocumentHost (documents analysed in a worker thread, whole-file results published when current)', () => {
+  let host: DocumentHost | undefined;
+  afterEach(async () => {
+    await host?.dispose();
+    host = undefined;
+  });
+
+  it('answers an edit with its per-record findings and publishes the whole-file snapshot of the latest version', async () => {
+    const published: DocumentSnapshot[] = [];
+    host = new DocumentHost(settings, (_uri, s) => published.push(s));
+    const lines = ['not json', ...templated(5)];
+    const opened = await host.open('file:///a.jsonl', 1, lines.join('\n'));
+    assert.equal(opened.version, 1);
+    assert.deepEqual(opened.findings.map((f) => [f.code, f.range.start.line]), [['invalid-json', 0]]);
+    const changed = await host.change('file:///a.jsonl', 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 8 } }, text: lines[1]! }]);
+    assert.deepEqual(changed.findings, []);
+    const snapshot = await host.snapshot('file:///a.jsonl');
+    assert.equal(snapshot.version, 2);
+    const text = [lines[1], ...lines.slice(1)].join('\n');
+    assert.deepEqual(snapshot.report, fresh(text).report);
+    assert.ok(snapshot.findings.some((f) => f.code === 'exact-duplicate' && f.range.start.line === 1));
+    assert.ok(published.every((s, k) => k === 0 || s.version >= published[k - 1]!.version), 'never an older version after a newer one');
+  });
+
+  it('cancels whole-file work for versions an edit has replaced, and publishes only the last', async () => {
+    const published: DocumentSnapshot[] = [];
+    const started: number[] = [];
+    const cancelled: number[] = [];
+    let onStarted: () => void = () => undefined;
+    const firstStarted = new Promise<void>((resolve) => (onStarted = resolve));
+    host = new DocumentHost(settings, (_uri, s) => published.push(s), {
+      started: (_uri, version) => {
+        started.push(version);
+        onStarted();
+      },
+      cancelled: (_uri, version) => cancelled.push(version),
+    });
+    const lines = templated(3000);
+    await host.open('file:///b.jsonl', 1, lines.join('\n'));
+    // The first snapshot (3,000 records in crowded buckets: hundreds of milliseconds) is under way: edit now.
+    await firstStarted;
+    const edits = [];
+    for (let v = 2; v <= 12; v++) {
+      edits.push(host.change('file:///b.jsonl', v, [{ range: { start: { line: v, character: 0 }, end: { line: v, character: 1 } }, text: '{' }]));
+    }
+    const answers = await Promise.all(edits);
+    assert.deepEqual(answers.map((a) => a.version), [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const last = await host.snapshot('file:///b.jsonl');
+    assert.equal(last.version, 12);
+    assert.deepEqual(started.slice(0, 1), [1]);
+    assert.ok(cancelled.includes(1), `the run for version 1 was given up at a checkpoint (cancelled: ${cancelled.join(', ')})`);
+    assert.deepEqual(published.map((s) => s.version), [12], 'only the current version is published');
+    assert.equal(host.cancelled, cancelled.length);
+    assert.deepEqual(last.report, fresh(lines.join('\n')).report);
+  });
+
+  it('computes fixes for the current version and refuses a stale one', async () => {
+    host = new DocumentHost(settings);
+    const text = JSON.stringify({ messages: [{ role: 'User', content: 'Hi there' }, { role: 'assistant', content: 'Hello, how can I help?' }] });
+    const { findings } = await host.open('file:///c.jsonl', 7, text);
+    const alias = findings.find((f) => f.code === 'role-alias')!;
+    const [fix] = await host.fixes('file:///c.jsonl', 7, alias);
+    assert.equal(fix?.version, 7);
+    assert.deepEqual(fix?.edits, [{ range: alias.range, newText: '"user"' }]);
+    await host.change('file:///c.jsonl', 8, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }]);
+    await assert.rejects(host.fixes('file:///c.jsonl', 7, alias), (err: Error) => err.name === 'StaleVersionError' && /version 7, now 8/.test(err.message));
+  });
+});
