@@ -12,6 +12,7 @@ import { analyzeDatasetBytes } from '../src/core/analysis/analyzeBytes';
 import { DatasetDocument } from '../src/core/analysis/datasetDocument';
 import { TokenCounter } from '../src/core/tokens/tokenCounter';
 import type { Finding } from '../src/core/types';
+import { DocumentHost } from '../src/node/documentHost';
 import { loadEncoder } from '../src/node/tokenizers';
 
 const arg = (name: string, fallback: string) => {
@@ -65,6 +66,38 @@ function templatedLines(): string[] {
   return out;
 }
 
+/** The edit of round k: a word inserted into a content string, and every fifth round a line inserted or deleted. */
+function editOf(lines: string[], k: number): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } {
+  const line = Math.floor(((k + 0.5) * lines.length) / editCount);
+  const current = lines[line] as string;
+  if (k % 5 === 3) return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `${current}\n` };
+  if (k % 5 === 4) return { range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, text: '' };
+  const at = current.indexOf('"content"');
+  const insert = at < 0 ? 0 : at + '"content":"'.length + (current[at + 10] === ' ' ? 1 : 0);
+  return { range: { start: { line, character: insert }, end: { line, character: insert } }, text: 'edited ' };
+}
+
+/** Through a DocumentHost (a worker thread, as a language server runs it): edit → per-record answer → snapshot published. */
+async function runHost(name: string, lines: string[]): Promise<void> {
+  const host = new DocumentHost({ encoding: 'o200k_base', countMode: 'raw', maxSeqLength: 2048, exact: true });
+  try {
+    await host.open('bench', 1, lines.join('\n'));
+    await host.snapshot('bench');
+    const answered: number[] = [];
+    const published: number[] = [];
+    for (let k = 0; k < editCount; k++) {
+      const t0 = performance.now();
+      await host.change('bench', k + 2, [editOf(lines, k)]);
+      answered.push(ms(t0));
+      await host.snapshot('bench');
+      published.push(ms(t0));
+    }
+    console.log(`  ${name} through a DocumentHost worker: per-record findings answered ${fmt(answered)}; whole-file findings published ${fmt(published)} after the edit was sent`);
+  } finally {
+    await host.dispose();
+  }
+}
+
 function run(name: string, lines: string[]): void {
   const text = lines.join('\n');
   const bytes = new TextEncoder().encode(text);
@@ -84,12 +117,8 @@ function run(name: string, lines: string[]): void {
   const wholeFile: number[] = [];
   let version = 1;
   for (let k = 0; k < editCount; k++) {
-    const line = Math.floor(((k + 0.5) * lines.length) / editCount);
-    const current = lines[line] as string;
-    const at = current.indexOf('"content"');
-    const insert = at < 0 ? 0 : at + '"content":"'.length + (current[at + 10] === ' ' ? 1 : 0);
     t0 = performance.now();
-    doc.applyChanges(++version, [{ range: { start: { line, character: insert }, end: { line, character: insert } }, text: 'edited ' }]);
+    doc.applyChanges(++version, [editOf(lines, k)]);
     doc.recordFindings();
     perRecord.push(ms(t0));
     t0 = performance.now();
@@ -103,6 +132,8 @@ function run(name: string, lines: string[]): void {
   const sample: Finding[] = snapshot.findings.filter((f) => fixable.has(f.code)).slice(0, 300);
   const fixTimes: number[] = [];
   let fixes = 0;
+  // One warm-up round (the first calls compile the fix code), then the measured one.
+  for (const f of sample.slice(0, 20)) doc.fixes(version, f);
   for (const f of sample) {
     t0 = performance.now();
     fixes += doc.fixes(version, f).length;
@@ -110,10 +141,18 @@ function run(name: string, lines: string[]): void {
   }
   console.log(`\n${name}: ${lines.length.toLocaleString('en')} lines, ${(bytes.length / 1e6).toFixed(1)} MB, ${snapshot.report.total_examples.toLocaleString('en')} examples, ${snapshot.findings.length.toLocaleString('en')} findings (exact dups ${snapshot.report.duplicates.count}, near dups ${snapshot.report.duplicates.near.count}, contradictions ${snapshot.report.contradictions.count})`);
   console.log(`  fresh analysis of the text (baseline): ${freshMs.toFixed(0)} ms; document open ${openMs.toFixed(0)} ms + first snapshot ${firstSnapshotMs.toFixed(0)} ms`);
-  console.log(`  one line edited (${editCount} edits): per-record findings ${fmt(perRecord)} (target ≤ 20 ms); whole-file findings ${fmt(wholeFile)} (target ≤ 300 ms)`);
+  console.log(`  one line edited (${editCount} edits: words typed into a reply, every fifth a line inserted or deleted): per-record findings ${fmt(perRecord)} (target ≤ 20 ms); whole-file findings ${fmt(wholeFile)} (target ≤ 300 ms)`);
   console.log(`  whole-file update / fresh analysis: ${(median(wholeFile) / freshMs).toFixed(4)} (median)`);
   console.log(`  fixes of one finding: ${fmt(fixTimes)} over ${sample.length} findings (${fixes} fixes; target ≤ 5 ms)`);
 }
 
-run('varied', variedLines());
-run('templated', templatedLines());
+async function main(): Promise<void> {
+  const varied = variedLines();
+  run('varied', varied);
+  await runHost('varied', varied);
+  const templated = templatedLines();
+  run('templated', templated);
+  await runHost('templated', templated);
+}
+
+void main();

@@ -11,7 +11,10 @@ import type { DocumentChange, DocumentFix, DocumentSnapshot } from '../core/anal
 import type { CodeName } from '../core/checks/codes';
 import type { Finding, Range } from '../core/types';
 import type { DocumentRequest, DocumentResponse, DocumentSettings } from './documentProtocol';
-import { MAX_DOCUMENTS } from './documentProtocol';
+import type { PackedFindings } from './documentProtocol';
+import { MAX_DOCUMENTS, fromJsonBuffer, unpackFindings } from './documentProtocol';
+import { findingToJson } from '../core/analysis/reportAssembly';
+import type { DatasetReport } from '../core/analysis/report';
 import { workerScript } from './workerPool';
 
 export type { DocumentSettings } from './documentProtocol';
@@ -38,37 +41,59 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+interface Waiter {
+  stamp: number;
+  resolve: (s: DocumentSnapshot) => void;
+  reject: (err: Error) => void;
+}
+
 /** One worker thread holding the open documents. */
 export class DocumentHost {
   private readonly worker: Worker;
-  /** Latest version sent per document slot; the worker cancels whole-file work for older versions. */
-  private readonly versions = new Int32Array(new SharedArrayBuffer(4 * MAX_DOCUMENTS));
+  /** Per document slot, the stamp of the latest open or change sent; the worker gives up work for older stamps. */
+  private readonly stamps = new Int32Array(new SharedArrayBuffer(4 * MAX_DOCUMENTS));
+  private stamp = 0;
   private readonly slots = new Map<string, number>();
+  /** The stamp of each open document's latest open or change. */
   private readonly latest = new Map<string, number>();
   private readonly pending = new Map<number, Pending>();
-  private readonly waiting = new Map<string, { version: number; resolve: (s: DocumentSnapshot) => void; reject: (err: Error) => void }[]>();
-  private readonly snapshots = new Map<string, DocumentSnapshot>();
+  private readonly waiting = new Map<string, Waiter[]>();
+  private readonly snapshots = new Map<string, { stamp: number; snapshot: DocumentSnapshot }>();
   private nextRequest = 1;
   private failure: Error | undefined;
-  /** Whole-file snapshots computed and then dropped because a newer version had been sent meanwhile. */
+  /** Whole-file snapshots computed and then dropped because something newer had been sent meanwhile. */
   discarded = 0;
-  /** Whole-file computations the worker gave up at a checkpoint because a newer version was announced. */
+  /** Whole-file computations the worker gave up (before they started, or at a checkpoint) for something newer. */
   cancelled = 0;
 
+  /**
+   * @param onSnapshot gets each whole-file snapshot while it is current.
+   * @param wholeFile hears when whole-file work starts or is given up (e.g. for a progress indicator).
+   * @param onFailure hears once that the worker failed; every open document must then be opened in a new host.
+   */
   constructor(
     settings: DocumentSettings,
     private readonly onSnapshot: SnapshotListener = () => undefined,
     private readonly wholeFile: WholeFileListener = {},
+    private readonly onFailure: (err: Error) => void = () => undefined,
   ) {
     const script = workerScript('documentWorker.js', 'documentWorker.ts', settings.exact);
-    this.worker = new Worker(script.file, { ...script.options, workerData: { settings, versions: this.versions } });
+    // V8's own heap sizing: open documents are long-lived data, not the short-lived strings of a streaming pass
+    // that the analysis threads' young-generation caps are for.
+    this.worker = new Worker(script.file, { execArgv: script.options.execArgv, workerData: { settings, stamps: this.stamps } });
     this.worker.on('message', (msg: DocumentResponse) => this.onMessage(msg));
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => this.fail(new Error(`document worker exited with code ${code}`)));
   }
 
+  /** The worker failed (or the host was disposed): nothing more can be done with this host. */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
   /** Open (or re-open) a document with its text, or with the file's bytes (invalid UTF-8 is then located). */
   open(uri: string, version: number, content: string | Uint8Array): Promise<RecordFindings> {
+    if (this.failure) return Promise.reject(this.failure);
     let slot = this.slots.get(uri);
     if (slot === undefined) {
       const used = new Set(this.slots.values());
@@ -77,45 +102,50 @@ export class DocumentHost {
       if (slot >= MAX_DOCUMENTS) return Promise.reject(new Error(`at most ${MAX_DOCUMENTS} documents can be open at once`));
       this.slots.set(uri, slot);
     }
-    this.announce(uri, slot, version);
-    return this.request<RecordFindings>((id) => ({ type: 'open', id, uri, slot, version, content }));
+    const stamp = this.announce(uri, slot);
+    return this.request<RecordFindings>(uri, (id) => ({ type: 'open', id, uri, slot, stamp, version, content }));
   }
 
   /** Apply editor changes (in order); resolves with the per-record findings of `version`. */
   change(uri: string, version: number, changes: DocumentChange[]): Promise<RecordFindings> {
     const slot = this.slots.get(uri);
     if (slot === undefined) return Promise.reject(new Error(`${uri} is not open`));
-    this.announce(uri, slot, version);
-    return this.request<RecordFindings>((id) => ({ type: 'change', id, uri, version, changes }));
+    const stamp = this.announce(uri, slot);
+    return this.request<RecordFindings>(uri, (id) => ({ type: 'change', id, uri, stamp, version, changes }));
   }
 
-  /** Forget a document. */
+  /** Forget a document (a snapshot still awaited for it is rejected). */
   close(uri: string): Promise<void> {
     const slot = this.slots.get(uri);
     if (slot === undefined) return Promise.resolve();
     this.slots.delete(uri);
     this.latest.delete(uri);
     this.snapshots.delete(uri);
-    Atomics.store(this.versions, slot, -1);
-    return this.request<void>((id) => ({ type: 'close', id, uri }));
+    Atomics.store(this.stamps, slot, -1);
+    this.rejectWaiters(uri, new Error(`${uri} was closed`));
+    return this.request<void>(uri, (id) => ({ type: 'close', id, uri }));
   }
 
-  /** The whole-file snapshot of the document's latest version (waits for it when it is being computed). */
+  /**
+   * The whole-file snapshot of the document as last opened or changed (waits while it is computed; a snapshot of a
+   * later change answers too).
+   */
   snapshot(uri: string): Promise<DocumentSnapshot> {
-    const version = this.latest.get(uri);
-    if (version === undefined) return Promise.reject(new Error(`${uri} is not open`));
+    if (this.failure) return Promise.reject(this.failure);
+    const stamp = this.latest.get(uri);
+    if (stamp === undefined) return Promise.reject(new Error(`${uri} is not open`));
     const known = this.snapshots.get(uri);
-    if (known?.version === version) return Promise.resolve(known);
+    if (known?.stamp === stamp) return Promise.resolve(known.snapshot);
     return new Promise((resolve, reject) => {
       const list = this.waiting.get(uri) ?? [];
-      list.push({ version, resolve, reject });
+      list.push({ stamp, resolve, reject });
       this.waiting.set(uri, list);
     });
   }
 
   /** The fixes of one finding, for `version` (refused with a StaleVersionError message when it is not current). */
   fixes(uri: string, version: number, target: { code: CodeName; range: Range }): Promise<DocumentFix[]> {
-    return this.request<DocumentFix[]>((id) => ({ type: 'fixes', id, uri, version, target }));
+    return this.request<DocumentFix[]>(uri, (id) => ({ type: 'fixes', id, uri, version, target }));
   }
 
   /** Stop the worker. */
@@ -124,19 +154,35 @@ export class DocumentHost {
     await this.worker.terminate();
   }
 
-  private announce(uri: string, slot: number, version: number): void {
-    this.latest.set(uri, version);
-    // Written before the message is posted: the worker's checkpoints see it while it computes an older version.
-    Atomics.store(this.versions, slot, version);
+  private announce(uri: string, slot: number): number {
+    const stamp = ++this.stamp;
+    this.latest.set(uri, stamp);
+    // Written before the message is posted: the worker's checkpoints see it while it computes for an older stamp.
+    Atomics.store(this.stamps, slot, stamp);
+    return stamp;
   }
 
-  private request<T>(make: (id: number) => DocumentRequest): Promise<T> {
+  private request<T>(uri: string, make: (id: number) => DocumentRequest): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextRequest++;
+    const message = make(id);
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
-      this.worker.postMessage(make(id));
+      this.pending.set(id, {
+        resolve: resolve as (value: never) => void,
+        reject: (err) => {
+          // An open or change that failed leaves the document in doubt: whoever waits for its snapshot hears why.
+          if (message.type === 'open' || message.type === 'change') this.rejectWaiters(uri, err);
+          reject(err);
+        },
+      });
+      this.worker.postMessage(message);
     });
+  }
+
+  private rejectWaiters(uri: string, err: Error): void {
+    const list = this.waiting.get(uri) ?? [];
+    this.waiting.delete(uri);
+    for (const w of list) w.reject(err);
   }
 
   private onMessage(msg: DocumentResponse): void {
@@ -150,36 +196,55 @@ export class DocumentHost {
       return;
     }
     if (msg.type === 'snapshotFailed') {
-      const list = this.waiting.get(msg.uri) ?? [];
-      this.waiting.delete(msg.uri);
-      for (const w of list) w.reject(new Error(`whole-file analysis of ${msg.uri} failed: ${msg.message}`));
+      if (this.latest.get(msg.uri) === msg.stamp) this.rejectWaiters(msg.uri, new Error(`whole-file analysis of ${msg.uri} failed: ${msg.message}`));
       return;
     }
     if (msg.type === 'snapshot') {
-      // Published only while current: a newer version may have been sent while this one was being finished.
-      if (this.latest.get(msg.uri) !== msg.snapshot.version) {
+      // Published only while current: something newer may have been sent while this one was being finished.
+      if (this.latest.get(msg.uri) !== msg.stamp) {
         this.discarded++;
         return;
       }
-      this.snapshots.set(msg.uri, msg.snapshot);
+      const snapshot = readSnapshot(msg.json);
+      this.snapshots.set(msg.uri, { stamp: msg.stamp, snapshot });
       const list = this.waiting.get(msg.uri) ?? [];
       this.waiting.delete(msg.uri);
-      for (const w of list) if (w.version === msg.snapshot.version) w.resolve(msg.snapshot);
-      this.onSnapshot(msg.uri, msg.snapshot);
+      for (const w of list) w.resolve(snapshot);
+      this.onSnapshot(msg.uri, snapshot);
       return;
     }
     const waiter = this.pending.get(msg.id);
     this.pending.delete(msg.id);
     if (!waiter) return;
     if (msg.type === 'error') waiter.reject(Object.assign(new Error(msg.message), { name: msg.name }));
+    else if (msg.type === 'findings') {
+      const { uri, version, findings } = fromJsonBuffer<{ uri: string; version: number; findings: PackedFindings }>(msg.json);
+      waiter.resolve({ uri, version, findings: unpackFindings(findings) } as never);
+    }
     else waiter.resolve(msg.result as never);
   }
 
   private fail(err: Error): void {
+    const first = this.failure === undefined;
     this.failure ??= err;
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
-    for (const list of this.waiting.values()) for (const w of list) w.reject(err);
-    this.waiting.clear();
+    for (const uri of [...this.waiting.keys()]) this.rejectWaiters(uri, err);
+    if (first) this.onFailure(err);
   }
+}
+
+/**
+ * A snapshot from its JSON: the report's `findings` (the snapshot's findings in their 1-based JSON form, left out of
+ * the message) are rebuilt on first use.
+ */
+function readSnapshot(json: ArrayBuffer): DocumentSnapshot {
+  const packed = fromJsonBuffer<{ version: number; findings: PackedFindings; report: Omit<DatasetReport, 'findings'> }>(json);
+  const snapshot = { version: packed.version, findings: unpackFindings(packed.findings), report: packed.report };
+  let built: DatasetReport['findings'] | undefined;
+  Object.defineProperty(snapshot.report, 'findings', {
+    enumerable: true,
+    get: () => (built ??= snapshot.findings.map(findingToJson)),
+  });
+  return snapshot as unknown as DocumentSnapshot;
 }

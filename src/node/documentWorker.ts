@@ -1,19 +1,33 @@
 /**
  * Worker-thread entry of a `DocumentHost`: the open documents live here. Edits are applied and answered with their
  * per-record findings at once; each document's whole-file snapshot is computed after the messages waiting in the
- * queue were handled, and given up at a checkpoint as soon as the host has announced a newer version.
+ * queue were handled, and given up at a checkpoint as soon as the host has announced a newer open or change.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancelledError, DatasetDocument } from '../core/analysis/datasetDocument';
 import type { DocumentRequest, DocumentResponse, DocumentWorkerData } from './documentProtocol';
+import { jsonBuffer, packFindings } from './documentProtocol';
 import { createRecordOptions } from './recordOptions';
 
-const { settings, versions } = workerData as DocumentWorkerData;
-const documents = new Map<string, { doc: DatasetDocument; slot: number }>();
+interface Entry {
+  doc: DatasetDocument;
+  slot: number;
+  /** The host's stamp of the last open or change applied. */
+  stamp: number;
+}
+
+const { settings, stamps } = workerData as DocumentWorkerData;
+const documents = new Map<string, Entry>();
 const scheduled = new Set<string>();
 
 function post(message: DocumentResponse): void {
-  parentPort?.postMessage(message);
+  if (message.type === 'findings' || message.type === 'snapshot') parentPort?.postMessage(message, [message.json]);
+  else parentPort?.postMessage(message);
+}
+
+/** The per-record findings of a document, answered to an open or a change. */
+function postFindings(id: number, uri: string, doc: DatasetDocument): void {
+  post({ type: 'findings', id, json: jsonBuffer({ uri, version: doc.version, findings: packFindings(doc.recordFindings()) }) });
 }
 
 function makeDocument(): DatasetDocument {
@@ -21,7 +35,7 @@ function makeDocument(): DatasetDocument {
   return new DatasetDocument({ ...record, encoding: settings.encoding, tokensExact: settings.exact, nearThreshold: settings.nearThreshold });
 }
 
-/** Compute the whole-file snapshot of `uri` once the queue is empty, unless a newer version is announced. */
+/** Compute the whole-file snapshot of `uri` once the queue is empty, unless the host has sent something newer. */
 function schedule(uri: string): void {
   if (scheduled.has(uri)) return;
   scheduled.add(uri);
@@ -29,22 +43,30 @@ function schedule(uri: string): void {
     scheduled.delete(uri);
     const entry = documents.get(uri);
     if (!entry) return;
-    const { doc, slot } = entry;
-    const stale = () => Atomics.load(versions, slot) !== doc.version;
+    const { doc, slot, stamp } = entry;
+    const stale = () => Atomics.load(stamps, slot) !== stamp;
+    const about = { uri, stamp, version: doc.version };
     if (stale()) {
-      // A newer version is on its way: its own run follows.
-      post({ type: 'cancelled', uri, version: doc.version });
+      // Something newer is on its way: its own run follows.
+      post({ type: 'cancelled', ...about });
       return;
     }
-    post({ type: 'started', uri, version: doc.version });
+    post({ type: 'started', ...about });
     try {
-      const snapshot = doc.snapshot({ isCancelled: stale });
-      post({ type: 'snapshot', uri, snapshot });
+      const { version, findings, report } = doc.snapshot({ isCancelled: stale });
+      // The report's findings are the same findings again (1-based): the host rebuilds them when asked.
+      post({ type: 'snapshot', uri, stamp, json: jsonBuffer({ version, findings: packFindings(findings), report: { ...report, findings: undefined } }) });
     } catch (err) {
-      if (err instanceof CancelledError) post({ type: 'cancelled', uri, version: doc.version });
-      else post({ type: 'snapshotFailed', uri, version: doc.version, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      if (err instanceof CancelledError) post({ type: 'cancelled', ...about });
+      else post({ type: 'snapshotFailed', ...about, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }
   });
+}
+
+function entryOf(uri: string): Entry {
+  const entry = documents.get(uri);
+  if (!entry) throw new Error(`${uri} is not open`);
+  return entry;
 }
 
 function handle(request: DocumentRequest): void {
@@ -53,16 +75,16 @@ function handle(request: DocumentRequest): void {
       const doc = makeDocument();
       if (typeof request.content === 'string') doc.open(request.version, request.content);
       else doc.openBytes(request.version, request.content);
-      documents.set(request.uri, { doc, slot: request.slot });
-      post({ type: 'result', id: request.id, result: { uri: request.uri, version: doc.version, findings: doc.recordFindings() } });
+      documents.set(request.uri, { doc, slot: request.slot, stamp: request.stamp });
+      postFindings(request.id, request.uri, doc);
       schedule(request.uri);
       return;
     }
     case 'change': {
-      const entry = documents.get(request.uri);
-      if (!entry) throw new Error(`${request.uri} is not open`);
+      const entry = entryOf(request.uri);
       entry.doc.applyChanges(request.version, request.changes);
-      post({ type: 'result', id: request.id, result: { uri: request.uri, version: entry.doc.version, findings: entry.doc.recordFindings() } });
+      entry.stamp = request.stamp;
+      postFindings(request.id, request.uri, entry.doc);
       schedule(request.uri);
       return;
     }
@@ -70,12 +92,9 @@ function handle(request: DocumentRequest): void {
       documents.delete(request.uri);
       post({ type: 'result', id: request.id, result: undefined });
       return;
-    case 'fixes': {
-      const entry = documents.get(request.uri);
-      if (!entry) throw new Error(`${request.uri} is not open`);
-      post({ type: 'result', id: request.id, result: entry.doc.fixes(request.version, request.target) });
+    case 'fixes':
+      post({ type: 'result', id: request.id, result: entryOf(request.uri).doc.fixes(request.version, request.target) });
       return;
-    }
   }
 }
 

@@ -122,8 +122,10 @@ interface Rec {
   promptKey: number | null;
   nearKeys: Uint32Array | null;
   links: { a: Rec; sim: number }[];
+  /** Verified similarities to this record's current candidates. */
   sims: Map<Rec, number> | undefined;
-  replySims: Map<Rec, number | null> | undefined;
+  /** The reply similarity to the first record of this record's prompt. */
+  replySim: { first: Rec; similarity: number | null } | undefined;
   sortedShingles: Uint32Array | undefined;
 }
 
@@ -185,6 +187,8 @@ export class DatasetDocument {
   /** The records in buckets, by id. */
   private readonly bucketed = new Map<number, Rec>();
   private readonly dirty = new Set<Rec>();
+  /** Records found eligible for the near-duplicate buckets and not yet put in (a cancelled snapshot leaves some). */
+  private pendingJoins: Rec[] = [];
   /** Records with near-duplicate links. */
   private readonly linked = new Set<Rec>();
   /** Records before this index kept their ordinals since the last snapshot. */
@@ -248,6 +252,12 @@ export class DatasetDocument {
 
   /** Apply edits in order (LSP semantics); per-record findings are current when this returns. */
   applyChanges(version: number, changes: readonly DocumentChange[]): ChangeSummary {
+    // All checked before any is applied: a bad change leaves the document as it was.
+    for (const change of changes) {
+      if (typeof change.text !== 'string' || (change.range !== undefined && !(isPosition(change.range.start) && isPosition(change.range.end)))) {
+        throw new TypeError('A change needs a string text and, if it has a range, positions of whole non-negative line and character numbers.');
+      }
+    }
     const summary: ChangeSummary = { version, recheckedFrom: Number.POSITIVE_INFINITY, recheckedTo: 0, analyzed: 0 };
     for (const change of changes) {
       if (change.range === undefined) {
@@ -279,10 +289,10 @@ export class DatasetDocument {
     return this.fileFindings.length === 0 ? out : mergeSorted(out, this.fileFindings.map(copyFinding));
   }
 
-  /** The usable examples, in document order. */
+  /** The usable examples, in document order (copies: the document's own stay as they are). */
   examples(): ChatExample[] {
     const out: ChatExample[] = [];
-    for (const rec of this.records) if (rec.analyzed.result.valid && rec.analyzed.example) out.push(rec.analyzed.example);
+    for (const rec of this.records) if (rec.analyzed.result.valid && rec.analyzed.example) out.push(structuredClone(rec.analyzed.example));
     return out;
   }
 
@@ -292,7 +302,7 @@ export class DatasetDocument {
    * when it says yes a {@link CancelledError} is thrown and the work done so far is kept for the next call.
    */
   snapshot(options: { isCancelled?: () => boolean } = {}): DocumentSnapshot {
-    if (this.cached?.version === this.versionValue && this.added.length === 0 && this.removed.length === 0 && this.dirty.size === 0) {
+    if (this.cached?.version === this.versionValue && this.added.length === 0 && this.removed.length === 0 && this.dirty.size === 0 && this.pendingJoins.length === 0) {
       return this.cached.snapshot;
     }
     const check = (): void => {
@@ -301,7 +311,7 @@ export class DatasetDocument {
     check();
     for (let i = this.renumberFrom; i < this.records.length; i++) (this.records[i] as Rec).ordinal = i;
     this.renumberFrom = this.records.length;
-    this.updateGroups();
+    this.updateGroups(check);
     check();
     this.relinkDirty(check);
     const output = this.assemble();
@@ -584,7 +594,7 @@ export class DatasetDocument {
         nearKeys: null,
         links: EMPTY_LINKS,
         sims: undefined,
-        replySims: undefined,
+        replySim: undefined,
         sortedShingles: undefined,
       };
       // Findings sorted once, here: translation keeps their order, so the document's list needs no sort.
@@ -631,7 +641,7 @@ export class DatasetDocument {
     for (; i >= 0; i--) {
       const rec = this.records[i] as Rec;
       const endLine = rec.startLine + rec.lineCount - 1;
-      if (endLine < p.line) return undefined;
+      if (endLine < p.line || (endLine === p.line && p.character > rec.endCharacter)) return undefined;
       const afterStart = p.line > rec.startLine || p.character >= rec.startCharacter;
       if (afterStart) return rec;
     }
@@ -674,7 +684,7 @@ export class DatasetDocument {
   // ---- whole file ----
 
   /** Bring exact and prompt groups and the near-duplicate buckets up to date with the records added and removed. */
-  private updateGroups(): void {
+  private updateGroups(check: () => void): void {
     const touchedHashes = new Set<number>();
     for (const rec of this.removed) {
       if (rec.hashKey !== null) {
@@ -717,8 +727,19 @@ export class DatasetDocument {
       else if (rec.nearKeys === null && eligible) joining.push(rec);
     }
     for (const rec of leaving) this.leaveBuckets(rec);
-    joining.sort((x, y) => x.ordinal - y.ordinal);
-    for (const rec of joining) this.joinBuckets(rec);
+    // Joining a bucket is the long part of a first snapshot: done with checkpoints, what is left stays pending.
+    for (const rec of joining) this.pendingJoins.push(rec);
+    this.pendingJoins.sort((x, y) => x.ordinal - y.ordinal);
+    let k = 0;
+    try {
+      for (; k < this.pendingJoins.length; k++) {
+        if (k % 64 === 63) check();
+        const rec = this.pendingJoins[k] as Rec;
+        if (rec.alive && rec.nearKeys === null && this.isNearEligible(rec)) this.joinBuckets(rec);
+      }
+    } finally {
+      this.pendingJoins.splice(0, k);
+    }
   }
 
   private joinGroup(map: Map<number, Set<Rec>>, multi: Set<number>, key: number, rec: Rec): void {
@@ -786,7 +807,8 @@ export class DatasetDocument {
     const positionOf = (id: number): number => (this.bucketed.get(id) as Rec).ordinal;
     let done = 0;
     for (const rec of this.dirty) {
-      if (++done % 256 === 0) check();
+      // Often: a record's candidates take up to ~0.5 ms on crowded buckets, and an edit waits for a checkpoint.
+      if (++done % 32 === 0) check();
       this.dirty.delete(rec);
       const keys = rec.nearKeys;
       if (keys === null) continue;
@@ -798,16 +820,17 @@ export class DatasetDocument {
       }
       const ranked = ranker.ranked(positionOf);
       const own = this.shinglesOf(rec);
+      // Similarities to this record's current candidates only (the cache never holds a record that left).
+      const before = rec.sims;
+      const sims = new Map<Rec, number>();
       const links = verifyRanked(rec.id, ranked, this.threshold, (id) => {
         const other = this.bucketed.get(id) as Rec;
-        rec.sims ??= new Map();
-        let sim = rec.sims.get(other);
-        if (sim === undefined) {
-          sim = jaccardSorted(this.shinglesOf(other), own);
-          rec.sims.set(other, sim);
-        }
+        let sim = before?.get(other);
+        if (sim === undefined) sim = jaccardSorted(this.shinglesOf(other), own);
+        sims.set(other, sim);
         return sim;
       });
+      rec.sims = sims;
       rec.links = links.length === 0 ? EMPTY_LINKS : links.map((l) => ({ a: this.bucketed.get(l.a) as Rec, sim: l.sim }));
       if (links.length === 0) this.linked.delete(rec);
       else this.linked.add(rec);
@@ -853,13 +876,15 @@ export class DatasetDocument {
       for (let k = 1; k < members.length; k++) {
         const other = members[k] as Rec;
         if (other.analyzed.result.replyHash === firstReply) continue;
-        other.replySims ??= new Map();
-        let similarity = other.replySims.get(first);
-        if (similarity === undefined) {
+        // One cached similarity per record: to the first record of its prompt (the cache holds no record that left).
+        let similarity: number | null;
+        if (other.replySim?.first === first) {
+          similarity = other.replySim.similarity;
+        } else {
           const a = first.analyzed.example;
           const b = other.analyzed.example;
           similarity = a && b ? replySimilarity(a, b) : null;
-          other.replySims.set(first, similarity);
+          other.replySim = { first, similarity };
         }
         if (similarity !== null && similarity < CONTRADICTION_MAX_SIMILARITY) contradictions.push({ first: first.ordinal, other: other.ordinal, similarity });
       }
@@ -887,6 +912,7 @@ export class DatasetDocument {
         tokensExact: this.options.tokensExact,
         maxSeqLength: this.options.maxSeqLength,
         nearThreshold: this.threshold,
+        lazyFindingsJson: true,
       },
       totals: this.totals,
       blankLines: this.jsonArray ? 0 : this.lineCount - this.totals.recordLines,
@@ -923,7 +949,8 @@ export class DatasetDocument {
       const finding = check.findings.find((f) => f.code === target.code && sameRange(f.range, target.range));
       if (finding) for (const fix of check.fixes.get(finding) ?? []) fixes.push(fix);
     }
-    if (!fixes.some((f) => f.kind === 'convert-to-messages')) {
+    // Not for bytes or syntax: converting would write out a U+FFFD that stands for invalid bytes as a real character.
+    if (!fixes.some((f) => f.kind === 'convert-to-messages') && groupOf(target.code) !== 'parse') {
       const convert = convertToOpenAIFix(value, text, span);
       if (convert) fixes.push(convert);
     }
@@ -963,11 +990,19 @@ export class DatasetDocument {
   }
 }
 
-/** Freeze a plain value and everything in it. */
+function isPosition(p: unknown): boolean {
+  const q = p as Position | undefined;
+  return q !== undefined && q !== null && Number.isInteger(q.line) && Number.isInteger(q.character) && q.line >= 0 && q.character >= 0;
+}
+
+/** Freeze a plain value and everything in it (a getter's value is not computed: it freezes what it builds). */
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value)) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (descriptor && 'value' in descriptor) deepFreeze(descriptor.value);
+    }
   }
   return value;
 }

@@ -78,6 +78,11 @@ export interface ReportSettings {
   nearThreshold: number;
   /** List at most this many findings per code (counts stay exact); default unlimited. */
   findingCapPerCode?: number;
+  /**
+   * Build `report.findings` (the findings again, 1-based) only when first read: an editor asks for the report far
+   * less often than it takes the findings.
+   */
+  lazyFindingsJson?: boolean;
 }
 
 /** Where each record is and what the file-level checks need to know of it, by ordinal. */
@@ -283,9 +288,21 @@ export function assembleReport(input: ReportInput): AggregateOutput {
       is_multi_turn: multiTurnPct >= 50,
       has_system_prompts: totals.withSystem > 0,
     },
-    findings: findings.map(findingToJson),
+    findings: [],
     findings_omitted: omitted,
   };
+  if (settings.lazyFindingsJson) {
+    let built: FindingJson[] | undefined;
+    const frozen = (f: Finding): FindingJson => {
+      const json = findingToJson(f);
+      for (const r of json.related) Object.freeze(r);
+      Object.freeze(json.related);
+      return Object.freeze(json);
+    };
+    Object.defineProperty(report, 'findings', { enumerable: true, get: () => (built ??= Object.freeze(findings.map(frozen)) as FindingJson[]) });
+  } else {
+    report.findings = findings.map(findingToJson);
+  }
   return { report, findings };
 }
 

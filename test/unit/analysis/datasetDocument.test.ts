@@ -311,3 +311,26 @@ describe('DatasetDocument: versions, snapshots, cancellation', () => {
     assert.throws(() => doc.fixes(3, alias), (err: unknown) => err instanceof StaleVersionError && /version 3, now 4/.test(err.message));
   });
 });
+
+describe('DatasetDocument: what it hands out', () => {
+  it('examples are copies; fixes point at the record a finding is on, and never convert bytes that were invalid', () => {
+    const doc = new DatasetDocument(options());
+    const alpaca = '{"instruction": "Name a colour.", "input": "", "output": "\uFFFDBlue, like the sky."}';
+    const bytes = new TextEncoder().encode(`[${RECORDS[0]}, ${alpaca}] garbage`);
+    // One 0xFF where the U+FFFD is (its three bytes replaced by one invalid byte).
+    const cut = bytes.indexOf(0xef);
+    const file = Uint8Array.from([...bytes.subarray(0, cut), 0xff, ...bytes.subarray(cut + 3)]);
+    doc.openBytes(1, file);
+    const findings = doc.snapshot().findings;
+    const badByte = findings.find((f) => f.code === 'invalid-utf8')!;
+    assert.deepEqual(doc.fixes(1, badByte), [], 'no conversion would write the U+FFFD out as a real character');
+    const structure = findings.find((f) => f.code === 'invalid-json' && f.message.includes('after the top-level array'))!;
+    assert.deepEqual(doc.fixes(1, structure), [], 'a finding after the last element is not about it');
+
+    const jsonl = new DatasetDocument(options());
+    jsonl.open(1, [RECORDS[0], RECORDS[3]].join('\n'));
+    const [first] = jsonl.examples();
+    first!.messages[1]!.content = 'changed by the caller';
+    assert.notEqual(jsonl.examples()[0]!.messages[1]!.content, 'changed by the caller');
+  });
+});

@@ -41,6 +41,8 @@ describe('DocumentHost (documents analysed in a worker thread, whole-file result
     assert.equal(snapshot.version, 2);
     const text = [lines[1], ...lines.slice(1)].join('\n');
     assert.deepEqual(snapshot.report, fresh(text).report);
+    assert.deepEqual(snapshot.findings, fresh(text).findings, 'findings come across threads unchanged');
+    assert.deepEqual(changed.findings, fresh(text).findings.filter((f) => f.code !== 'exact-duplicate' && f.code !== 'too-few-examples'));
     assert.ok(snapshot.findings.some((f) => f.code === 'exact-duplicate' && f.range.start.line === 1));
     assert.ok(published.every((s, k) => k === 0 || s.version >= published[k - 1]!.version), 'never an older version after a newer one');
   });
@@ -88,4 +90,37 @@ describe('DocumentHost (documents analysed in a worker thread, whole-file result
     await host.change('file:///c.jsonl', 8, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }]);
     await assert.rejects(host.fixes('file:///c.jsonl', 7, alias), (err: Error) => err.name === 'StaleVersionError' && /version 7, now 8/.test(err.message));
   });
+
+  it('a snapshot awaited for a replaced version is answered by the newer one; close and failure reject waiters', async () => {
+    host = new DocumentHost(settings);
+    const lines = templated(1500);
+    await host.open('file:///d.jsonl', 1, lines.join('\n'));
+    const early = host.snapshot('file:///d.jsonl');
+    await host.change('file:///d.jsonl', 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' }]);
+    assert.equal((await early).version, 2, 'answered with the current snapshot');
+    assert.equal((await early).report.total_examples, 1499);
+
+    await host.change('file:///d.jsonl', 3, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: `${lines[0]}\n` }]);
+    const closing = assert.rejects(host.snapshot('file:///d.jsonl'), /was closed/);
+    await host.close('file:///d.jsonl');
+    await closing;
+
+    // Opened again at the editor's version 1 while the old content's snapshot may still be running: only the new
+    // content is ever published for it.
+    await host.open('file:///d.jsonl', 1, lines.slice(0, 3).join('\n'));
+    assert.equal((await host.snapshot('file:///d.jsonl')).report.total_examples, 3);
+
+    const broken = host.change('file:///d.jsonl', 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, text: undefined as unknown as string }]);
+    await assert.rejects(broken, /string text/);
+    const after = await host.change('file:///d.jsonl', 3, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: `\n${lines[5]}` }]);
+    assert.equal(after.version, 3, 'a refused change left the document as it was');
+    assert.equal((await host.snapshot('file:///d.jsonl')).report.total_examples, 4);
+
+    await host.change('file:///d.jsonl', 4, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }]);
+    const failed = assert.rejects(host.snapshot('file:///d.jsonl'), /disposed|exited/);
+    await host.dispose();
+    host = undefined;
+    await failed;
+  });
 });
+
