@@ -186,6 +186,8 @@ export class DocumentHost {
   }
 
   private onMessage(msg: DocumentResponse): void {
+    // After a failure or dispose every request and wait has been rejected: a late answer changes nothing.
+    if (this.failure) return;
     if (msg.type === 'started') {
       this.wholeFile.started?.(msg.uri, msg.version);
       return;
