@@ -23,7 +23,7 @@ import type { CodeName } from '../checks/codes';
 import { groupOf } from '../checks/codes';
 import { jaccardSorted, sortedUnique } from '../dedup/jaccard';
 import type { NearLink } from '../dedup/nearDuplicates';
-import { CANDIDATE_WINDOW, CandidateRanker, clustersOf, nearThresholdOf, verifyRanked } from '../dedup/nearDuplicates';
+import { CANDIDATE_WINDOW, CandidateRanker, clustersOf, nearThresholdOf, uniqueKeys, verifyRanked } from '../dedup/nearDuplicates';
 import { shingleHashes } from '../dedup/shingles';
 import type { ChatExample, DatasetFormat } from '../formats/chat';
 import type { AssembledRecord } from '../parse/recordAssembler';
@@ -1029,34 +1029,27 @@ function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
-/** Band keys without repeats (as the streaming finder indexes them). */
-function uniqueKeys(keys: Uint32Array): Uint32Array {
-  for (let i = 1; i < keys.length; i++) {
-    for (let j = 0; j < i; j++) if (keys[i] === keys[j]) return Uint32Array.from(new Set(keys));
-  }
-  return keys;
-}
-
-/** Index of the first record of `recs` (in document order) starting at or after `line`. */
-function firstAtOrAfter(recs: readonly Rec[], line: number): number {
+/** Index of the first record of `recs` (sorted by `key`) whose key is at least `value`. */
+function lowerBound(recs: readonly Rec[], value: number, key: (rec: Rec) => number): number {
   let lo = 0;
   let hi = recs.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((recs[mid] as Rec).startLine < line) lo = mid + 1;
+    if (key(recs[mid] as Rec) < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
+const startLineOf = (rec: Rec): number => rec.startLine;
+const ordinalOf = (rec: Rec): number => rec.ordinal;
+
+/** Index of the first record of `recs` (in document order) starting at or after `line`. */
+function firstAtOrAfter(recs: readonly Rec[], line: number): number {
+  return lowerBound(recs, line, startLineOf);
+}
+
 /** Where a record of `ordinal` goes in a bucket sorted by ordinal. */
 function insertionPoint(bucket: readonly Rec[], ordinal: number): number {
-  let lo = 0;
-  let hi = bucket.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((bucket[mid] as Rec).ordinal < ordinal) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(bucket, ordinal, ordinalOf);
 }

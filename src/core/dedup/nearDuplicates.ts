@@ -241,7 +241,7 @@ class ShingleCache {
 }
 
 /** Band keys without repeats (two bands with one key would count one bucket twice). */
-function uniqueKeys(keys: Uint32Array): Uint32Array {
+export function uniqueKeys(keys: Uint32Array): Uint32Array {
   for (let i = 1; i < keys.length; i++) {
     for (let j = 0; j < i; j++) if (keys[i] === keys[j]) return Uint32Array.from(new Set(keys));
   }

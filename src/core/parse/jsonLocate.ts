@@ -20,6 +20,12 @@ interface Located {
   value: TextSpan;
 }
 
+/** One member of an object as written: the key literal and the value, in source order. */
+export interface MemberSpan {
+  key: TextSpan;
+  value: TextSpan;
+}
+
 function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0xfeff;
 }
@@ -81,35 +87,53 @@ function decodeKey(text: string, span: TextSpan): string | null {
 /** The member `key` of the object starting at `i`; the last one wins, as with `JSON.parse`. */
 function findMember(text: string, i: number, key: string): Located | null {
   let found: Located | null = null;
-  let j = skipSpace(text, i + 1);
-  while (j < text.length && text.charCodeAt(j) !== 0x7d) {
-    const keyEnd = scanString(text, j);
-    if (keyEnd < 0) return found;
-    const keySpan = { start: j, end: keyEnd };
-    j = skipSpace(text, keyEnd);
-    if (text.charCodeAt(j) !== 0x3a) return found;
-    j = skipSpace(text, j + 1);
-    const valueEnd = scanValue(text, j);
-    if (valueEnd < 0) return found;
-    if (decodeKey(text, keySpan) === key) found = { key: keySpan, value: { start: j, end: valueEnd } };
-    j = skipSpace(text, valueEnd);
-    if (text.charCodeAt(j) === 0x2c) j = skipSpace(text, j + 1);
-  }
+  walkMembers(text, i, (member) => {
+    if (decodeKey(text, member.key) === key) found = member;
+  });
   return found;
 }
 
 function findElement(text: string, i: number, index: number): Located | null {
-  let j = skipSpace(text, i + 1);
+  let found: Located | null = null;
   let k = 0;
+  walkElements(text, i, (value) => {
+    if (k++ !== index) return true;
+    found = { key: null, value };
+    return false;
+  });
+  return found;
+}
+
+/** Visit the members of the object whose `{` is at `open`, in source order; false when it breaks off (malformed). */
+function walkMembers(text: string, open: number, visit: (member: MemberSpan) => void): boolean {
+  let j = skipSpace(text, open + 1);
+  while (j < text.length && text.charCodeAt(j) !== 0x7d) {
+    const keyEnd = scanString(text, j);
+    if (keyEnd < 0) return false;
+    const key = { start: j, end: keyEnd };
+    j = skipSpace(text, keyEnd);
+    if (text.charCodeAt(j) !== 0x3a) return false;
+    j = skipSpace(text, j + 1);
+    const valueEnd = scanValue(text, j);
+    if (valueEnd < 0) return false;
+    visit({ key, value: { start: j, end: valueEnd } });
+    j = skipSpace(text, valueEnd);
+    if (text.charCodeAt(j) === 0x2c) j = skipSpace(text, j + 1);
+  }
+  return true;
+}
+
+/** Visit the elements of the array whose `[` is at `open` until `visit` says stop; false when it breaks off. */
+function walkElements(text: string, open: number, visit: (value: TextSpan) => boolean): boolean {
+  let j = skipSpace(text, open + 1);
   while (j < text.length && text.charCodeAt(j) !== 0x5d) {
     const end = scanValue(text, j);
-    if (end < 0) return null;
-    if (k === index) return { key: null, value: { start: j, end } };
-    k++;
+    if (end < 0) return false;
+    if (!visit({ start: j, end })) return true;
     j = skipSpace(text, end);
     if (text.charCodeAt(j) === 0x2c) j = skipSpace(text, j + 1);
   }
-  return null;
+  return true;
 }
 
 function locate(text: string, path: JsonPath): Located | null {
@@ -177,44 +201,17 @@ export function rangeAt(text: string, textSpan: TextSpan, span: RecordSpan): Ran
   return { start: positionAt(text, textSpan.start, span), end: positionAt(text, textSpan.end, span) };
 }
 
-/** One member of an object as written: the key literal and the value, in source order. */
-export interface MemberSpan {
-  key: TextSpan;
-  value: TextSpan;
-}
 
 /** Members of the object whose `{` is at `open`, in source order (repeated keys included); null if malformed. */
 export function listMembers(text: string, open: number): MemberSpan[] | null {
   if (text.charCodeAt(open) !== 0x7b) return null;
   const out: MemberSpan[] = [];
-  let j = skipSpace(text, open + 1);
-  while (j < text.length && text.charCodeAt(j) !== 0x7d) {
-    const keyEnd = scanString(text, j);
-    if (keyEnd < 0) return null;
-    const key = { start: j, end: keyEnd };
-    j = skipSpace(text, keyEnd);
-    if (text.charCodeAt(j) !== 0x3a) return null;
-    j = skipSpace(text, j + 1);
-    const valueEnd = scanValue(text, j);
-    if (valueEnd < 0) return null;
-    out.push({ key, value: { start: j, end: valueEnd } });
-    j = skipSpace(text, valueEnd);
-    if (text.charCodeAt(j) === 0x2c) j = skipSpace(text, j + 1);
-  }
-  return out;
+  return walkMembers(text, open, (member) => out.push(member)) ? out : null;
 }
 
 /** Elements of the array whose `[` is at `open`, in order; null if malformed. */
 export function listElements(text: string, open: number): TextSpan[] | null {
   if (text.charCodeAt(open) !== 0x5b) return null;
   const out: TextSpan[] = [];
-  let j = skipSpace(text, open + 1);
-  while (j < text.length && text.charCodeAt(j) !== 0x5d) {
-    const end = scanValue(text, j);
-    if (end < 0) return null;
-    out.push({ start: j, end });
-    j = skipSpace(text, end);
-    if (text.charCodeAt(j) === 0x2c) j = skipSpace(text, j + 1);
-  }
-  return out;
+  return walkElements(text, open, (value) => out.push(value) > 0) ? out : null;
 }

@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { estimateOptions } from './analyzeText';
 import { analyzeDatasetBytes } from '../../../src/core/analysis/analyzeBytes';
 import type { DocumentSnapshot } from '../../../src/core/analysis/datasetDocument';
 import { CancelledError, DatasetDocument, StaleVersionError } from '../../../src/core/analysis/datasetDocument';
 import { CANDIDATE_WINDOW } from '../../../src/core/dedup/nearDuplicates';
-import { createEstimateEncoder } from '../../../src/core/tokens/estimate';
-import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
 import type { Position } from '../../../src/core/types';
 
-const options = () => ({
-  counter: new TokenCounter(createEstimateEncoder('o200k_base')),
-  countMode: 'raw' as const,
-  maxSeqLength: 2048,
-  encoding: 'o200k_base' as const,
-  tokensExact: false,
-});
+const options = estimateOptions;
 
 const msgs = (...m: [string, string][]) => JSON.stringify({ messages: m.map(([role, content]) => ({ role, content })) });
 const ex = (q: string, a: string) => msgs(['user', q], ['assistant', a]);

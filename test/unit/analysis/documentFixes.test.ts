@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { estimateOptions } from './analyzeText';
 import { analyzeDatasetBytes } from '../../../src/core/analysis/analyzeBytes';
 import type { DocumentFix } from '../../../src/core/analysis/datasetDocument';
 import { DatasetDocument, StaleVersionError } from '../../../src/core/analysis/datasetDocument';
@@ -7,21 +8,13 @@ import { checkRecord } from '../../../src/core/checks/checkRecord';
 import { isSensitiveCode } from '../../../src/core/checks/codes';
 import type { CodeName } from '../../../src/core/checks/codes';
 import { findSensitive, redactionToken } from '../../../src/core/checks/sensitive';
-import { createEstimateEncoder } from '../../../src/core/tokens/estimate';
-import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
 import type { Finding, Position, TextEdit } from '../../../src/core/types';
 import { spanOf } from '../checks/applyEdits';
 
 // Fixes touch only what they fix: every fix of every finding of generated documents is applied and checked against
 // an independent reading of the source text (a small JSON walker below), never against the fix code's own locator.
 
-const options = () => ({
-  counter: new TokenCounter(createEstimateEncoder('o200k_base')),
-  countMode: 'raw' as const,
-  maxSeqLength: 2048,
-  encoding: 'o200k_base' as const,
-  tokensExact: false,
-});
+const options = estimateOptions;
 
 // ---- Text and LSP edits ----
 

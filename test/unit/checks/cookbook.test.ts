@@ -5,6 +5,7 @@ import { checkRecord } from '../../../src/core/checks/checkRecord';
 import { countCookbookErrors } from '../../../src/core/checks/cookbook';
 import type { CookbookMode } from '../../../src/core/checks/cookbook';
 import { spanOf } from './applyEdits';
+import { NOTEBOOK_COUNTS_OF_MIX } from './cookbookMix';
 
 const lines = readFileSync(join(__dirname, '../../fixtures/checks/cookbook-mix.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
 
@@ -19,16 +20,7 @@ function totals(mode: CookbookMode): Record<string, number> {
 
 describe('cookbook format-error counts', () => {
   it('match the notebook exactly on a mixed file', () => {
-    // The numbers the notebook's format-check cell prints for this file.
-    assert.deepEqual(totals('notebook'), {
-      data_type: 1,
-      missing_messages_list: 2,
-      message_missing_key: 1,
-      message_unrecognized_key: 2,
-      unrecognized_role: 2,
-      missing_content: 4,
-      example_missing_assistant_message: 1,
-    });
+    assert.deepEqual(totals('notebook'), NOTEBOOK_COUNTS_OF_MIX);
   });
 
   it('accept tool messages, null content with calls and text parts in extended mode', () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
 import { analyzeText } from '../analysis/analyzeText';
+import { NOTEBOOK_COUNTS_OF_MIX } from './cookbookMix';
 
 // One token per UTF-16 unit, so token figures can be checked by hand.
 const charCounter = () => new TokenCounter({ name: 'o200k_base', exact: true, count: (t: string) => t.length });
@@ -48,17 +49,8 @@ describe("the OpenAI cookbook's semantics, exactly", () => {
   it("the notebook's counts for a mixed file, with our own error codes beside them", () => {
     const lines = readFileSync(join(__dirname, '../../fixtures/checks/cookbook-mix.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
     const { report } = analyze(lines);
-    // The numbers the notebook's format-check cell prints for this file (see cookbook.test.ts).
     const cookbook = Object.fromEntries(Object.entries(report.format_errors).filter(([key]) => !key.includes('-')));
-    assert.deepEqual(cookbook, {
-      data_type: 1,
-      missing_messages_list: 2,
-      message_missing_key: 1,
-      message_unrecognized_key: 2,
-      unrecognized_role: 2,
-      missing_content: 4,
-      example_missing_assistant_message: 1,
-    });
+    assert.deepEqual(cookbook, NOTEBOOK_COUNTS_OF_MIX);
     assert.ok(Object.keys(report.format_errors).some((key) => key.includes('-')), 'our stricter findings keep their own codes');
   });
 });
