@@ -1,4 +1,4 @@
-// One build script, several bundles (cjs for Node: CLI, worker, server; the extension joins later).
+// One build script, several bundles (cjs for Node: CLI, workers, REST server, language server, the VS Code extension).
 import { build } from 'esbuild';
 import { copyFileSync, cpSync, existsSync, mkdirSync, chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,6 +14,10 @@ const nodeBundles = [
   { in: 'src/node/fileAnalysisWorker.ts', out: 'dist/fileWorker.js' },
   { in: 'src/server/main.ts', out: 'dist/server.js' },
   { in: 'src/node/documentWorker.ts', out: 'dist/documentWorker.js' },
+  // The language server (`slmgen lsp` runs the same code from dist/cli.js).
+  { in: 'src/lsp/main.ts', out: 'dist/lsp.js' },
+  // The VS Code extension host's entry: `vscode` is provided by the host.
+  { in: 'src/extension/extension.ts', out: 'dist/extension.js' },
   { in: 'bench/pass.ts', out: 'dist/benchPass.js' },
   { in: 'bench/document.ts', out: 'dist/benchDocument.js' },
 ];

@@ -40,6 +40,25 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/lsp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/cli/**', '**/extension/**', 'vscode', 'vscode-languageclient', 'vscode-languageclient/*'], message: 'src/lsp depends on core, shared and node only.' }] }],
+    },
+  },
+  {
+    // The extension is a thin client: it reaches the engine only through the language server.
+    files: ['src/extension/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/core/**', '**/node/**', '**/server/**', '**/cli/**', '**/lsp/**', 'vscode-languageserver', 'vscode-languageserver/*'], message: 'src/extension depends on shared only (and talks to the language server).' }] }],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/node/**', '**/server/**', '**/cli/**', '**/lsp/**', '**/extension/**', 'vscode', ...nodeBuiltins], message: 'src/shared holds contracts only.' }] }],
+    },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

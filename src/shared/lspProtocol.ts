@@ -1,0 +1,122 @@
+/**
+ * The language server's custom messages (beyond LSP), declared once for the server (`src/lsp`) and the VS Code
+ * client (`src/extension`), like rust-analyzer's `lsp_ext`. Each side validates what it receives with these schemas:
+ * parameters on the server, results on the client. Positions are LSP's (0-based lines, UTF-16 columns).
+ */
+import { z } from 'zod';
+
+/** The settings section the server reads with `workspace/configuration` (VS Code: `slmgen.*`). */
+export const SETTINGS_SECTION = 'slmgen';
+
+/** The language id of JSON Lines datasets. */
+export const JSONL_LANGUAGE_ID = 'jsonl';
+
+/** Analysis settings the server uses (defaults applied by the server). */
+export const ServerSettings = z.object({
+  tokens: z
+    .object({
+      encoding: z.enum(['o200k_base', 'cl100k_base']).default('o200k_base'),
+      countMode: z.enum(['raw', 'openai']).default('raw'),
+    })
+    .prefault({}),
+  analysis: z
+    .object({
+      maxSeqLength: z.number().int().min(1).max(1_048_576).default(2048),
+      nearDuplicateThreshold: z.number().min(0).max(1).default(0.8),
+      /** Files larger than this (MB) are analysed from disk, not from the editor's copy. */
+      largeFileThresholdMB: z.number().min(1).max(100_000).default(50),
+      /** Analysing threads for large files (0: decided by file size and cores). */
+      workers: z.number().int().min(0).max(16).default(0),
+      /** Debounce before whole-file findings are refreshed after an edit (ms). */
+      wholeFileDelayMs: z.number().int().min(0).max(10_000).default(150),
+    })
+    .prefault({}),
+});
+export type ServerSettings = z.infer<typeof ServerSettings>;
+
+/** A document (or a file on disk) by URI. */
+export const DocumentParams = z.object({ uri: z.string() });
+export type DocumentParams = z.infer<typeof DocumentParams>;
+
+/** `slmgen/report`: the report of an open document (or of a large file analysed from disk). */
+export const REPORT_METHOD = 'slmgen/report';
+export const ReportResult = z.object({
+  uri: z.string(),
+  /** Document version the report is for (null for a file analysed from disk). */
+  version: z.number().int().nullable(),
+  /** The dataset report (the same object as `slmgen analyze --json` and the REST API report). */
+  report: z.record(z.string(), z.unknown()),
+});
+export type ReportResult = z.infer<typeof ReportResult>;
+
+/** `slmgen/analyzeFile`: analyse a file from disk by URI (files too large for the editor to sync), with progress. */
+export const ANALYZE_FILE_METHOD = 'slmgen/analyzeFile';
+export const AnalyzeFileResult = z.object({ uri: z.string(), examples: z.number().int(), findings: z.number().int() });
+export type AnalyzeFileResult = z.infer<typeof AnalyzeFileResult>;
+
+/** `slmgen/status` (server → client notification): what the status bar shows for a dataset. */
+export const STATUS_NOTIFICATION = 'slmgen/status';
+export const StatusParams = z.object({
+  uri: z.string(),
+  version: z.number().int().nullable(),
+  state: z.enum(['analyzing', 'ready', 'failed']),
+  examples: z.number().int().optional(),
+  tokens: z.number().int().optional(),
+  encoding: z.string().optional(),
+  qualityScore: z.number().optional(),
+  errors: z.number().int().optional(),
+  message: z.string().optional(),
+});
+export type StatusParams = z.infer<typeof StatusParams>;
+
+/** `slmgen/recommend`: ranked models for a dataset, a task and a deployment target. */
+export const RECOMMEND_METHOD = 'slmgen/recommend';
+export const RecommendParams = DocumentParams.extend({ task: z.string(), deployment: z.string() });
+export type RecommendParams = z.infer<typeof RecommendParams>;
+export const RecommendResult = z.object({
+  recommendations: z.array(
+    z.object({
+      rank: z.number().int(),
+      model_id: z.string(),
+      model_name: z.string(),
+      size: z.string(),
+      score_100: z.number(),
+      reasons: z.array(z.string()),
+      is_gated: z.boolean(),
+      context_length: z.number().int(),
+    }),
+  ),
+});
+export type RecommendResult = z.infer<typeof RecommendResult>;
+
+/** `slmgen/generateNotebook`: write a fine-tuning notebook for a dataset next to it (or at `outPath`). */
+export const GENERATE_NOTEBOOK_METHOD = 'slmgen/generateNotebook';
+export const GenerateNotebookParams = DocumentParams.extend({
+  model: z.string(),
+  target: z.enum(['colab', 'trl']).default('colab'),
+  task: z.string().optional(),
+  deployment: z.string().optional(),
+  preset: z.string().optional(),
+  /** A training config (validated by the shared training-config schema on the server). */
+  config: z.record(z.string(), z.unknown()).optional(),
+  /** Absolute path of the notebook to write; default: next to the dataset. */
+  outPath: z.string().optional(),
+});
+export type GenerateNotebookParams = z.infer<typeof GenerateNotebookParams>;
+export const GenerateNotebookResult = z.object({
+  path: z.string(),
+  /** Usable examples written into the notebook, and records left out (invalid). */
+  examples: z.number().int(),
+  excluded: z.number().int(),
+});
+export type GenerateNotebookResult = z.infer<typeof GenerateNotebookResult>;
+
+/** The code action kind of "fix all safe problems" (also offered on save with `source.fixAll`). */
+export const FIX_ALL_KIND = 'source.fixAll.slmgen';
+/** The code action kind of "remove all exact duplicates" (one undoable edit). */
+export const REMOVE_DUPLICATES_KIND = 'source.removeDuplicates.slmgen';
+
+/** Where each finding code is documented (a diagnostic's `codeDescription`). */
+export function codeDocumentationUrl(code: string): string {
+  return `https://example.invalid/slmgen/slmgen-vscode#finding-codes--${code}`;
+}
