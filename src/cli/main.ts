@@ -5,6 +5,7 @@
 import { analyzeCommand } from './commands/analyze';
 import { generateCommand } from './commands/generate';
 import { lintCommand } from './commands/lint';
+import { lspCommand } from './commands/lsp';
 import { modelsCommand } from './commands/models';
 import { recommendCommand } from './commands/recommend';
 import { serveCommand } from './commands/serve';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   recommend: { run: recommendCommand, summary: 'recommend FILE --task T --deploy D [--json] [--top N]' },
   serve: { run: serveCommand, summary: 'serve [--host 127.0.0.1] [--port 8000] [--data-dir DIR]' },
   token: { run: tokenCommand, summary: 'token [--data-dir DIR]  (prints a bearer token for the local user)' },
+  lsp: { run: lspCommand, summary: 'lsp --stdio|--node-ipc  (the language server, for any LSP editor)' },
   generate: {
     run: generateCommand,
     summary: 'generate FILE --model ID [--preset fast|balanced|quality | --config JSON|@file] [--target colab|trl] [--no-embed] [--out PATH] [--json]',

@@ -7,9 +7,10 @@
  * on a stale computation.
  */
 import { Worker } from 'node:worker_threads';
-import type { DocumentChange, DocumentFix, DocumentSnapshot } from '../core/analysis/datasetDocument';
+import type { DocumentChange, DocumentFix, DocumentSnapshot, RecordInfo } from '../core/analysis/datasetDocument';
 import type { CodeName } from '../core/checks/codes';
-import type { Finding, Range } from '../core/types';
+import type { ChatExample } from '../core/formats/chat';
+import type { Finding, Position, Range } from '../core/types';
 import type { DocumentRequest, DocumentResponse, DocumentSettings } from './documentProtocol';
 import type { PackedFindings } from './documentProtocol';
 import { MAX_DOCUMENTS, fromJsonBuffer, unpackFindings } from './documentProtocol';
@@ -34,6 +35,8 @@ export interface WholeFileListener {
   started?(uri: string, version: number): void;
   /** Given up because a newer version was announced (before it started, or at a checkpoint). */
   cancelled?(uri: string, version: number): void;
+  /** The whole-file computation of the document's latest version failed (an engine error: no snapshot will come). */
+  failed?(uri: string, version: number, message: string): void;
 }
 
 interface Pending {
@@ -148,6 +151,24 @@ export class DocumentHost {
     return this.request<DocumentFix[]>(uri, (id) => ({ type: 'fixes', id, uri, version, target }));
   }
 
+  /** The fixes of several findings of `version` at once, one list per target in order (e.g. for "fix all"). */
+  fixesMany(uri: string, version: number, targets: { code: CodeName; range: Range }[]): Promise<DocumentFix[][]> {
+    return this.request<DocumentFix[][]>(uri, (id) => ({ type: 'fixesMany', id, uri, version, targets }));
+  }
+
+  /**
+   * The record at `position` of the document as last opened or changed (requests are answered in order, so this is
+   * the version of the last `open` or `change` sent), or null between records.
+   */
+  recordInfo(uri: string, position: Position): Promise<RecordInfo | null> {
+    return this.request<RecordInfo | null>(uri, (id) => ({ type: 'recordInfo', id, uri, position }));
+  }
+
+  /** The usable examples of the document as last opened or changed, with that version. */
+  examples(uri: string): Promise<{ version: number; examples: ChatExample[] }> {
+    return this.request<{ version: number; examples: ChatExample[] }>(uri, (id) => ({ type: 'examples', id, uri }));
+  }
+
   /** Stop the worker. */
   async dispose(): Promise<void> {
     this.failure ??= new Error('document host disposed');
@@ -198,7 +219,10 @@ export class DocumentHost {
       return;
     }
     if (msg.type === 'snapshotFailed') {
-      if (this.latest.get(msg.uri) === msg.stamp) this.rejectWaiters(msg.uri, new Error(`whole-file analysis of ${msg.uri} failed: ${msg.message}`));
+      if (this.latest.get(msg.uri) === msg.stamp) {
+        this.rejectWaiters(msg.uri, new Error(`whole-file analysis of ${msg.uri} failed: ${msg.message}`));
+        this.wholeFile.failed?.(msg.uri, msg.version, msg.message);
+      }
       return;
     }
     if (msg.type === 'snapshot') {
@@ -219,6 +243,7 @@ export class DocumentHost {
     this.pending.delete(msg.id);
     if (!waiter) return;
     if (msg.type === 'error') waiter.reject(Object.assign(new Error(msg.message), { name: msg.name }));
+    else if (msg.type === 'json') waiter.resolve(fromJsonBuffer(msg.json) as never);
     else if (msg.type === 'findings') {
       const { uri, version, findings } = fromJsonBuffer<{ uri: string; version: number; findings: PackedFindings }>(msg.json);
       waiter.resolve({ uri, version, findings: unpackFindings(findings) } as never);

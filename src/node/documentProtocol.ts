@@ -1,9 +1,9 @@
 /**
  * Messages between a `DocumentHost` and its worker thread (plain data; both sides are ours and in one process).
  */
-import type { DocumentChange, DocumentFix } from '../core/analysis/datasetDocument';
+import type { DocumentChange, DocumentFix, RecordInfo } from '../core/analysis/datasetDocument';
 import type { CodeName } from '../core/checks/codes';
-import type { CountMode, EncodingName, Finding, Range, RelatedLocation } from '../core/types';
+import type { CountMode, EncodingName, Finding, Position, Range, RelatedLocation } from '../core/types';
 import { makeFinding } from '../core/checks/codes';
 
 /** Documents a host can hold at once (one shared version slot each). */
@@ -17,6 +17,11 @@ export interface DocumentSettings {
   /** Exact token counts (default in editors) or the fast estimate. */
   exact: boolean;
   nearThreshold?: number;
+  /**
+   * Quiet time (ms) after the last open or change of a document before its whole-file snapshot is computed (default
+   * 0: as soon as the queue is empty). An editor's typing then starts one whole-file run per pause, not one per key.
+   */
+  wholeFileDelayMs?: number;
 }
 
 /** What the worker gets at start. */
@@ -34,7 +39,12 @@ export type DocumentRequest =
   | { type: 'open'; id: number; uri: string; slot: number; stamp: number; version: number; content: string | Uint8Array }
   | { type: 'change'; id: number; uri: string; stamp: number; version: number; changes: DocumentChange[] }
   | { type: 'close'; id: number; uri: string }
-  | { type: 'fixes'; id: number; uri: string; version: number; target: { code: CodeName; range: Range } };
+  | { type: 'fixes'; id: number; uri: string; version: number; target: { code: CodeName; range: Range } }
+  /** The fixes of several findings at once (e.g. "fix all"), one list per target, in order. */
+  | { type: 'fixesMany'; id: number; uri: string; version: number; targets: { code: CodeName; range: Range }[] }
+  | { type: 'recordInfo'; id: number; uri: string; position: Position }
+  /** The usable examples of the current version (answered as `json`). */
+  | { type: 'examples'; id: number; uri: string };
 
 /**
  * Answers. Findings and snapshots travel as UTF-8 JSON in a transferred buffer: the structured clone of ~10,000
@@ -42,8 +52,10 @@ export type DocumentRequest =
  * `report.findings` (the same findings in their 1-based JSON form) is left out and rebuilt on demand.
  */
 export type DocumentResponse =
-  | { type: 'result'; id: number; result: DocumentFix[] | undefined }
+  | { type: 'result'; id: number; result: DocumentFix[] | DocumentFix[][] | RecordInfo | null | undefined }
   | { type: 'findings'; id: number; json: ArrayBuffer }
+  /** Any big answer (examples) as UTF-8 JSON in a transferred buffer. */
+  | { type: 'json'; id: number; json: ArrayBuffer }
   | { type: 'error'; id: number; name: string; message: string }
   | { type: 'snapshot'; uri: string; stamp: number; json: ArrayBuffer }
   /** A whole-file computation started, was given up for a newer version, or failed. */

@@ -14,14 +14,20 @@ interface Entry {
   slot: number;
   /** The host's stamp of the last open or change applied. */
   stamp: number;
+  /** The stamp whose snapshot was last posted (a second run for it would post the same snapshot again). */
+  posted?: number;
 }
 
 const { settings, stamps } = workerData as DocumentWorkerData;
 const documents = new Map<string, Entry>();
 const scheduled = new Set<string>();
 
+/** Pending whole-file runs: an immediate per document, or a timer restarted by each edit when there is a delay. */
+const timers = new Map<string, NodeJS.Timeout>();
+const delayMs = settings.wholeFileDelayMs ?? 0;
+
 function post(message: DocumentResponse): void {
-  if (message.type === 'findings' || message.type === 'snapshot') parentPort?.postMessage(message, [message.json]);
+  if (message.type === 'findings' || message.type === 'snapshot' || message.type === 'json') parentPort?.postMessage(message, [message.json]);
   else parentPort?.postMessage(message);
 }
 
@@ -35,32 +41,54 @@ function makeDocument(): DatasetDocument {
   return new DatasetDocument({ ...record, encoding: settings.encoding, tokensExact: settings.exact, nearThreshold: settings.nearThreshold });
 }
 
-/** Compute the whole-file snapshot of `uri` once the queue is empty, unless the host has sent something newer. */
-function schedule(uri: string): void {
+/**
+ * Compute the whole-file snapshot of `uri` once the queue is empty, unless the host has sent something newer. After
+ * a change with a delay set, only once no change came for that long (a document just opened does not wait).
+ */
+function schedule(uri: string, delay: number): void {
+  clearTimeout(timers.get(uri));
+  timers.delete(uri);
+  if (delay > 0) {
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        computeSnapshot(uri);
+      }, delay),
+    );
+    return;
+  }
   if (scheduled.has(uri)) return;
   scheduled.add(uri);
   setImmediate(() => {
     scheduled.delete(uri);
-    const entry = documents.get(uri);
-    if (!entry) return;
-    const { doc, slot, stamp } = entry;
-    const stale = () => Atomics.load(stamps, slot) !== stamp;
-    const about = { uri, stamp, version: doc.version };
-    if (stale()) {
-      // Something newer is on its way: its own run follows.
-      post({ type: 'cancelled', ...about });
-      return;
-    }
-    post({ type: 'started', ...about });
-    try {
-      const { version, findings, report } = doc.snapshot({ isCancelled: stale });
-      // The report's findings are the same findings again (1-based): the host rebuilds them when asked.
-      post({ type: 'snapshot', uri, stamp, json: jsonBuffer({ version, findings: packFindings(findings), report: { ...report, findings: undefined } }) });
-    } catch (err) {
-      if (err instanceof CancelledError) post({ type: 'cancelled', ...about });
-      else post({ type: 'snapshotFailed', ...about, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    }
+    computeSnapshot(uri);
   });
+}
+
+/** The whole-file snapshot of `uri`, posted unless the host has announced something newer. */
+function computeSnapshot(uri: string): void {
+  const entry = documents.get(uri);
+  if (!entry) return;
+  const { doc, slot, stamp } = entry;
+  if (entry.posted === stamp) return;
+  const stale = () => Atomics.load(stamps, slot) !== stamp;
+  const about = { uri, stamp, version: doc.version };
+  if (stale()) {
+    // Something newer is on its way: its own run follows.
+    post({ type: 'cancelled', ...about });
+    return;
+  }
+  post({ type: 'started', ...about });
+  try {
+    const { version, findings, report } = doc.snapshot({ isCancelled: stale });
+    // The report's findings are the same findings again (1-based): the host rebuilds them when asked.
+    entry.posted = stamp;
+    post({ type: 'snapshot', uri, stamp, json: jsonBuffer({ version, findings: packFindings(findings), report: { ...report, findings: undefined } }) });
+  } catch (err) {
+    if (err instanceof CancelledError) post({ type: 'cancelled', ...about });
+    else post({ type: 'snapshotFailed', ...about, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  }
 }
 
 function entryOf(uri: string): Entry {
@@ -77,7 +105,7 @@ function handle(request: DocumentRequest): void {
       else doc.openBytes(request.version, request.content);
       documents.set(request.uri, { doc, slot: request.slot, stamp: request.stamp });
       postFindings(request.id, request.uri, doc);
-      schedule(request.uri);
+      schedule(request.uri, 0);
       return;
     }
     case 'change': {
@@ -85,16 +113,31 @@ function handle(request: DocumentRequest): void {
       entry.doc.applyChanges(request.version, request.changes);
       entry.stamp = request.stamp;
       postFindings(request.id, request.uri, entry.doc);
-      schedule(request.uri);
+      schedule(request.uri, delayMs);
       return;
     }
     case 'close':
       documents.delete(request.uri);
+      clearTimeout(timers.get(request.uri));
+      timers.delete(request.uri);
       post({ type: 'result', id: request.id, result: undefined });
       return;
     case 'fixes':
       post({ type: 'result', id: request.id, result: entryOf(request.uri).doc.fixes(request.version, request.target) });
       return;
+    case 'fixesMany': {
+      const doc = entryOf(request.uri).doc;
+      post({ type: 'result', id: request.id, result: request.targets.map((target) => doc.fixes(request.version, target)) });
+      return;
+    }
+    case 'recordInfo':
+      post({ type: 'result', id: request.id, result: entryOf(request.uri).doc.recordInfo(request.position) });
+      return;
+    case 'examples': {
+      const doc = entryOf(request.uri).doc;
+      post({ type: 'json', id: request.id, json: jsonBuffer({ version: doc.version, examples: doc.examples() }) });
+      return;
+    }
   }
 }
 

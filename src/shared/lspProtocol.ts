@@ -11,6 +11,9 @@ export const SETTINGS_SECTION = 'slmgen';
 /** The language id of JSON Lines datasets. */
 export const JSONL_LANGUAGE_ID = 'jsonl';
 
+/** Which `.json` files are datasets unless the user says otherwise (`slmgen.files.jsonArrayGlob`). */
+export const DEFAULT_JSON_ARRAY_GLOB = '**/{train,valid,validation,test,data,dataset}*.json';
+
 /** Analysis settings the server uses (defaults applied by the server). */
 export const ServerSettings = z.object({
   tokens: z
@@ -29,6 +32,16 @@ export const ServerSettings = z.object({
       workers: z.number().int().min(0).max(16).default(0),
       /** Debounce before whole-file findings are refreshed after an edit (ms). */
       wholeFileDelayMs: z.number().int().min(0).max(10_000).default(150),
+    })
+    .prefault({}),
+  files: z
+    .object({
+      /**
+       * `.json` documents are analysed (as a top-level array of records) only when their path matches this glob
+       * (`*`, `?`, `**` for any folders, `{a,b}`, `[abc]`). JSONL is always analysed: language `jsonl`, or a URI
+       * ending in `.jsonl` or `.ndjson`.
+       */
+      jsonArrayGlob: z.string().default(DEFAULT_JSON_ARRAY_GLOB),
     })
     .prefault({}),
 });
@@ -51,7 +64,16 @@ export type ReportResult = z.infer<typeof ReportResult>;
 
 /** `slmgen/analyzeFile`: analyse a file from disk by URI (files too large for the editor to sync), with progress. */
 export const ANALYZE_FILE_METHOD = 'slmgen/analyzeFile';
-export const AnalyzeFileResult = z.object({ uri: z.string(), examples: z.number().int(), findings: z.number().int() });
+export const AnalyzeFileResult = z.object({
+  uri: z.string(),
+  examples: z.number().int(),
+  /** Findings published as diagnostics (at most {@link ANALYZE_FILE_FINDING_CAP} per code). */
+  findings: z.number().int(),
+  /** Per code, findings left out of the diagnostics by the cap (their counts stay in the report). */
+  findingsOmitted: z.record(z.string(), z.number().int()).default({}),
+});
+/** Diagnostics published per finding code for a file analysed from disk. */
+export const ANALYZE_FILE_FINDING_CAP = 1000;
 export type AnalyzeFileResult = z.infer<typeof AnalyzeFileResult>;
 
 /** `slmgen/status` (server → client notification): what the status bar shows for a dataset. */
@@ -111,12 +133,41 @@ export const GenerateNotebookResult = z.object({
 });
 export type GenerateNotebookResult = z.infer<typeof GenerateNotebookResult>;
 
+/** Commands the client registers; the server's code lens refers to them by id (argument: the document URI). */
+export const RECOMMEND_MODEL_COMMAND = 'slmgen.recommendModel';
+export const GENERATE_NOTEBOOK_COMMAND = 'slmgen.generateNotebook';
+
+/** A position and a range as LSP has them. */
+const PositionSchema = z.object({ line: z.number().int().min(0), character: z.number().int().min(0) });
+export const RangeSchema = z.object({ start: PositionSchema, end: PositionSchema });
+
+/**
+ * A diagnostic's `data`: the document version its finding was computed for (null for a file analysed from disk).
+ * Quick fixes are offered only for diagnostics of the document's current version.
+ */
+export const DiagnosticData = z.object({ version: z.number().int().nullable() });
+export type DiagnosticData = z.infer<typeof DiagnosticData>;
+
+/**
+ * A code action's `data` between `textDocument/codeAction` and `codeAction/resolve`: actions are offered without
+ * edits, which are computed on resolve for `version` only (a changed document gets the action disabled).
+ */
+export const CodeActionData = z.discriminatedUnion('kind', [
+  /** The engine's fix number `fixIndex` of the finding `code` at `range`. */
+  z.object({ kind: z.literal('fix'), uri: z.string(), version: z.number().int(), code: z.string(), range: RangeSchema, fixIndex: z.number().int().min(0), title: z.string() }),
+  /** Every safe fix of the snapshot's findings that does not overlap another, in one edit. */
+  z.object({ kind: z.literal('fixAll'), uri: z.string(), version: z.number().int() }),
+  /** Every exact duplicate deleted, in one edit. */
+  z.object({ kind: z.literal('removeDuplicates'), uri: z.string(), version: z.number().int() }),
+]);
+export type CodeActionData = z.infer<typeof CodeActionData>;
+
 /** The code action kind of "fix all safe problems" (also offered on save with `source.fixAll`). */
 export const FIX_ALL_KIND = 'source.fixAll.slmgen';
 /** The code action kind of "remove all exact duplicates" (one undoable edit). */
 export const REMOVE_DUPLICATES_KIND = 'source.removeDuplicates.slmgen';
 
-/** Where each finding code is documented (a diagnostic's `codeDescription`). */
+/** Where each finding code is documented (a diagnostic's `codeDescription`): its row of README's "Finding codes". */
 export function codeDocumentationUrl(code: string): string {
-  return `https://example.invalid/slmgen/slmgen-vscode#finding-codes--${code}`;
+  return `https://example.invalid/slmgen/slmgen-vscode/blob/main/README.md#code-${code}`;
 }

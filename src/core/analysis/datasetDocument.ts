@@ -25,18 +25,21 @@ import { jaccardSorted, sortedUnique } from '../dedup/jaccard';
 import type { NearLink } from '../dedup/nearDuplicates';
 import { CANDIDATE_WINDOW, CandidateRanker, clustersOf, nearThresholdOf, uniqueKeys, verifyRanked } from '../dedup/nearDuplicates';
 import { shingleHashes } from '../dedup/shingles';
-import type { ChatExample, DatasetFormat } from '../formats/chat';
+import type { ChatExample, ChatRole, DatasetFormat } from '../formats/chat';
 import type { AssembledRecord } from '../parse/recordAssembler';
 import { RecordAssembler, utf8Length } from '../parse/recordAssembler';
 import type { WideEncoding } from '../parse/textEncoding';
 import type { InvalidUtf8At } from '../parse/utf8Locator';
 import { Utf8Locator } from '../parse/utf8Locator';
-import type { EncodingName, Finding, Fix, Position, Range, TextEdit } from '../types';
+import { exampleOverhead } from '../tokens/tokenCounter';
+import type { CountMode, EncodingName, Finding, Fix, Position, Range, TextEdit } from '../types';
 import { makeRange } from '../types';
 import type { AnalyzedRecord, RecordInput, RecordOptions } from './analyzeRecord';
 import { analyzeRecord } from './analyzeRecord';
 import { CONTRADICTION_MAX_SIMILARITY, replySimilarity } from './aggregate';
-import { ArrayRecordReader, isJsonArrayText, layoutOf } from './datasetStream';
+import { ArrayRecordReader, arrayErrorFinding, isJsonArrayText, layoutOf } from './datasetStream';
+import type { ArrayError } from '../parse/jsonArraySplitter';
+import { invalidUtf8Finding } from './analyzeRecord';
 import type { RecordSpan } from './record';
 import { RecordTotals } from './recordTotals';
 import { SortedValues } from '../stats/summary';
@@ -79,6 +82,38 @@ export interface DocumentSnapshot {
 /** A fix computed for one version of the document. */
 export interface DocumentFix extends Fix {
   version: number;
+}
+
+/** One message of a record as an editor shows it: its role and its tokens under the count mode. */
+export interface RecordMessageInfo {
+  role: ChatRole;
+  tokens: number;
+}
+
+/** What an editor shows about the record at a position (a hover), for the document's current version. */
+export interface RecordInfo {
+  version: number;
+  /** 0-based position among the document's records (valid or not). */
+  ordinal: number;
+  /** 0-based position among the usable examples (the report's example indices); null for a record with errors. */
+  exampleIndex: number | null;
+  /** The whole record. */
+  range: Range;
+  format: DatasetFormat | null;
+  /** Messages of the normalized example (empty when the record did not normalize). */
+  messages: RecordMessageInfo[];
+  /**
+   * Tokens of the example: the sum of `messages` plus `overhead`, the number the report adds up over usable
+   * examples (0 when the record did not normalize).
+   */
+  total: number;
+  /** Tokens counted for the example besides its messages (the cookbook's reply priming in `openai` mode). */
+  overhead: number;
+  encoding: EncodingName;
+  countMode: CountMode;
+  tokensExact: boolean;
+  /** The record's own findings (whole-file ones such as duplicates come with the snapshot). */
+  findings: Finding[];
 }
 
 /** A request made for a version the document has moved past. */
@@ -166,6 +201,9 @@ export class DatasetDocument {
   private findingRecs: Rec[] = [];
   /** JSON arrays: findings about the file (structure, invalid bytes between elements). */
   private fileFindings: Finding[] = [];
+  /** JSON arrays: every structural problem noted, and the findings of invalid bytes between elements. */
+  private arrayErrors: ArrayError[] = [];
+  private arrayUtf8: Finding[] = [];
   private nextId = 0;
   private totals: RecordTotals;
   /** Token counts, assistant token counts and message counts of the usable examples, kept sorted. */
@@ -345,6 +383,42 @@ export class DatasetDocument {
     }
   }
 
+  /**
+   * The record at `p` (a position inside it, or on its first line before it starts), with its example index and
+   * the tokens of each message counted by the document's own counter: the numbers the report adds up. Null between
+   * records (blank lines, a JSON array's brackets).
+   */
+  recordInfo(p: Position): RecordInfo | null {
+    const i = this.recordIndexAt(p);
+    if (i < 0) return null;
+    const rec = this.records[i] as Rec;
+    const result = rec.analyzed.result;
+    let exampleIndex: number | null = null;
+    if (result.valid) {
+      exampleIndex = 0;
+      for (let k = 0; k < i; k++) if ((this.records[k] as Rec).analyzed.result.valid) exampleIndex++;
+    }
+    const { counter, countMode } = this.options;
+    const example = rec.analyzed.example;
+    const messages = example ? example.messages.map((m) => ({ role: m.role, tokens: counter.countMessage(m, countMode) })) : [];
+    const findings: Finding[] = [];
+    this.pushFindings(rec, findings);
+    return {
+      version: this.versionValue,
+      ordinal: i,
+      exampleIndex,
+      range: recordRange(this.spanOf(rec)),
+      format: result.format,
+      messages,
+      total: example ? result.tokens : 0,
+      overhead: example ? exampleOverhead(countMode) : 0,
+      encoding: this.options.encoding,
+      countMode,
+      tokensExact: this.options.tokensExact,
+      findings,
+    };
+  }
+
   // ---- text and records ----
 
   private reset(hasBom: boolean, wideEncoding: WideEncoding | null): void {
@@ -363,6 +437,8 @@ export class DatasetDocument {
     this.records = [];
     this.findingRecs = [];
     this.renumberFrom = 0;
+    this.arrayErrors = [];
+    this.arrayUtf8 = [];
     this.fileFindings = [];
   }
 
@@ -431,6 +507,12 @@ export class DatasetDocument {
 
     const arrayNow = this.isArrayText();
     const idsBefore = this.nextId;
+    if (arrayNow && this.jsonArray) {
+      // The edit's end, in the old text and in the new one.
+      const newEnd = { line: start.line + k, character: (k === 0 ? start.character : 0) + insertedLast };
+      const stretch = this.resplitArrayAround(start, end, newEnd);
+      return { from: stretch.from, to: stretch.to, analyzed: this.nextId - idsBefore };
+    }
     if (arrayNow || this.jsonArray) {
       this.jsonArray = arrayNow;
       if (arrayNow) this.resplitArray();
@@ -508,20 +590,131 @@ export class DatasetDocument {
 
   /** JSON array: split the whole text again; elements whose text did not change keep their analysis. */
   private resplitArray(): void {
-    const inputs: RecordInput[] = [];
-    const fileFindings: Finding[] = [];
-    const reader = new ArrayRecordReader({ element: (input) => inputs.push(input), fileFinding: (f) => fileFindings.push(f) });
-    const invalid: InvalidUtf8At[] = [];
-    for (let line = 0; line < this.marks.length; line++) for (const character of this.marks[line] ?? []) invalid.push({ line, character });
-    reader.addInvalid(invalid);
-    reader.push(this.getText());
-    reader.end();
-    const items: AssembledRecord[] = inputs.map((input) => ({ kind: 'record', text: input.text, span: input.span, multiline: false, ...(input.invalidUtf8 ? { invalidUtf8: input.invalidUtf8 } : {}) }));
-    const old = this.records;
-    this.records = this.recordsFrom(items, old);
+    const { items, errors, utf8 } = this.splitArray(null, () => false);
+    this.records = this.recordsFrom(items, this.records);
     this.renumberFrom = 0;
     this.findingRecs = this.records.filter((rec) => rec.findings.length > 0);
-    this.fileFindings = fileFindings.sort(compareFindings);
+    this.setArrayFindings(errors, utf8);
+  }
+
+  /**
+   * JSON array after an edit from `start` to `oldEnd` (old text) that now ends at `newEnd`: split again from the
+   * element before the edit until an element starts where an element of the old text started after the edit (from
+   * there on the text, and so the split, is the same); an edit before the first element splits everything again.
+   */
+  private resplitArrayAround(start: Position, oldEnd: Position, newEnd: Position): { from: number; to: number } {
+    const records = this.records;
+    let i = 0;
+    while (i < records.length && before(endOf(records[i] as Rec), start)) i++;
+    if (i === 0) {
+      this.resplitArray();
+      return { from: 0, to: this.lines.length };
+    }
+    const r = i - 1;
+    const restart = startOf(records[r] as Rec);
+    // Old records that start after the edit, where the new text is the old text moved.
+    const shift = (p: Position): Position =>
+      p.line === oldEnd.line ? { line: newEnd.line, character: p.character - oldEnd.character + newEnd.character } : { line: p.line + newEnd.line - oldEnd.line, character: p.character };
+    let j = i;
+    while (j < records.length && before(startOf(records[j] as Rec), oldEnd)) j++;
+    let resyncAt = -1;
+    const split = this.splitArray({ at: restart, first: r === 0, oldFileFindings: this.arrayUtf8 }, (element) => {
+      if (before(element, newEnd)) return false;
+      while (j < records.length && before(shift(startOf(records[j] as Rec)), element)) j++;
+      const candidate = records[j];
+      if (candidate === undefined || !samePosition(shift(startOf(candidate)), element)) return false;
+      resyncAt = j;
+      return true;
+    });
+    const kept = resyncAt < 0 ? [] : records.slice(resyncAt);
+    const resyncPoint = resyncAt < 0 ? null : startOf(records[resyncAt] as Rec);
+    for (const rec of kept) {
+      const s0 = shift(startOf(rec));
+      if (rec.lineCount === 1) rec.endCharacter = shift({ line: rec.startLine, character: rec.endCharacter }).character;
+      rec.startLine = s0.line;
+      rec.startCharacter = s0.character;
+    }
+    const fresh = this.recordsFrom(split.items, records.slice(r, resyncAt < 0 ? records.length : resyncAt));
+    this.records = [...records.slice(0, r), ...fresh, ...kept];
+    this.renumberFrom = Math.min(this.renumberFrom, r);
+    this.findingRecs = this.records.filter((rec) => rec.findings.length > 0);
+    // Structural problems and invalid bytes between elements: those before the restart, the stretch's, those after.
+    const keepBefore = <T extends { line: number; character: number }>(list: readonly T[]): T[] => list.filter((e) => before(e, restart));
+    const moveAfter = <T extends { line: number; character: number }>(list: readonly T[], make: (e: T, p: Position) => T): T[] =>
+      resyncPoint === null ? [] : list.filter((e) => !before(e, resyncPoint)).map((e) => make(e, shift(e)));
+    const errors = [...keepBefore(this.arrayErrors), ...split.errors, ...moveAfter(this.arrayErrors, (e, p) => ({ ...e, line: p.line, character: p.character }))];
+    const utf8Positions = this.arrayUtf8.map((f) => ({ line: f.range.start.line, character: f.range.start.character, finding: f }));
+    const utf8 = [
+      ...keepBefore(utf8Positions).map((e) => e.finding),
+      ...split.utf8,
+      ...moveAfter(utf8Positions, (e, p) => ({ ...e, finding: invalidUtf8Finding(p.line, p.character) })).map((e) => e.finding),
+    ];
+    this.setArrayFindings(errors, utf8);
+    return { from: restart.line, to: resyncPoint === null ? this.lines.length : shift(resyncPoint).line };
+  }
+
+  /**
+   * Split the document (or, with `from`, its text from an element on) into array elements, calling `stop` with each
+   * element's start until it says to stop there (that element is then not taken).
+   */
+  private splitArray(
+    from: { at: Position; first: boolean; oldFileFindings: readonly Finding[] } | null,
+    stop: (elementStart: Position) => boolean,
+  ): { items: AssembledRecord[]; errors: ArrayError[]; utf8: Finding[] } {
+    const items: AssembledRecord[] = [];
+    const utf8: Finding[] = [];
+    let errors: ArrayError[] = [];
+    let stopped: Position | null = null;
+    const at = from?.at ?? { line: 0, character: 0 };
+    const lastFileInvalidLine = from && from.oldFileFindings.some((f) => f.range.start.line === at.line && f.range.start.character < at.character) ? at.line : -1;
+    const reader = new ArrayRecordReader(
+      {
+        element: (input) => {
+          if (stopped) return;
+          const elementStart = { line: input.span.startLine, character: input.span.startCharacter ?? 0 };
+          if (stop(elementStart)) {
+            stopped = elementStart;
+            return;
+          }
+          items.push({ kind: 'record', text: input.text, span: input.span, multiline: false, ...(input.invalidUtf8 ? { invalidUtf8: input.invalidUtf8 } : {}) });
+        },
+        fileFinding: (f) => {
+          if (!stopped) utf8.push(f);
+        },
+        structure: (all) => {
+          errors = [...all];
+        },
+      },
+      0,
+      from ? { line: at.line, character: at.character, first: from.first, lastFileInvalidLine } : undefined,
+    );
+    const invalid: InvalidUtf8At[] = [];
+    for (let line = at.line; line < this.marks.length; line++) {
+      for (const character of this.marks[line] ?? []) if (line > at.line || character >= at.character) invalid.push({ line, character });
+    }
+    reader.addInvalid(invalid);
+    // Line by line, so that splitting stops soon after the stretch the edit changed.
+    for (let line = at.line; line < this.lines.length && !stopped; line++) {
+      const text = line === at.line ? (this.lines[line] as string).slice(at.character) : (this.lines[line] as string);
+      reader.push(line < this.lines.length - 1 ? `${text}${this.crs[line] ? '\r' : ''}\n` : `${text}${this.crs[line] ? '\r' : ''}`);
+    }
+    if (stopped) {
+      // The stretch's problems are those noted before the element the split stopped at (the rest of its line was
+      // split too, and what lies there is the old text's, kept by the caller).
+      const at: Position = stopped;
+      return { items, errors: reader.errors.filter((e) => before(e, at)), utf8 };
+    }
+    reader.end();
+    return { items, errors, utf8 };
+  }
+
+  /** The findings about a JSON array file: invalid bytes between elements and its first structural problem. */
+  private setArrayFindings(errors: ArrayError[], utf8: Finding[]): void {
+    errors.sort((x, y) => x.line - y.line || x.character - y.character);
+    this.arrayErrors = errors;
+    this.arrayUtf8 = utf8;
+    const first = errors[0];
+    this.fileFindings = (first ? [...utf8, arrayErrorFinding(first)] : [...utf8]).sort(compareFindings);
   }
 
   /**
@@ -637,15 +830,21 @@ export class DatasetDocument {
 
   /** The record whose text covers `p` (or starts on its line). */
   private recordAt(p: Position): Rec | undefined {
+    const i = this.recordIndexAt(p);
+    return i < 0 ? undefined : this.records[i];
+  }
+
+  /** Index of {@link recordAt}'s record, or -1. */
+  private recordIndexAt(p: Position): number {
     let i = this.firstRecordAtOrAfter(p.line + 1) - 1;
     for (; i >= 0; i--) {
       const rec = this.records[i] as Rec;
       const endLine = rec.startLine + rec.lineCount - 1;
-      if (endLine < p.line || (endLine === p.line && p.character > rec.endCharacter)) return undefined;
+      if (endLine < p.line || (endLine === p.line && p.character > rec.endCharacter)) return -1;
       const afterStart = p.line > rec.startLine || p.character >= rec.startCharacter;
-      if (afterStart) return rec;
+      if (afterStart) return i;
     }
-    return undefined;
+    return -1;
   }
 
   /** Absolute span of a record. */
@@ -1005,6 +1204,24 @@ function deepFreeze<T>(value: T): T {
     }
   }
   return value;
+}
+
+/** Whether position `a` comes before `b`. */
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.line === b.line && a.character === b.character;
+}
+
+/** Where a record starts and ends in the document. */
+function startOf(rec: Rec): Position {
+  return { line: rec.startLine, character: rec.startCharacter };
+}
+
+function endOf(rec: Rec): Position {
+  return { line: rec.startLine + rec.lineCount - 1, character: rec.endCharacter };
 }
 
 /** A finding as a fresh value (callers may keep or change what they get). */

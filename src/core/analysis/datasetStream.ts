@@ -5,7 +5,7 @@
  * classes, so a document's records are exactly the file's.
  */
 import { makeFinding } from '../checks/codes';
-import type { ArrayElement } from '../parse/jsonArraySplitter';
+import type { ArrayElement, ArrayError, JsonArraySplitterOptions } from '../parse/jsonArraySplitter';
 import { JsonArraySplitter } from '../parse/jsonArraySplitter';
 import type { WideEncoding } from '../parse/textEncoding';
 import { ENCODING_PROBE_BYTES, detectWideEncoding } from '../parse/textEncoding';
@@ -78,6 +78,18 @@ function isBefore(at: InvalidUtf8At, line: number, character: number): boolean {
 export interface ArrayElementSink {
   element(input: RecordInput): void;
   fileFinding(f: Finding): void;
+  /**
+   * Every structural problem of the array, at the end. Without this hook the first one is reported as a
+   * `fileFinding` ({@link arrayErrorFinding}); with it the caller decides (a document merges them with those of the
+   * parts it did not split again).
+   */
+  structure?(errors: readonly ArrayError[]): void;
+}
+
+/** The finding that reports a JSON array file's first structural problem. */
+export function arrayErrorFinding(error: ArrayError): Finding {
+  const { line, character, message } = error;
+  return makeFinding('invalid-json', `Invalid JSON array file: ${message}.`, makeRange(line, character, line, character + 1));
 }
 
 /**
@@ -97,12 +109,18 @@ export class ArrayRecordReader {
    */
   private byteSkew = 0;
 
-  /** @param byteOffsetBase byte offset of the first character (3 after a byte order mark). */
+  /**
+   * @param byteOffsetBase byte offset of the first character (3 after a byte order mark).
+   * @param resume start at an element, as {@link JsonArraySplitterOptions.resume}, with the line of the last invalid
+   *   bytes already reported between elements (only the first of each line is).
+   */
   constructor(
     private readonly sink: ArrayElementSink,
     byteOffsetBase = 0,
+    resume?: JsonArraySplitterOptions['resume'] & { lastFileInvalidLine: number },
   ) {
-    this.splitter = new JsonArraySplitter({ byteOffsetBase });
+    this.splitter = new JsonArraySplitter({ byteOffsetBase, resume });
+    if (resume) this.lastFileInvalidLine = resume.lastFileInvalidLine;
   }
 
   /** Invalid sequences found in the bytes read so far, in order (positions in the decoded text). */
@@ -120,10 +138,13 @@ export class ArrayRecordReader {
     const end = this.splitter.end();
     this.handle(end.elements);
     while (this.nextInvalid < this.invalid.length) this.fileInvalid(this.invalid[this.nextInvalid++] as InvalidUtf8At);
-    if (end.error) {
-      const { line, character, message } = end.error;
-      this.sink.fileFinding(makeFinding('invalid-json', `Invalid JSON array file: ${message}.`, makeRange(line, character, line, character + 1)));
-    }
+    if (this.sink.structure) this.sink.structure(end.errors);
+    else if (end.error) this.sink.fileFinding(arrayErrorFinding(end.error));
+  }
+
+  /** Structural problems noted so far (all, in order). */
+  get errors(): readonly ArrayError[] {
+    return this.splitter.noted;
   }
 
   private fileInvalid(at: InvalidUtf8At): void {

@@ -30,6 +30,11 @@ export interface ArrayError {
 export interface JsonArraySplitterOptions {
   /** Byte offset of the first pushed character in the file (e.g. 3 when the decoder stripped a BOM). */
   byteOffsetBase?: number;
+  /**
+   * Start at the first character of an element, as a full run would be there: after the `[` (`first`) or after a
+   * comma, at this position. An editor re-splits from an element before an edit instead of from the start.
+   */
+  resume?: { line: number; character: number; first: boolean };
 }
 
 const enum State {
@@ -57,7 +62,8 @@ export class JsonArraySplitter {
   hasBom = false;
 
   private state = State.Start;
-  private error: ArrayError | undefined;
+  /** Every structural problem noted, in order (the first is the one reported). */
+  private readonly errors: ArrayError[] = [];
   private line = 0;
   private character = 0;
   private byte: number;
@@ -71,6 +77,12 @@ export class JsonArraySplitter {
 
   constructor(options: JsonArraySplitterOptions = {}) {
     this.byte = options.byteOffsetBase ?? 0;
+    if (options.resume) {
+      this.state = options.resume.first ? State.First : State.AfterComma;
+      this.line = options.resume.line;
+      this.character = options.resume.character;
+      this.seenAny = true;
+    }
   }
 
   /** Feed the next decoded chunk; returns the elements it completed. */
@@ -170,8 +182,8 @@ export class JsonArraySplitter {
     return out;
   }
 
-  /** Signal the end of input; returns the last elements and the first structural error, if any. */
-  end(): { elements: ArrayElement[]; error?: ArrayError } {
+  /** Signal the end of input; returns the last elements, the first structural error, if any, and all of them. */
+  end(): { elements: ArrayElement[]; error?: ArrayError; errors: ArrayError[] } {
     const elements: ArrayElement[] = [];
     if (!this.ended) {
       this.ended = true;
@@ -183,7 +195,13 @@ export class JsonArraySplitter {
         this.note("Unterminated array: expected ',' or ']' but found end of input");
       }
     }
-    return this.error ? { elements, error: this.error } : { elements };
+    const [error] = this.errors;
+    return error ? { elements, error, errors: this.errors } : { elements, errors: this.errors };
+  }
+
+  /** Structural problems noted so far (all of them, in order). */
+  get noted(): readonly ArrayError[] {
+    return this.errors;
   }
 
   /** Build the element from the captured text and move the current position past it. */
@@ -212,9 +230,9 @@ export class JsonArraySplitter {
     };
   }
 
-  /** Record the first structural error and keep going. */
+  /** Record a structural error and keep going. */
   private note(message: string): void {
-    if (this.error === undefined) this.error = { line: this.line, character: this.character, message };
+    this.errors.push({ line: this.line, character: this.character, message });
   }
 
   /** Record an error after which the rest of the input is ignored. */

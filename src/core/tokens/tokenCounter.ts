@@ -88,6 +88,11 @@ export function splitLongRuns(text: string, maxRun: number = MAX_RUN_LENGTH): st
   return pieces;
 }
 
+/** Tokens an example counts besides its messages: the cookbook's 3 reply-priming tokens in `openai` mode, else 0. */
+export function exampleOverhead(mode: CountMode): number {
+  return mode === 'openai' ? 3 : 0;
+}
+
 /** Value of a non-content message field as the cookbook would see it: strings as is, the rest as JSON. */
 function fieldText(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -165,10 +170,21 @@ export class TokenCounter {
         content = given;
       }
       if (message.role === 'assistant') assistant += content;
-      total += mode === 'openai' ? 3 + content + this.countMessageFields(message) : content;
+      total += this.messageTotal(message, mode, content);
     }
-    if (mode === 'openai') total += 3;
-    return { total, assistant };
+    return { total: total + exampleOverhead(mode), assistant };
+  }
+
+  /**
+   * Tokens of one message of an example under `mode`, as {@link countExample} adds them up: an example's total is
+   * the sum over its messages plus {@link exampleOverhead} (so a per-message breakdown always adds up to it).
+   */
+  countMessage(message: ChatMessage, mode: CountMode): number {
+    return this.messageTotal(message, mode, this.countText(message.content));
+  }
+
+  private messageTotal(message: ChatMessage, mode: CountMode, content: number): number {
+    return mode === 'openai' ? 3 + content + this.countMessageFields(message) : content;
   }
 
   /** Counters since construction or the last {@link TokenCounter.reset}. */

@@ -224,6 +224,31 @@ describe('DatasetDocument: equal to a fresh analysis after any edits', () => {
     );
   });
 
+  it('property: JSON arrays are split again only around an edit, and still equal a fresh analysis', () => {
+    const elementEdit = fc.record({ at: fc.nat(), length: fc.nat({ max: 6 }), text: fc.constantFrom('', 'x', ',', ' ,', '}', '{', '"', ']', '[', ', {"a": 1}', '\n', RECORDS[0]!, `,\n  ${RECORDS[3]!}`, '\uFFFD') });
+    let narrow = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...RECORDS.filter((r) => r.trim() !== '' && !PRETTY.includes(r))), { minLength: 20, maxLength: 40 }), fc.array(elementEdit, { minLength: 1, maxLength: 4 }), fc.boolean(), (elements, edits, crlf) => {
+        const eol = crlf ? '\r\n' : '\n';
+        const model = modelOf(`[${eol}  ${elements.join(`,${eol}  `)}${eol}]${eol}`);
+        const doc = open(model);
+        doc.snapshot();
+        edits.forEach((e, k) => {
+          const text = modelText(model);
+          // Inside the array's elements mostly: past the opening line.
+          const start = settle(text, (text.indexOf('\n') + 1 + (e.at % Math.max(1, text.length))) % (text.length + 1));
+          const end = settle(text, Math.min(text.length, start + e.length));
+          const summary = doc.applyChanges(k + 2, [{ range: { start: positionOf(text, start), end: positionOf(text, end) }, text: e.text }]);
+          model.units.splice(start, end - start, ...modelOf(e.text).units);
+          if (summary.recheckedTo - summary.recheckedFrom < 10) narrow++;
+          assertEqualsFresh(doc, model, doc.snapshot(), `after edit ${k}`);
+        });
+      }),
+      { numRuns: Number(process.env.SLMGEN_PROPERTY_RUNS ?? 400) >= 1000 ? 1000 : 100 },
+    );
+    assert.ok(narrow > 50, `edits split again only around themselves (${narrow} times)`);
+  });
+
   it('a pretty-printed record whose closing "]}" is typed becomes one valid record (was 4 invalid ones)', () => {
     const lines = [RECORDS[0]!, ...PRETTY.slice(0, 3), RECORDS[3]!];
     const model = modelOf(lines.join('\n'));
@@ -325,5 +350,41 @@ describe('DatasetDocument: what it hands out', () => {
     const [first] = jsonl.examples();
     first!.messages[1]!.content = 'changed by the caller';
     assert.notEqual(jsonl.examples()[0]!.messages[1]!.content, 'changed by the caller');
+  });
+});
+
+describe('DatasetDocument.recordInfo (what a hover shows)', () => {
+  it('gives the record at a position with its example index and per-message tokens that add up to the report', () => {
+    for (const countMode of ['raw', 'openai'] as const) {
+      const doc = new DatasetDocument({ ...options(), countMode });
+      const text = [RECORDS[0], '', 'not json', RECORDS[7], RECORDS[6], '[1]', RECORDS[11]].join('\n');
+      doc.open(5, text);
+      const report = doc.snapshot().report;
+      const infos = [0, 3, 6].map((line) => doc.recordInfo({ line, character: 2 })!);
+      assert.deepEqual(infos.map((i) => [i.ordinal, i.exampleIndex, i.version]), [[0, 0, 5], [2, 1, 5], [5, 2, 5]]);
+      for (const info of infos) {
+        assert.equal(info.messages.reduce((n, m) => n + m.tokens, 0) + info.overhead, info.total, 'messages and overhead add up to the total');
+        assert.equal(info.overhead, countMode === 'openai' ? 3 : 0);
+        assert.deepEqual([info.encoding, info.countMode, info.tokensExact], ['o200k_base', countMode, false]);
+      }
+      assert.equal(infos.reduce((n, i) => n + i.total, 0), report.total_tokens, 'the report adds up the usable examples');
+      assert.deepEqual(infos[2]!.messages.map((m) => m.role), ['user', 'assistant'], 'ShareGPT roles normalized');
+      assert.deepEqual(infos[0]!.range, { start: { line: 0, character: 0 }, end: { line: 0, character: RECORDS[0]!.length } });
+
+      const alias = doc.recordInfo({ line: 4, character: 0 })!;
+      assert.deepEqual([alias.ordinal, alias.exampleIndex], [3, null], 'a record with errors is no example');
+      assert.deepEqual(alias.findings.map((f) => [f.code, f.range.start.line]), [['role-alias', 4]], 'its findings at their place');
+      const broken = doc.recordInfo({ line: 2, character: 3 })!;
+      assert.deepEqual([broken.ordinal, broken.messages, broken.total, broken.findings[0]?.code], [1, [], 0, 'invalid-json']);
+      assert.equal(doc.recordInfo({ line: 1, character: 0 }), null, 'a blank line is no record');
+    }
+  });
+
+  it('follows edits: ordinals and example indices of the records after an edit move', () => {
+    const doc = new DatasetDocument(options());
+    doc.open(1, [RECORDS[0], RECORDS[3]].join('\n'));
+    doc.applyChanges(2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: `${RECORDS[7]}\nnot json\n` }]);
+    const info = doc.recordInfo({ line: 3, character: 0 })!;
+    assert.deepEqual([info.version, info.ordinal, info.exampleIndex, info.range.start.line], [2, 3, 2, 3]);
   });
 });

@@ -91,6 +91,44 @@ describe('DocumentHost (documents analysed in a worker thread, whole-file result
     await assert.rejects(host.fixes('file:///c.jsonl', 7, alias), (err: Error) => err.name === 'StaleVersionError' && /version 7, now 8/.test(err.message));
   });
 
+  it('answers record info, examples and the fixes of several findings for the current version', async () => {
+    host = new DocumentHost(settings);
+    const lines = templated(3);
+    const alias = JSON.stringify({ messages: [{ role: 'User', content: 'Hi there' }, { role: 'assistant', content: 'Hello, how can I help?' }] });
+    const text = [lines[0], alias, lines[1], lines[0]].join('\n');
+    await host.open('file:///e.jsonl', 3, text);
+    const info = await host.recordInfo('file:///e.jsonl', { line: 2, character: 1 });
+    assert.deepEqual([info?.version, info?.ordinal, info?.exampleIndex, info?.messages.map((m) => m.role)], [3, 2, 1, ['user', 'assistant']]);
+    assert.equal(await host.recordInfo('file:///e.jsonl', { line: 9, character: 0 }), null);
+    const { version, examples } = await host.examples('file:///e.jsonl');
+    assert.equal(version, 3);
+    assert.deepEqual(examples, fresh(text).examples);
+    const findings = (await host.snapshot('file:///e.jsonl')).findings.filter((f) => f.code === 'role-alias' || f.code === 'exact-duplicate');
+    const fixes = await host.fixesMany('file:///e.jsonl', 3, findings);
+    assert.deepEqual(fixes.map((list) => list.map((f) => f.kind)), [['rename-role'], ['delete-duplicate']]);
+    assert.deepEqual(fixes.flat().map((f) => f.version), [3, 3]);
+    await assert.rejects(host.fixesMany('file:///e.jsonl', 2, findings), (err: Error) => err.name === 'StaleVersionError');
+  });
+
+  it('with a whole-file delay, a run of edits gets one whole-file run after the last', async () => {
+    const started: number[] = [];
+    const published: number[] = [];
+    host = new DocumentHost({ ...settings, wholeFileDelayMs: 100 }, (_uri, s) => published.push(s.version), { started: (_uri, v) => started.push(v) });
+    const lines = templated(20);
+    await host.open('file:///f.jsonl', 1, lines.join('\n'));
+    await host.snapshot('file:///f.jsonl');
+    assert.deepEqual(started, [1], 'a document just opened does not wait');
+    for (let v = 2; v <= 6; v++) {
+      await host.change('file:///f.jsonl', v, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' }]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.deepEqual(started, [1], 'no whole-file run while edits keep coming');
+    const last = await host.snapshot('file:///f.jsonl');
+    assert.equal(last.version, 6);
+    assert.deepEqual(started, [1, 6]);
+    assert.deepEqual(published, [1, 6]);
+  });
+
   it('a snapshot awaited for a replaced version is answered by the newer one; close and failure reject waiters', async () => {
     host = new DocumentHost(settings);
     const lines = templated(1500);

@@ -129,4 +129,26 @@ describe('JsonArraySplitter', () => {
       { numRuns: 500 },
     );
   });
+
+  it('notes every structural problem (the first is the one reported), and resumes at an element as a full run would be there', () => {
+    const text = '[\n  {"a": 1},,\n  {"b": 2},\n  3,\n]';
+    const full = new JsonArraySplitter();
+    const all = full.push(text);
+    const fullEnd = full.end();
+    all.push(...fullEnd.elements);
+    assert.deepEqual(fullEnd.errors.map((e) => [e.line, e.character]), [[1, 11], [4, 0]]);
+    assert.deepEqual(fullEnd.error, fullEnd.errors[0]);
+    // From the second element on (after a comma), the rest splits exactly as it did in the full run.
+    const second = all[1]!;
+    const lines = text.split('\n');
+    const rest = [lines[second.startLine]!.slice(second.startCharacter), ...lines.slice(second.startLine + 1)].join('\n');
+    const resumed = new JsonArraySplitter({ resume: { line: second.startLine, character: second.startCharacter, first: false } });
+    const tail = resumed.push(rest);
+    const resumedEnd = resumed.end();
+    tail.push(...resumedEnd.elements);
+    const positions = (els: ArrayElement[]) => els.map((e) => [e.text, e.startLine, e.startCharacter, e.endLine, e.endCharacter]);
+    assert.deepEqual(positions(tail), positions(all.slice(1)));
+    assert.deepEqual(resumedEnd.errors, fullEnd.errors.slice(1));
+  });
 });
+

@@ -1,0 +1,277 @@
+/**
+ * The server's custom requests (`src/shared/lspProtocol.ts`): a dataset's report, model recommendations, a
+ * fine-tuning notebook written next to the dataset, and the analysis of a file from disk (files too large for the
+ * editor to sync) with progress and cancellation. An open document answers from its latest snapshot; a file
+ * analysed from disk from the report remembered for it.
+ */
+import { stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CancellationToken, Diagnostic, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import type { DatasetReport } from '../core/analysis/report';
+import { codeInfo } from '../core/checks/codes';
+import type { ChatExample } from '../core/formats/chat';
+import { generateNotebook } from '../core/notebook/generateNotebook';
+import { parseDeploymentTarget, parseTaskType, recommendModels } from '../core/recommend/recommend';
+import { MODELS, findModel } from '../core/recommend/registry';
+import { resolveTrainingConfig } from '../core/recommend/trainingConfig';
+import type { AnalyzeFileOptions } from '../node/analyzeFile';
+import { analyzeFileInWorker } from '../node/analyzeInWorker';
+import { gzip } from '../node/gzip';
+import type {
+  AnalyzeFileResult,
+  DocumentParams,
+  GenerateNotebookParams,
+  GenerateNotebookResult,
+  RecommendParams,
+  RecommendResult,
+  ReportResult,
+  ServerSettings,
+  StatusParams,
+} from '../shared/lspProtocol';
+import { ANALYZE_FILE_FINDING_CAP, ANALYZE_FILE_METHOD } from '../shared/lspProtocol';
+import { toDiagnostic } from './diagnostics';
+import { uriPath } from './documentSelection';
+import type { OpenDocuments } from './openDocuments';
+import { cancelledError, invalidParams, untilCancelled } from './requestErrors';
+
+/** What the requests need from the server. */
+export interface RequestContext {
+  docs: OpenDocuments;
+  settings(): ServerSettings;
+  /** Server-initiated progress (`window/workDoneProgress/create`; a silent reporter when the client has none). */
+  createProgress(): Promise<WorkDoneProgressServerReporter>;
+  publish(uri: string, diagnostics: Diagnostic[]): void;
+  status(params: StatusParams): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
+}
+
+/** The file behind a `file:` URI (other schemes have none). */
+function filePathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1_000_000).toLocaleString('en-US', { maximumFractionDigits: 1 });
+}
+
+/** Options of a disk analysis under the server's settings (exact tokens, as the editor's figures). */
+function fileOptions(settings: ServerSettings): AnalyzeFileOptions {
+  return {
+    encoding: settings.tokens.encoding,
+    countMode: settings.tokens.countMode,
+    maxSeqLength: settings.analysis.maxSeqLength,
+    nearThreshold: settings.analysis.nearDuplicateThreshold,
+    workers: settings.analysis.workers === 0 ? undefined : settings.analysis.workers,
+    exact: true,
+  };
+}
+
+/** The custom requests, and the reports of files analysed from disk. */
+export class DatasetRequests {
+  private readonly diskReports = new Map<string, DatasetReport>();
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly ctx: RequestContext) {}
+
+  /** A file analysed from disk is now open in the editor: its document's analysis takes over. */
+  forget(uri: string): void {
+    this.diskReports.delete(uri);
+  }
+
+  /** Stop every analysis from disk. */
+  dispose(): void {
+    for (const controller of this.running.values()) controller.abort();
+    this.running.clear();
+  }
+
+  /** `slmgen/report`: the report of the document's latest version (waits for it), or of the file analysed from disk. */
+  async report(params: DocumentParams, token: CancellationToken): Promise<ReportResult> {
+    const { version, report } = await this.datasetReport(params.uri, token);
+    return { uri: params.uri, version, report: report as unknown as Record<string, unknown> };
+  }
+
+  /** `slmgen/recommend`: every model ranked for the dataset, a task and a deployment target. */
+  async recommend(params: RecommendParams, token: CancellationToken): Promise<RecommendResult> {
+    const task = parseTaskType(params.task);
+    if (!task.ok) throw invalidParams(task.message);
+    const deployment = parseDeploymentTarget(params.deployment);
+    if (!deployment.ok) throw invalidParams(deployment.message);
+    const { report } = await this.datasetReport(params.uri, token);
+    return {
+      recommendations: recommendModels(report, task.value, deployment.value).map((r) => ({
+        rank: r.rank,
+        model_id: r.model_id,
+        model_name: r.model_name,
+        size: r.size,
+        score_100: r.score_100,
+        reasons: r.reasons,
+        is_gated: r.is_gated,
+        context_length: r.context_length,
+      })),
+    };
+  }
+
+  /**
+   * `slmgen/generateNotebook`: what `slmgen generate` does (resolve the model and the training configuration, build
+   * the notebook with the usable examples embedded), written next to the dataset unless `outPath` says where.
+   */
+  async generateNotebook(params: GenerateNotebookParams, token: CancellationToken): Promise<GenerateNotebookResult> {
+    const model = findModel(params.model);
+    if (!model) throw invalidParams(`unknown model "${params.model}"; one of: ${MODELS.map((m) => m.id).join(', ')} (Hugging Face repo ids and SLMGEN keys work too)`);
+    if (params.outPath !== undefined && !isAbsolute(params.outPath)) throw invalidParams(`outPath must be an absolute path; got "${params.outPath}"`);
+    const datasetPath = filePathOf(params.uri);
+    if (params.outPath === undefined && datasetPath === undefined) throw invalidParams(`${params.uri} is not a file: give outPath to say where the notebook goes`);
+    const { report, examples } = await this.datasetExamples(params.uri, token);
+    if (report.total_examples === 0 || examples.length === 0) throw invalidParams(`${params.uri} has no usable examples (see its diagnostics)`);
+    const resolved = resolveTrainingConfig(params.config, report, model, params.preset, { target: params.target });
+    if (!resolved.ok) throw invalidParams(`invalid training config: ${resolved.errors.join('; ')}`);
+    const nb = generateNotebook({
+      report,
+      examples,
+      model,
+      config: resolved.config,
+      target: params.target,
+      embed: true,
+      datasetFileName: basename(datasetPath ?? uriPath(params.uri)),
+      gzip,
+      preset: resolved.preset,
+    });
+    for (const warning of nb.warnings) this.ctx.warn(`Notebook for ${params.uri}: ${warning}`);
+    const path = params.outPath ?? join(dirname(datasetPath as string), nb.fileName);
+    await writeFile(path, nb.json);
+    this.ctx.info(`Wrote ${path} (${model.name}, ${params.target}, ${examples.length} examples embedded)`);
+    return { path, examples: examples.length, excluded: report.invalid_examples };
+  }
+
+  /**
+   * `slmgen/analyzeFile`: analyse a file from disk in a worker thread with server-initiated progress (cancellable,
+   * as is the request), publish its diagnostics (at most {@link ANALYZE_FILE_FINDING_CAP} per code) and remember its
+   * report. A newer request for the same file cancels the older one.
+   */
+  async analyzeFile(params: DocumentParams, token: CancellationToken): Promise<AnalyzeFileResult> {
+    const { uri } = params;
+    const path = filePathOf(uri);
+    if (path === undefined) throw invalidParams(`${ANALYZE_FILE_METHOD} needs a file: URI; got ${uri}`);
+    let size: number;
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) throw new Error('not a regular file');
+      size = info.size;
+    } catch (err) {
+      throw invalidParams(`cannot read ${path}: ${(err as Error).message}`);
+    }
+    this.running.get(uri)?.abort();
+    const controller = new AbortController();
+    this.running.set(uri, controller);
+    const onCancel = token.onCancellationRequested(() => controller.abort());
+    const progress = await this.ctx.createProgress();
+    const onProgressCancel = progress.token.onCancellationRequested(() => controller.abort());
+    this.ctx.status({ uri, version: null, state: 'analyzing' });
+    progress.begin(`SLMGEN: analysing ${basename(path)}`, 0, `0 of ${megabytes(size)} MB`, true);
+    let shown = -1;
+    let result;
+    try {
+      result = await analyzeFileInWorker(path, {
+        ...fileOptions(this.ctx.settings()),
+        findingCapPerCode: ANALYZE_FILE_FINDING_CAP,
+        signal: controller.signal,
+        onProgress: ({ bytes, totalBytes }) => {
+          const percent = totalBytes > 0 ? Math.floor((bytes * 100) / totalBytes) : 100;
+          if (percent === shown) return;
+          shown = percent;
+          progress.report(percent, `${megabytes(bytes)} of ${megabytes(totalBytes)} MB`);
+        },
+      });
+      progress.report(100, 'Publishing diagnostics');
+    } catch (err) {
+      this.ctx.status({ uri, version: null, state: 'failed', message: isAbort(err) ? 'Cancelled' : (err as Error).message });
+      throw isAbort(err) ? cancelledError() : err;
+    } finally {
+      progress.done();
+      onCancel.dispose();
+      onProgressCancel.dispose();
+      if (this.running.get(uri) === controller) this.running.delete(uri);
+    }
+    const { report, findings } = result;
+    this.diskReports.set(uri, report);
+    // An open document of the same file has its own (live) diagnostics.
+    if (!this.ctx.docs.dataset(uri)) this.ctx.publish(uri, findings.map((f) => toDiagnostic(f, uri, null)));
+    const omitted = report.findings_omitted;
+    const omittedCount = Object.values(omitted).reduce((a, b) => a + b, 0);
+    if (omittedCount > 0) {
+      const perCode = Object.entries(omitted).map(([code, n]) => `${code} ${n.toLocaleString('en-US')}`).join(', ');
+      this.ctx.info(`${path}: diagnostics capped at ${ANALYZE_FILE_FINDING_CAP.toLocaleString('en-US')} per code; ${omittedCount.toLocaleString('en-US')} more not shown (${perCode}); the report counts them all.`);
+    }
+    let errors = 0;
+    for (const f of findings) if (f.severity === 'error') errors++;
+    for (const [code, n] of Object.entries(omitted)) if (codeInfo(code)?.severity === 'error') errors += n;
+    this.ctx.status({ uri, version: null, state: 'ready', examples: report.total_examples, tokens: report.total_tokens, encoding: report.encoding, qualityScore: report.quality_score, errors });
+    return { uri, examples: report.total_examples, findings: findings.length, findingsOmitted: omitted };
+  }
+
+  private async datasetReport(uri: string, token: CancellationToken): Promise<{ version: number | null; report: DatasetReport }> {
+    if (this.ctx.docs.dataset(uri)) {
+      const snapshot = await this.currentSnapshot(uri, token);
+      return { version: snapshot.version, report: snapshot.report };
+    }
+    const report = this.diskReports.get(uri);
+    if (report) return { version: null, report };
+    throw invalidParams(`${uri} is not an open dataset and was not analysed from disk: open it, or ask for ${ANALYZE_FILE_METHOD} first`);
+  }
+
+  /** The snapshot of the document's latest version; asked again once if the document host was replaced meanwhile. */
+  private async currentSnapshot(uri: string, token: CancellationToken) {
+    for (let attempt = 0; ; attempt++) {
+      const host = this.ctx.docs.host;
+      try {
+        return await untilCancelled(host.snapshot(uri), token);
+      } catch (err) {
+        if (attempt > 0 || host === this.ctx.docs.host || !this.ctx.docs.dataset(uri)) throw err;
+      }
+    }
+  }
+
+  /** A dataset's report and usable examples: an open document's (of one version), or the file's on disk. */
+  private async datasetExamples(uri: string, token: CancellationToken): Promise<{ report: DatasetReport; examples: ChatExample[] }> {
+    if (this.ctx.docs.dataset(uri)) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const { version, examples } = await untilCancelled(this.ctx.docs.host.examples(uri), token);
+        const snapshot = await this.currentSnapshot(uri, token);
+        if (snapshot.version === version) return { report: snapshot.report, examples };
+      }
+      throw new ResponseError(LSPErrorCodes.ContentModified, `${uri} kept changing while its examples were read; try again`);
+    }
+    const path = filePathOf(uri);
+    if (path === undefined) throw invalidParams(`${uri} is not an open dataset nor a file`);
+    const controller = new AbortController();
+    const onCancel = token.onCancellationRequested(() => controller.abort());
+    try {
+      const known = this.diskReports.get(uri);
+      if (known) {
+        // The report is known: a cheap pass collects the examples (validity does not depend on token counts).
+        const { examples = [] } = await analyzeFileInWorker(path, { ...fileOptions(this.ctx.settings()), exact: false, nearDuplicates: false, collectExamples: true, signal: controller.signal });
+        return { report: known, examples };
+      }
+      const { report, examples = [] } = await analyzeFileInWorker(path, { ...fileOptions(this.ctx.settings()), collectExamples: true, findingCapPerCode: 100, signal: controller.signal });
+      return { report, examples };
+    } catch (err) {
+      if (isAbort(err)) throw cancelledError();
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw invalidParams(`cannot read ${path}: no such file`);
+      throw err;
+    } finally {
+      onCancel.dispose();
+    }
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Findings as LSP diagnostics, and the bookkeeping that keeps whole-file findings (duplicates, near duplicates,
+ * contradictions, dataset-level checks) on screen while an edit's own snapshot is computed: they are moved with the
+ * lines below an edit and dropped where the edit touched, so they neither flicker nor point at the wrong line.
+ */
+import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver/node';
+import { DiagnosticSeverity } from 'vscode-languageserver/node';
+import type { DocumentChange } from '../core/analysis/datasetDocument';
+import type { Finding, Range, Severity } from '../core/types';
+import type { DiagnosticData } from '../shared/lspProtocol';
+import { codeDocumentationUrl } from '../shared/lspProtocol';
+
+/** The `source` of every diagnostic the server publishes. */
+export const DIAGNOSTIC_SOURCE = 'SLMGEN';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+/** A finding of the document `uri` as a diagnostic, stamped with the version it was computed for. */
+export function toDiagnostic(finding: Finding, uri: string, version: number | null): Diagnostic {
+  const data: DiagnosticData = { version };
+  const diagnostic: Diagnostic = {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    code: finding.code,
+    codeDescription: { href: codeDocumentationUrl(finding.code) },
+    source: DIAGNOSTIC_SOURCE,
+    message: finding.message,
+    data,
+  };
+  if (finding.related && finding.related.length > 0) {
+    diagnostic.relatedInformation = finding.related.map((r): DiagnosticRelatedInformation => ({ location: { uri, range: r.range }, message: r.message }));
+  }
+  return diagnostic;
+}
+
+function findingKey(f: Finding): string {
+  const { start, end } = f.range;
+  return `${f.code}\u0000${start.line}:${start.character}-${end.line}:${end.character}\u0000${f.message}`;
+}
+
+/**
+ * The findings of a snapshot that per-record analysis does not give (duplicates, contradictions, dataset-level
+ * checks): the snapshot's findings less the per-record findings of the same version, counted as a multiset.
+ */
+export function wholeFileFindings(all: readonly Finding[], perRecord: readonly Finding[]): Finding[] {
+  const counts = new Map<string, number>();
+  for (const f of perRecord) {
+    const key = findingKey(f);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const out: Finding[] = [];
+  for (const f of all) {
+    const key = findingKey(f);
+    const left = counts.get(key) ?? 0;
+    if (left > 0) counts.set(key, left - 1);
+    else out.push(f);
+  }
+  return out;
+}
+
+/**
+ * The lines an edit changed, `from`–`to` (inclusive, in the coordinates before it; `to < from` when it changed none),
+ * and how many lines it added or removed for those after it.
+ */
+interface LineEdit {
+  from: number;
+  to: number;
+  delta: number;
+}
+
+function lineEditOf(change: DocumentChange & { range: Range }): LineEdit {
+  const { start, end } = change.range;
+  const { text } = change;
+  let newLines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) newLines++;
+  const delta = newLines - (end.line - start.line);
+  // Whole lines inserted, deleted or replaced (a line added on top, a record deleted): the line at the end of the
+  // edit keeps its text and only moves.
+  const wholeLines = start.character === 0 && end.character === 0 && (text === '' || text.endsWith('\n'));
+  return { from: start.line, to: wholeLines ? end.line - 1 : end.line, delta };
+}
+
+/** A range moved by an edit: null when it is on a line the edit changed. */
+function moveRange(range: Range, edit: LineEdit): Range | null {
+  if (range.end.line < edit.from) return range;
+  if (range.start.line > edit.to) {
+    return { start: { line: range.start.line + edit.delta, character: range.start.character }, end: { line: range.end.line + edit.delta, character: range.end.character } };
+  }
+  return null;
+}
+
+/**
+ * Whole-file findings carried through edits (applied in order): those below an edit move by the lines it added or
+ * removed, those on lines whose text it changed are dropped (the next snapshot says what is there now), and a change
+ * without a range (the whole text replaced) drops them all. A related location on a changed line is dropped alone.
+ */
+export function moveFindings(findings: readonly Finding[], changes: readonly DocumentChange[]): Finding[] {
+  let out = [...findings];
+  for (const change of changes) {
+    if (change.range === undefined) return [];
+    const edit = lineEditOf(change as DocumentChange & { range: Range });
+    const moved: Finding[] = [];
+    for (const f of out) {
+      const range = moveRange(f.range, edit);
+      if (range === null) continue;
+      const next: Finding = { ...f, range };
+      if (f.related) {
+        next.related = [];
+        for (const r of f.related) {
+          const at = moveRange(r.range, edit);
+          if (at !== null) next.related.push({ ...r, range: at });
+        }
+      }
+      moved.push(next);
+    }
+    out = moved;
+  }
+  return out;
+}

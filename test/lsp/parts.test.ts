@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { makeFinding } from '../../src/core/checks/codes';
+import type { Fix, TextEdit } from '../../src/core/types';
+import { makeRange } from '../../src/core/types';
+import { combineFixes, editsConflict } from '../../src/lsp/combineFixes';
+import { moveFindings, wholeFileFindings } from '../../src/lsp/diagnostics';
+import { globToRegExp, isDatasetDocument } from '../../src/lsp/documentSelection';
+import { analysisDiffers, parseServerSettings } from '../../src/lsp/serverSettings';
+import { DEFAULT_JSON_ARRAY_GLOB } from '../../src/shared/lspProtocol';
+
+const edit = (l1: number, c1: number, l2: number, c2: number, newText = ''): TextEdit => ({ range: makeRange(l1, c1, l2, c2), newText });
+const fix = (kind: Fix['kind'], ...edits: TextEdit[]): Fix => ({ title: kind, kind, edits, isSafe: true });
+
+describe('language server parts', () => {
+  it('selects datasets: JSONL by language or extension, .json only through the glob', () => {
+    const glob = globToRegExp(DEFAULT_JSON_ARRAY_GLOB);
+    assert.equal(isDatasetDocument('file:///w/a.txt', 'jsonl', glob), true);
+    assert.equal(isDatasetDocument('file:///w/A.NDJSON', 'plaintext', glob), true);
+    assert.equal(isDatasetDocument('file:///w/data/train-v2.json', 'json', glob), true);
+    assert.equal(isDatasetDocument('file:///w/my%20data/validation.json', 'json', glob), true);
+    assert.equal(isDatasetDocument('file:///w/package.json', 'json', glob), false);
+    assert.equal(isDatasetDocument('file:///w/train.json.bak', 'json', glob), false);
+    assert.equal(isDatasetDocument('untitled:Untitled-1', 'json', glob), false);
+    // Globs: ** across folders, * and ? within one, {a,b} nested, [!x], and a bare pattern at any depth.
+    const cases: [string, string, boolean][] = [
+      ['**/sets/**/*.json', '/w/sets/a/b/x.json', true],
+      ['**/sets/**/*.json', '/w/sets/x.json', true],
+      ['**/sets/*.json', '/w/sets/a/x.json', false],
+      ['x?.json', '/w/deep/xy.json', true],
+      ['x?.json', '/w/deep/xyz.json', false],
+      ['{a,b{c,d}}.json', '/bd.json', true],
+      ['{a,b{c,d}}.json', '/b.json', false],
+      ['[!t]*.json', '/w/data.json', true],
+      ['[!t]*.json', '/w/train.json', false],
+      ['/w/*.json', '/w/x.json', true],
+      ['/w/*.json', '/v/w/x.json', false],
+      ['a.b+c(d).json', '/w/a.b+c(d).json', true],
+      ['a.b+c(d).json', '/w/aXb+c(d).json', false],
+    ];
+    for (const [g, path, expected] of cases) assert.equal(globToRegExp(g).test(path), expected, `${g} on ${path}`);
+    assert.throws(() => globToRegExp('{a,b'), /unclosed "\{"/);
+  });
+
+  it('settings: validated per section, a bad section falls back to its defaults and says why', () => {
+    const warnings: string[] = [];
+    const s = parseServerSettings({ slmgen: { tokens: { encoding: 'cl100k_base' }, analysis: { maxSeqLength: -5 }, files: { jsonArrayGlob: '{oops' } } }, (m) => warnings.push(m));
+    assert.equal(s.tokens.encoding, 'cl100k_base');
+    assert.equal(s.analysis.maxSeqLength, 2048);
+    assert.equal(s.files.jsonArrayGlob, DEFAULT_JSON_ARRAY_GLOB);
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0]!, /slmgen\.analysis\.maxSeqLength/);
+    assert.match(warnings[1]!, /jsonArrayGlob/);
+    assert.deepEqual(parseServerSettings(null, () => assert.fail('no warning for no settings')), parseServerSettings({}, () => undefined));
+    assert.equal(analysisDiffers(s, { ...s, files: { jsonArrayGlob: '*.json' } }), false, 'the glob only selects documents');
+    assert.equal(analysisDiffers(s, { ...s, analysis: { ...s.analysis, wholeFileDelayMs: 0 } }), true);
+  });
+
+  it('whole-file findings move with the lines below an edit and are dropped on the lines it changed', () => {
+    const dup = (line: number, first: number) => ({ ...makeFinding('exact-duplicate', 'dup', makeRange(line, 0, line, 10)), related: [{ message: 'First copy', range: makeRange(first, 0, first, 10) }] });
+    const findings = [dup(3, 1), dup(6, 1), makeFinding('contradiction', 'c', makeRange(8, 0, 9, 2))];
+    const lines = (fs: ReturnType<typeof moveFindings>) => fs.map((f) => [f.range.start.line, f.range.end.line, f.related?.map((r) => r.range.start.line)]);
+    // Two lines inserted on top (whole lines: nothing changed, everything moves).
+    assert.deepEqual(lines(moveFindings(findings, [{ range: makeRange(0, 0, 0, 0), text: 'a\nb\n' }])), [[5, 5, [3]], [8, 8, [3]], [10, 11, undefined]]);
+    // Typing inside line 6: that finding goes, the others stay (or move by 0).
+    assert.deepEqual(lines(moveFindings(findings, [{ range: makeRange(6, 4, 6, 4), text: 'x' }])), [[3, 3, [1]], [8, 9, undefined]]);
+    // Line 1 (the first copy) deleted as a whole: the related locations on it go, the findings move up.
+    assert.deepEqual(lines(moveFindings(findings, [{ range: makeRange(1, 0, 2, 0), text: '' }])), [[2, 2, []], [5, 5, []], [7, 8, undefined]]);
+    // A line break typed inside line 4: lines after it move down one.
+    assert.deepEqual(lines(moveFindings(findings, [{ range: makeRange(4, 2, 4, 2), text: '\n' }])), [[3, 3, [1]], [7, 7, [1]], [9, 10, undefined]]);
+    assert.deepEqual(moveFindings(findings, [{ text: 'everything replaced' }]), []);
+    // The whole-file part of a snapshot: what per-record analysis does not give, counted as a multiset.
+    const alias = makeFinding('role-alias', 'r', makeRange(2, 3, 2, 9));
+    assert.deepEqual(wholeFileFindings([alias, findings[0]!, alias], [alias]), [findings[0], alias]);
+  });
+
+  it('combines fixes into edits that never overlap: deletions first and merged, an edit inside a deletion left out', () => {
+    assert.equal(editsConflict(edit(1, 0, 2, 0), edit(2, 0, 3, 0)), false, 'ranges that only touch');
+    assert.equal(editsConflict(edit(1, 0, 2, 0), edit(1, 5, 1, 6, 'x')), true);
+    assert.equal(editsConflict(edit(1, 0, 1, 0, 'a'), edit(1, 0, 1, 0, 'b')), true, 'two insertions at one point');
+    assert.equal(editsConflict(edit(1, 0, 1, 4, 'a'), edit(1, 4, 1, 4, 'b')), true, 'an insertion at the end of a replacement');
+    const combined = combineFixes([
+      fix('rename-role', edit(3, 20, 3, 26, '"user"')),
+      fix('delete-duplicate', edit(3, 0, 4, 0)),
+      fix('delete-duplicate', edit(4, 0, 5, 0)),
+      // The last line deleted with the line break before it: overlaps the deletion before, merged.
+      fix('delete-duplicate', edit(4, 30, 5, 12)),
+      // Deletions of other kinds merge too: the union is what applying one after the other deletes.
+      fix('trim', edit(7, 10, 7, 11), edit(7, 40, 7, 41)),
+      fix('join-lines', edit(7, 0, 8, 2)),
+      // Of two replacements that overlap, the first (in document order) is taken.
+      fix('redact', edit(9, 5, 9, 10, '[email]')),
+      fix('rename-role', edit(9, 8, 9, 12, '"user"')),
+      fix('trim', edit(9, 12, 9, 13)),
+    ]);
+    assert.deepEqual(combined, [edit(3, 0, 5, 12), edit(7, 0, 8, 2), edit(9, 5, 9, 10, '[email]'), edit(9, 12, 9, 13)]);
+  });
+});
