@@ -1,0 +1,64 @@
+// Every identifier the extension contributes or listens to, in one place (HOUSE_STYLE §4). No `vscode` import here:
+// unit tests under plain Node read these too.
+import { GENERATE_NOTEBOOK_COMMAND, RECOMMEND_MODEL_COMMAND } from '../shared/lspProtocol';
+
+/** Command ids, as declared in package.json `contributes.commands`. */
+export const COMMANDS = {
+  analyzeDataset: 'slmgen.analyzeDataset',
+  analyzeFile: 'slmgen.analyzeFile',
+  // The server's code lenses run these two (argument: the document URI).
+  recommendModel: RECOMMEND_MODEL_COMMAND,
+  generateNotebook: GENERATE_NOTEBOOK_COMMAND,
+  fixAll: 'slmgen.fixAll',
+  removeDuplicates: 'slmgen.removeDuplicates',
+  restartLanguageServer: 'slmgen.restartLanguageServer',
+  showLog: 'slmgen.showLog',
+} as const;
+
+/** The configuration section (same as the server's `SETTINGS_SECTION`). */
+export const CONFIG_SECTION = 'slmgen';
+
+/** Settings the client itself reads (relative to `slmgen.`). The server reads the rest through LSP. */
+export const SETTINGS = {
+  jsonArrayGlob: 'files.jsonArrayGlob',
+  largeFileThresholdMB: 'analysis.largeFileThresholdMB',
+  traceServer: 'trace.server',
+  defaultTask: 'notebook.defaultTask',
+  defaultDeployment: 'notebook.defaultDeployment',
+  defaultTarget: 'notebook.defaultTarget',
+} as const;
+
+/** The client id: vscode-languageclient reads `<id>.trace.server` with it. */
+export const CLIENT_ID = 'slmgen';
+export const CLIENT_NAME = 'SLMGEN Language Server';
+
+/** Output channels: the one log, and the language server's message trace. */
+export const LOG_CHANNEL_NAME = 'SLMGEN';
+export const TRACE_CHANNEL_NAME = 'SLMGEN Language Server Trace';
+
+/** The language server bundle, relative to the extension root. */
+export const SERVER_MODULE = 'dist/lsp.js';
+
+/** URI scheme of the read-only report documents shown in the markdown preview. */
+export const REPORT_SCHEME = 'slmgen-report';
+
+/** The status bar item of the active dataset. */
+export const STATUS_ITEM_ID = 'slmgen.status';
+
+/** Context key: the active editor shows a dataset (used in `when` clauses). */
+export const CONTEXT_ACTIVE_DATASET = 'slmgen.activeDataset';
+
+/** Built-in commands we run. */
+export const BUILTIN = {
+  markdownPreview: 'markdown.showPreview',
+  markdownPreviewToSide: 'markdown.showPreviewToSide',
+  open: 'vscode.open',
+  problems: 'workbench.actions.view.problems',
+} as const;
+
+/** Restart budget of a crashing language server: at most this many restarts in this window. */
+export const MAX_RESTARTS = 5;
+export const RESTART_WINDOW_MS = 3 * 60 * 1000;
+
+/** Delay before a newly opened tab is checked for a missing TextDocument (the document event may arrive later). */
+export const TAB_SETTLE_MS = 400;
