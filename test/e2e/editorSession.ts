@@ -1,0 +1,137 @@
+// A browser session on a real VS Code for UI scenarios: code-server with one extension under development (and any
+// installed beside it), a temp copy of test/fixtures/workspace/, and a Chromium page on the workbench. Everything it
+// starts is stopped by close(), and on Ctrl-C, SIGTERM or exit as well.
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
+import type { CodeServer } from '../helpers/codeServer';
+import { repoRoot, startCodeServer, workbenchUrl } from '../helpers/codeServer';
+import { Cleanup, trapSignals } from '../helpers/processCleanup';
+
+/** Screenshots land here (gitignored; CI keeps it as an artifact). */
+export const ARTIFACTS_DIR = join(repoRoot, 'test-artifacts');
+
+export interface EditorSessionOptions {
+  /** The extension under development (loaded through the workbench's payload). */
+  extension: string;
+  /** Unpacked extension folders installed beside it. */
+  install?: readonly string[];
+}
+
+export interface EditorSession {
+  page: Page;
+  server: CodeServer;
+  workspace: string;
+  /** Saves a PNG of the page as test-artifacts/<name>.png and returns its path. */
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** One cleanup list for the whole mocha process: each session empties it on close, a signal empties it at once. */
+const cleanup = new Cleanup();
+let trapped = false;
+
+/** Starts code-server and Chromium and opens the workbench on the workspace copy, ready for input. */
+export async function openEditorSession(options: EditorSessionOptions): Promise<EditorSession> {
+  if (!trapped) trapSignals(cleanup, 'e2e');
+  trapped = true;
+
+  const scratchDir = mkdtempSync(join(tmpdir(), 'slmgen-e2e-'));
+  cleanup.add({ name: 'scratch folder', immediate: () => rmSync(scratchDir, { recursive: true, force: true }) });
+  try {
+    const workspace = join(scratchDir, 'workspace');
+    cpSync(join(repoRoot, 'test/fixtures/workspace'), workspace, { recursive: true });
+    const server = await startCodeServer({ scratchDir, workspace, cleanup, installExtensions: options.install ?? [] });
+    const { browser } = await launchChromium(cleanup);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(workbenchUrl(server, workspace, options.extension));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The explorer lists the workspace once the remote file system is up; input before that is lost.
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    return {
+      page,
+      server,
+      workspace,
+      screenshot: async (name) => {
+        mkdirSync(ARTIFACTS_DIR, { recursive: true });
+        const path = join(ARTIFACTS_DIR, `${name}.png`);
+        await page.screenshot({ path });
+        return path;
+      },
+      close: () => cleanup.run(),
+    };
+  } catch (error) {
+    await cleanup.run();
+    throw error;
+  }
+}
+
+/** Opens a workspace file through quick open, waiting until the list's first row is that file (TESTING.md §6). */
+export async function quickOpen(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(fileName);
+  await firstQuickInputRow(page).filter({ hasText: fileName }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: fileName }).waitFor();
+}
+
+/** Runs a command from the palette by its exact title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await firstQuickInputRow(page).filter({ hasText: title }).waitFor();
+  await page.keyboard.press('Enter');
+}
+
+function firstQuickInputRow(page: Page): Locator {
+  return page.locator('.quick-input-list .monaco-list-row').first();
+}
+
+/** One row of the Problems panel: a file row or a problem row. */
+export interface ProblemRow {
+  kind: 'file' | 'problem';
+  /** The row's visible text, e.g. "Line is not valid JSON … hello-fixture(invalid-json) [Ln 2, Col 1]". */
+  text: string;
+  source?: string;
+  code?: string;
+}
+
+/**
+ * Every row of the Problems panel. The list renders only what is visible, so the rows are collected while
+ * scrolling it with the mouse wheel until nothing new appears.
+ */
+export async function readProblemRows(page: Page): Promise<ProblemRow[]> {
+  const list = page.locator('.markers-panel .monaco-list');
+  const seen = new Map<number, ProblemRow>();
+  for (let pass = 0; pass < 100; pass++) {
+    const before = seen.size;
+    // One round trip per pass: the rendered rows, read inside the page. (No named functions in here: tsx would
+    // wrap them in a `__name` helper that does not exist in the page.)
+    const visible = await list.locator('.monaco-list-row').evaluateAll((elements) =>
+      elements.map((element) => ({
+        index: Number(element.getAttribute('data-index')),
+        isFile: element.querySelector('.resource-label-container') !== null,
+        text: (element as unknown as { innerText: string }).innerText.replace(/\s+/g, ' ').trim(),
+        source: element.querySelector('.marker-source')?.textContent?.trim() || undefined,
+        code: element.querySelector('.marker-code')?.textContent?.trim() || undefined,
+      })),
+    );
+    for (const row of visible) {
+      seen.set(row.index, row.isFile ? { kind: 'file', text: row.text } : { kind: 'problem', text: row.text, source: row.source, code: row.code });
+    }
+    if (seen.size === before && pass > 0) break;
+    await list.hover();
+    await page.mouse.wheel(0, 400);
+    await page.waitForTimeout(150);
+  }
+  // Back to the top, pointer off the list: the screenshot shows the first rows without a hover.
+  await page.mouse.wheel(0, -100_000);
+  await page.mouse.move(1, 1);
+  return [...seen.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
+}
