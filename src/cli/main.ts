@@ -9,6 +9,7 @@ import { lspCommand } from './commands/lsp';
 import { modelsCommand } from './commands/models';
 import { recommendCommand } from './commands/recommend';
 import { serveCommand } from './commands/serve';
+import { splitCommand } from './commands/split';
 import { tokenCommand } from './commands/token';
 import type { CliCommand, CliIo } from './io';
 import { EXIT_USAGE, UsageError } from './io';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   lint: { run: lintCommand, summary: 'lint FILE… [--format text|json|sarif]' },
   models: { run: modelsCommand, summary: 'models [--json]' },
   recommend: { run: recommendCommand, summary: 'recommend FILE --task T --deploy D [--json] [--top N]' },
+  split: { run: splitCommand, summary: 'split FILE [--val 0.1] [--seed N] [--out-dir D] [--near-threshold J] [--force] [--json]' },
   serve: { run: serveCommand, summary: 'serve [--host 127.0.0.1] [--port 8000] [--data-dir DIR]' },
   token: { run: tokenCommand, summary: 'token [--data-dir DIR]  (prints a bearer token for the local user)' },
   lsp: { run: lspCommand, summary: 'lsp --stdio|--node-ipc  (the language server, for any LSP editor)' },

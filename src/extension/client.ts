@@ -2,7 +2,7 @@
 // `src/shared/lspProtocol.ts`, validating every answer with its schema.
 import { existsSync } from 'fs';
 import * as vscode from 'vscode';
-import type { CloseHandlerResult, ErrorHandlerResult, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import type { CloseHandlerResult, ErrorHandlerResult, LanguageClientOptions, ProgressToken, ServerOptions, WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageclient/node';
 import { CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, TransportKind } from 'vscode-languageclient/node';
 import type { z } from 'zod';
 import { DEFAULT_JSON_ARRAY_GLOB, SETTINGS_SECTION, STATUS_NOTIFICATION, StatusParams } from '../shared/lspProtocol';
@@ -18,6 +18,9 @@ const RESTART_ACTION = 'Restart Language Server';
 const SHOW_LOG_ACTION = 'Show Log';
 /** Consecutive connection errors tolerated before the connection is shut down (vscode-languageclient's default). */
 const MAX_CONNECTION_ERRORS = 3;
+
+/** One step of the server's work-done progress (`$/progress`), as the client shows it. */
+export type ServerProgress = { token: ProgressToken } & (WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd);
 
 /** The document selector from the current settings. */
 export function currentDocumentSelector(): DatasetFilter[] {
@@ -35,6 +38,7 @@ export class SlmgenClient implements vscode.Disposable {
   private readonly trace = new TraceChannel();
   private readonly statusEmitter = new vscode.EventEmitter<StatusParams>();
   private readonly restartEmitter = new vscode.EventEmitter<void>();
+  private readonly progressEmitter = new vscode.EventEmitter<ServerProgress>();
   private stoppedAfterCrashes = false;
   private disposed = false;
 
@@ -42,6 +46,8 @@ export class SlmgenClient implements vscode.Disposable {
   readonly onStatus = this.statusEmitter.event;
   /** Fired when a new server process starts (state kept per server, such as files analysed from disk, is void). */
   readonly onDidRestart = this.restartEmitter.event;
+  /** The server's work-done progress (analyses of files from disk), as it is shown. */
+  readonly onProgress = this.progressEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -115,6 +121,12 @@ export class SlmgenClient implements vscode.Disposable {
       traceOutputChannel: this.trace,
       // Our own messages carry "Show Log"; the client must not pop the Output view open.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      middleware: {
+        handleWorkDoneProgress: (token, params, next) => {
+          next(token, params);
+          this.progressEmitter.fire({ token, ...params });
+        },
+      },
       initializationFailedHandler: (error: unknown) => {
         this.log.error('The SLMGEN language server failed to initialize', error);
         this.offerRestart('SLMGEN: the language server failed to start.');
@@ -173,6 +185,7 @@ export class SlmgenClient implements vscode.Disposable {
     if (client !== undefined) await this.stopQuietly(client);
     this.statusEmitter.dispose();
     this.restartEmitter.dispose();
+    this.progressEmitter.dispose();
     this.trace.dispose();
   }
 }

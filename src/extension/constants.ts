@@ -13,6 +13,14 @@ export const COMMANDS = {
   removeDuplicates: 'slmgen.removeDuplicates',
   restartLanguageServer: 'slmgen.restartLanguageServer',
   showLog: 'slmgen.showLog',
+  showDuplicates: 'slmgen.showDuplicates',
+  convertDataset: 'slmgen.convertDataset',
+  splitDataset: 'slmgen.splitDataset',
+  exportSarif: 'slmgen.exportSarif',
+  startServer: 'slmgen.startServer',
+  stopServer: 'slmgen.stopServer',
+  copyServerUrl: 'slmgen.copyServerUrl',
+  openInColab: 'slmgen.openInColab',
 } as const;
 
 /** The configuration section (same as the server's `SETTINGS_SECTION`). */
@@ -26,6 +34,8 @@ export const SETTINGS = {
   defaultTask: 'notebook.defaultTask',
   defaultDeployment: 'notebook.defaultDeployment',
   defaultTarget: 'notebook.defaultTarget',
+  serverPort: 'server.port',
+  serverHost: 'server.host',
 } as const;
 
 /** The client id: vscode-languageclient reads `<id>.trace.server` with it. */
@@ -62,3 +72,23 @@ export const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
 /** Delay before a newly opened tab is checked for a missing TextDocument (the document event may arrive later). */
 export const TAB_SETTLE_MS = 400;
+
+/** The bundled CLI that runs the local REST server (`slmgen serve`), relative to the extension root. */
+export const CLI_MODULE = 'dist/cli.js';
+
+/** SecretStorage key of the local server's bearer token (for its local user). */
+export const SERVER_TOKEN_SECRET = 'slmgen.server.localToken';
+
+/** Restart budget of a crashing local REST server. */
+export const MAX_SERVER_RESTARTS = 3;
+export const SERVER_RESTART_WINDOW_MS = 3 * 60 * 1000;
+/** How long the local server may take to print its URL. */
+export const SERVER_START_TIMEOUT_MS = 60_000;
+
+/** Environment overrides of the GitHub API base URL and of the authentication provider (tests use local stand-ins). */
+export const GITHUB_API_ENV = 'SLMGEN_GITHUB_API_URL';
+export const GITHUB_AUTH_PROVIDER_ENV = 'SLMGEN_GITHUB_AUTH_PROVIDER';
+/** A GitHub token to use instead of VS Code's sign-in (CI, or a test workbench that cannot answer the sign-in dialog). */
+export const GITHUB_TOKEN_ENV = 'SLMGEN_GITHUB_TOKEN';
+export const GITHUB_API_DEFAULT = 'https://api.github.com';
+export const GITHUB_AUTH_PROVIDER_DEFAULT = 'github';

@@ -1,5 +1,6 @@
 // Activation registers everything and starts the language server in the background; nothing here waits for it.
 import * as vscode from 'vscode';
+import type { SlmgenApi } from './api';
 import { SlmgenClient } from './client';
 import { registerCommands } from './commands/registerCommands';
 import { reportError } from './commands/runCommand';
@@ -7,17 +8,21 @@ import { CONFIG_SECTION, REPORT_SCHEME, SETTINGS } from './constants';
 import { createLog } from './log';
 import { ReportDocuments } from './report/reportDocuments';
 import { DiskAnalyses, LargeFileTabs } from './languageServer/diskAnalyses';
+import { LocalServer } from './localServer/localServer';
 import { DatasetStatusBar } from './status/statusBar';
 
-// Kept only so that `deactivate` can wait for the server to shut down (VS Code does not await disposables).
+// Kept only so that `deactivate` can wait for the servers to shut down (VS Code does not await disposables).
 let activeClient: SlmgenClient | undefined;
+let activeServer: LocalServer | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): SlmgenApi {
   const log = createLog();
   const client = new SlmgenClient(context, log);
   const reports = new ReportDocuments();
   const disk = new DiskAnalyses(client);
   const status = new DatasetStatusBar(client);
+  // Created idle: the REST server starts only when a command asks for it.
+  const server = new LocalServer(context, log);
   context.subscriptions.push(
     log,
     client,
@@ -25,8 +30,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     disk,
     status,
+    server,
     new LargeFileTabs(disk, log),
-    ...registerCommands({ client, log, reports, disk, status }),
+    ...registerCommands({ client, log, reports, disk, status, server }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The document selector is fixed when a client starts: a new glob needs a new client.
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${SETTINGS.jsonArrayGlob}`)) {
@@ -35,12 +41,16 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   activeClient = client;
+  activeServer = server;
   client.start();
   log.info(`SLMGEN ${String(context.extension.packageJSON.version)} activated`);
+  return { statusOf: (uri) => status.statusOf(uri), onProgress: client.onProgress };
 }
 
-export function deactivate(): Promise<void> | undefined {
+export async function deactivate(): Promise<void> {
   const client = activeClient;
+  const server = activeServer;
   activeClient = undefined;
-  return client?.dispose();
+  activeServer = undefined;
+  await Promise.all([client?.dispose(), server?.dispose()]);
 }

@@ -53,7 +53,7 @@ function isAbort(err: unknown): boolean {
 }
 
 /** The file behind a `file:` URI (other schemes have none). */
-function filePathOf(uri: string): string | undefined {
+export function filePathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
   try {
     return fileURLToPath(uri);
@@ -74,6 +74,7 @@ function fileOptions(settings: ServerSettings): AnalyzeFileOptions {
     maxSeqLength: settings.analysis.maxSeqLength,
     nearThreshold: settings.analysis.nearDuplicateThreshold,
     workers: settings.analysis.workers === 0 ? undefined : settings.analysis.workers,
+    sensitiveData: settings.analysis.sensitiveDataScan,
     exact: true,
   };
 }
@@ -221,7 +222,8 @@ export class DatasetRequests {
     return { uri, examples: report.total_examples, findings: findings.length, findingsOmitted: omitted };
   }
 
-  private async datasetReport(uri: string, token: CancellationToken): Promise<{ version: number | null; report: DatasetReport }> {
+  /** The report of an open document's latest version, or of a file analysed from disk. */
+  async datasetReport(uri: string, token: CancellationToken): Promise<{ version: number | null; report: DatasetReport }> {
     if (this.ctx.docs.dataset(uri)) {
       const snapshot = await this.currentSnapshot(uri, token);
       return { version: snapshot.version, report: snapshot.report };

@@ -18,6 +18,9 @@ import { codeInfo } from '../core/checks/codes';
 import type { ServerSettings, StatusParams } from '../shared/lspProtocol';
 import {
   ANALYZE_FILE_METHOD,
+  CONVERT_METHOD,
+  ConvertParams,
+  DUPLICATES_METHOD,
   DocumentParams,
   GENERATE_NOTEBOOK_COMMAND,
   GENERATE_NOTEBOOK_METHOD,
@@ -26,15 +29,21 @@ import {
   RECOMMEND_MODEL_COMMAND,
   REPORT_METHOD,
   RecommendParams,
+  SARIF_METHOD,
   SETTINGS_SECTION,
+  SPLIT_METHOD,
   STATUS_NOTIFICATION,
+  SarifParams,
+  SplitParams,
 } from '../shared/lspProtocol';
+import { version as PACKAGE_VERSION } from '../../package.json';
 import { CODE_ACTION_KINDS, codeActions, resolveCodeAction } from './codeActions';
 import { DatasetRequests } from './datasetRequests';
 import { OpenDocuments } from './openDocuments';
 import { datasetLensTitle, recordHoverMarkdown } from './recordHover';
 import { invalidParams, toResponseError, untilCancelled } from './requestErrors';
 import { parseServerSettings } from './serverSettings';
+import { TransformRequests } from './transformRequests';
 
 /** Code lenses are refreshed at most this often while snapshots arrive. */
 const LENS_REFRESH_MS = 250;
@@ -63,6 +72,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   let settings: ServerSettings = parseServerSettings(undefined, log.warn);
   let docsValue: OpenDocuments | undefined;
   let requestsValue: DatasetRequests | undefined;
+  let transformsValue: TransformRequests | undefined;
   let lensTimer: NodeJS.Timeout | undefined;
   const docs = (): OpenDocuments => {
     if (!docsValue) throw new Error('the server is not initialized');
@@ -71,6 +81,10 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   const requests = (): DatasetRequests => {
     if (!requestsValue) throw new Error('the server is not initialized');
     return requestsValue;
+  };
+  const transforms = (): TransformRequests => {
+    if (!transformsValue) throw new Error('the server is not initialized');
+    return transformsValue;
   };
 
   const refreshLenses = (): void => {
@@ -140,6 +154,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
       info: log.info,
       warn: log.warn,
     });
+    transformsValue = new TransformRequests({ docs: docsValue, requests: requestsValue, settings: () => settings, version: PACKAGE_VERSION, info: log.info });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -222,6 +237,10 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   custom(RECOMMEND_METHOD, RecommendParams, (p, token) => requests().recommend(p, token));
   custom(GENERATE_NOTEBOOK_METHOD, GenerateNotebookParams, (p, token) => requests().generateNotebook(p, token));
   custom(ANALYZE_FILE_METHOD, DocumentParams, (p, token) => requests().analyzeFile(p, token));
+  custom(DUPLICATES_METHOD, DocumentParams, (p, token) => transforms().duplicates(p, token));
+  custom(SARIF_METHOD, SarifParams, (p, token) => transforms().sarif(p, token));
+  custom(SPLIT_METHOD, SplitParams, (p, token) => transforms().split(p, token));
+  custom(CONVERT_METHOD, ConvertParams, (p, token) => transforms().convert(p, token));
 
   connection.onShutdown(async () => {
     clearTimeout(lensTimer);

@@ -54,6 +54,7 @@ export function documentSettingsOf(settings: ServerSettings): DocumentSettings {
     exact: true,
     nearThreshold: settings.analysis.nearDuplicateThreshold,
     wholeFileDelayMs: settings.analysis.wholeFileDelayMs,
+    sensitiveData: settings.analysis.sensitiveDataScan,
   };
 }
 

@@ -32,6 +32,8 @@ export interface AnalyzeFileOptions {
   exact?: boolean;
   /** Near-duplicate detection (default true). */
   nearDuplicates?: boolean;
+  /** Look for personal data and secrets (default true). */
+  sensitiveData?: boolean;
   /** Least true Jaccard similarity of two examples' shingle sets for them to be near duplicates (default 0.8). */
   nearThreshold?: number;
   /** Also return the valid normalized examples in file order (a second, cheap pass). */
@@ -82,6 +84,7 @@ function settingsFrom(options: AnalyzeFileOptions): AnalysisSettings {
     maxSeqLength: options.maxSeqLength ?? DEFAULT_MAX_SEQ_LENGTH,
     exact: options.exact ?? true,
     nearDuplicates: options.nearDuplicates ?? true,
+    sensitiveData: options.sensitiveData,
   };
 }
 

@@ -22,6 +22,8 @@ export interface DocumentSettings {
    * 0: as soon as the queue is empty). An editor's typing then starts one whole-file run per pause, not one per key.
    */
   wholeFileDelayMs?: number;
+  /** Look for personal data and secrets (default true). */
+  sensitiveData?: boolean;
 }
 
 /** What the worker gets at start. */

@@ -15,5 +15,6 @@ export function createRecordOptions(settings: AnalysisSettings): RecordOptions {
     countMode: settings.countMode,
     maxSeqLength: settings.maxSeqLength,
     nearDuplicates: settings.nearDuplicates,
+    sensitiveData: settings.sensitiveData,
   };
 }

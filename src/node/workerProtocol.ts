@@ -12,6 +12,8 @@ export interface AnalysisSettings {
   /** Exact tokenizer counts (true) or the fast estimate (false). */
   exact: boolean;
   nearDuplicates: boolean;
+  /** Look for personal data and secrets (default true). */
+  sensitiveData?: boolean;
 }
 
 export type WorkerRequest =

@@ -32,6 +32,8 @@ export const ServerSettings = z.object({
       workers: z.number().int().min(0).max(16).default(0),
       /** Debounce before whole-file findings are refreshed after an edit (ms). */
       wholeFileDelayMs: z.number().int().min(0).max(10_000).default(150),
+      /** Look for personal data and secrets (`pii-*`, `secret-*` findings). */
+      sensitiveDataScan: z.boolean().default(true),
     })
     .prefault({}),
   files: z
@@ -132,6 +134,106 @@ export const GenerateNotebookResult = z.object({
   excluded: z.number().int(),
 });
 export type GenerateNotebookResult = z.infer<typeof GenerateNotebookResult>;
+
+/** A group of related examples: 1-based first lines and 0-based example indices (as in the report). */
+export const ExampleGroup = z.object({
+  lines: z.array(z.number().int().min(1)),
+  examples: z.array(z.number().int().min(0)),
+  /** Near duplicates: the smallest verified Jaccard similarity to the cluster's representative. */
+  similarity: z.number().optional(),
+});
+export type ExampleGroup = z.infer<typeof ExampleGroup>;
+
+/** `slmgen/duplicates`: exact duplicates, near-duplicate clusters and contradictions of a dataset. */
+export const DUPLICATES_METHOD = 'slmgen/duplicates';
+export const DuplicatesResult = z.object({
+  uri: z.string(),
+  version: z.number().int().nullable(),
+  exact: z.array(ExampleGroup),
+  near: z.array(ExampleGroup),
+  /** The near-duplicate threshold the clusters were found with. */
+  nearThreshold: z.number(),
+  contradictions: z.array(ExampleGroup),
+});
+export type DuplicatesResult = z.infer<typeof DuplicatesResult>;
+
+/** A record a transformation left out (or converted with an error), and why. */
+export const LeftOutRecord = z.object({ line: z.number().int().min(1), code: z.string(), message: z.string() });
+export type LeftOutRecord = z.infer<typeof LeftOutRecord>;
+/** Left-out records listed per answer at most (their count is always complete). */
+export const LEFT_OUT_LIST_CAP = 1000;
+
+/** Where a transformation writes: absolute paths; an existing file is replaced only with `overwrite`. */
+const WriteOptions = { overwrite: z.boolean().default(false) };
+
+/** `slmgen/split`: write a train and a validation JSONL file with nothing related across them. */
+export const SPLIT_METHOD = 'slmgen/split';
+export const SplitParams = DocumentParams.extend({
+  /** Share of the usable examples held out for validation (0 < share < 1). */
+  valRatio: z.number().gt(0).lt(1).default(0.1),
+  /** Seed of the deterministic shuffle. */
+  seed: z.number().int().min(0).max(0xffffffff).default(42),
+  /** Default: `NAME.train.jsonl` and `NAME.val.jsonl` next to the dataset. */
+  trainPath: z.string().optional(),
+  valPath: z.string().optional(),
+  ...WriteOptions,
+});
+export type SplitParams = z.input<typeof SplitParams>;
+export const SplitResult = z.object({
+  trainPath: z.string(),
+  valPath: z.string(),
+  train: z.number().int(),
+  val: z.number().int(),
+  valRatio: z.number(),
+  seed: z.number().int(),
+  /** Groups (duplicates, near-duplicate clusters, contradictions) each kept whole on one side. */
+  groupsKeptTogether: z.number().int(),
+  leftOutCount: z.number().int(),
+  /** The first {@link LEFT_OUT_LIST_CAP} records left out (not usable examples). */
+  leftOut: z.array(LeftOutRecord),
+});
+export type SplitResult = z.infer<typeof SplitResult>;
+
+/** `slmgen/convert`: write the dataset as OpenAI chat JSONL (`{"messages": [...]}` per line). */
+export const CONVERT_METHOD = 'slmgen/convert';
+export const ConvertParams = DocumentParams.extend({
+  /** Default: `NAME.openai.jsonl` next to the dataset. */
+  outPath: z.string().optional(),
+  ...WriteOptions,
+});
+export type ConvertParams = z.input<typeof ConvertParams>;
+export const ConvertResult = z.object({
+  path: z.string(),
+  converted: z.number().int(),
+  notConvertedCount: z.number().int(),
+  /** Records with no chat form (not JSON, not an object, unknown shape): first {@link LEFT_OUT_LIST_CAP}. */
+  notConverted: z.array(LeftOutRecord),
+  convertedWithErrorsCount: z.number().int(),
+  /** Converted records that still have an error (e.g. an empty reply): first {@link LEFT_OUT_LIST_CAP}. */
+  convertedWithErrors: z.array(LeftOutRecord),
+});
+export type ConvertResult = z.infer<typeof ConvertResult>;
+
+/** `slmgen/sarif`: the dataset's findings as a SARIF 2.1.0 log (the same builder as `slmgen lint --format sarif`). */
+export const SARIF_METHOD = 'slmgen/sarif';
+export const SarifParams = DocumentParams.extend({
+  /** How the log names the file (e.g. a workspace-relative path); default: the URI. */
+  artifactUri: z.string().optional(),
+});
+export type SarifParams = z.infer<typeof SarifParams>;
+export const SarifResult = z.object({
+  sarif: z.record(z.string(), z.unknown()),
+  results: z.number().int(),
+});
+export type SarifResult = z.infer<typeof SarifResult>;
+
+/** Extensions a derived file name replaces (`data.jsonl` → `data.train.jsonl`). */
+const DATASET_EXTENSION = /\.(jsonl|ndjson|json)$/i;
+
+/** The name of a file derived from a dataset's: `data.jsonl` + `train` → `data.train.jsonl`. */
+export function derivedFileName(datasetName: string, suffix: string, extension = 'jsonl'): string {
+  return `${datasetName.replace(DATASET_EXTENSION, '')}.${suffix}.${extension}`;
+}
 
 /** Commands the client registers; the server's code lens refers to them by id (argument: the document URI). */
 export const RECOMMEND_MODEL_COMMAND = 'slmgen.recommendModel';

@@ -9,7 +9,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { analysisOptionSpecs, analysisOptions, assertReadableFile } from '../options';
 import { progressBar } from '../progress';
 import { runAnalysis } from '../runAnalysis';
-import { toSarif } from '../sarif';
+import { toSarif } from '../../core/analysis/sarif';
 import { CLI_VERSION } from '../version';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;

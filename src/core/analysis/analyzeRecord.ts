@@ -27,6 +27,8 @@ export interface RecordOptions {
   nearDuplicates?: boolean;
   /** Replies shorter than this many characters get `short-reply` (default {@link SHORT_REPLY_CHARS}). */
   shortReplyChars?: number;
+  /** Look for personal data and secrets (default true). */
+  sensitiveData?: boolean;
 }
 
 /** One record as the reader assembled it. */
@@ -86,6 +88,7 @@ export function analyzeRecord(input: RecordInput, options: RecordOptions): Analy
   const check = checkPrepared(prepared, text, span, {
     shortReplyChars: options.shortReplyChars ?? SHORT_REPLY_CHARS,
     sensitiveHints: scan?.sensitiveHints,
+    sensitiveData: options.sensitiveData,
   });
   findings.push(...check.findings);
   result.format = check.format;

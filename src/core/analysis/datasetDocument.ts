@@ -1144,7 +1144,7 @@ export class DatasetDocument {
     if (target.code === 'multiline-record' && !this.jsonArray) {
       fixes.push({ title: 'Join the record onto one line', kind: 'join-lines', isSafe: true, isPreferred: true, edits: joinLinesEdits(text, span) });
     } else {
-      const check = checkRecord(value, text, span, { shortReplyChars: this.options.shortReplyChars ?? SHORT_REPLY_CHARS, withFixes: true });
+      const check = checkRecord(value, text, span, { shortReplyChars: this.options.shortReplyChars ?? SHORT_REPLY_CHARS, withFixes: true, sensitiveData: this.options.sensitiveData });
       const finding = check.findings.find((f) => f.code === target.code && sameRange(f.range, target.range));
       if (finding) for (const fix of check.fixes.get(finding) ?? []) fixes.push(fix);
     }

@@ -39,6 +39,8 @@ export interface CheckOptions {
   sensitiveHints?: readonly number[];
   /** Build the fixes of every finding (`RecordCheck.fixes`). Analyses leave this off: fixes are made on request. */
   withFixes?: boolean;
+  /** Look for personal data and secrets (`pii-*`, `secret-*`; default true). */
+  sensitiveData?: boolean;
 }
 
 /** Everything the per-record checks produce. */
@@ -338,7 +340,7 @@ export function checkPrepared(prepared: PreparedRecord, text: string, span: Reco
     checkContents(ctx, example, origins, shortReplyChars);
     checkConversation(ctx, format, example, origins);
   }
-  checkSensitive(ctx, value, origins, example, example ? options.sensitiveHints : undefined);
+  if (options.sensitiveData !== false) checkSensitive(ctx, value, origins, example, example ? options.sensitiveHints : undefined);
 
   if (ctx.withFixes && example && format !== 'openai' && format !== 'text') {
     const convert = fix('Convert record to OpenAI messages', 'convert-to-messages', convertRecordEdits(ctx, value, example, origins, format), false);

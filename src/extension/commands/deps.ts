@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { SlmgenClient } from '../client';
 import type { ReportDocuments } from '../report/reportDocuments';
 import type { DiskAnalyses } from '../languageServer/diskAnalyses';
+import type { LocalServer } from '../localServer/localServer';
 import type { DatasetStatusBar } from '../status/statusBar';
 
 /** The extension's services, as the commands see them. */
@@ -12,6 +13,7 @@ export interface CommandDeps {
   readonly reports: ReportDocuments;
   readonly disk: DiskAnalyses;
   readonly status: DatasetStatusBar;
+  readonly server: LocalServer;
 }
 
 /** A command's options argument: a plain object (an explorer menu passes an array of URIs there instead). */

@@ -6,7 +6,7 @@ import { FIX_ALL_KIND, GENERATE_NOTEBOOK_METHOD, GenerateNotebookResult } from '
 import type { GenerateNotebookParams } from '../../shared/lspProtocol';
 import { DEFAULT_PRESET, NOTEBOOK_TARGET_CHOICES } from '../../shared/notebookChoices';
 import type { NotebookTargetId } from '../../shared/notebookChoices';
-import { BUILTIN, CONFIG_SECTION, SETTINGS } from '../constants';
+import { BUILTIN, COMMANDS, CONFIG_SECTION, SETTINGS } from '../constants';
 import { uriBaseName } from '../report/reportMarkdown';
 import { sourceOf } from '../languageServer/diskAnalyses';
 import { fetchReport } from './analyzeDataset';
@@ -39,6 +39,7 @@ export interface GenerateArgs {
 }
 
 const CONTINUE = 'Continue';
+const OPEN_IN_COLAB = 'Open in Colab';
 const FIX_FIRST = 'Fix First';
 
 /** Records the notebook will leave out, from the dataset's report. */
@@ -129,5 +130,11 @@ export async function generateNotebook(deps: CommandDeps, uriArg?: unknown, opti
   if (given?.open !== false) await vscode.commands.executeCommand(BUILTIN.open, vscode.Uri.file(result.path));
   const left = result.excluded > 0 ? `, ${result.excluded.toLocaleString('en-US')} invalid left out` : '';
   vscode.window.setStatusBarMessage(`SLMGEN: notebook written with ${result.examples.toLocaleString('en-US')} examples${left}`, 8000);
+  if (target === 'colab') {
+    // Offered, never done unasked: publishing uploads the dataset (Open in Colab asks for consent again).
+    void vscode.window.showInformationMessage(`SLMGEN: notebook written for Colab (${result.examples.toLocaleString('en-US')} examples${left}).`, OPEN_IN_COLAB).then((choice) => {
+      if (choice === OPEN_IN_COLAB) void vscode.commands.executeCommand(COMMANDS.openInColab, vscode.Uri.file(result.path));
+    });
+  }
   return result;
 }

@@ -2,11 +2,14 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../constants';
 import { analyzeDataset, analyzeFileOnDisk } from './analyzeDataset';
+import { convertDataset, exportSarif, showDuplicates, splitDataset } from './datasetCommands';
 import type { CommandDeps } from './deps';
 import { fixAll, removeDuplicates } from './fixCommands';
 import { generateNotebook } from './generateNotebook';
+import { openInColab } from './openInColab';
 import { recommendModel } from './recommendModel';
 import { runCommand } from './runCommand';
+import { copyServerUrl, startServer, stopServer } from './serverCommands';
 
 /** Register the commands; the returned disposables belong in `context.subscriptions`. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -17,10 +20,18 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register(COMMANDS.analyzeDataset, 'Analyze Dataset', (uri?: unknown, options?: unknown) => analyzeDataset(deps, uri, options)),
     register(COMMANDS.analyzeFile, 'Analyze File on Disk', (uri?: unknown) => analyzeFileOnDisk(deps, uri)),
     register(COMMANDS.recommendModel, 'Recommend Model', (uri?: unknown, options?: unknown) => recommendModel(deps, uri, options)),
-    register(COMMANDS.generateNotebook, 'Generate Notebook', (uri?: unknown, options?: unknown) => generateNotebook(deps, uri, options)),
+    register(COMMANDS.generateNotebook, 'Generate Fine-tuning Notebook', (uri?: unknown, options?: unknown) => generateNotebook(deps, uri, options)),
     register(COMMANDS.fixAll, 'Fix All Safe Problems', (uri?: unknown) => fixAll(uri)),
     register(COMMANDS.removeDuplicates, 'Remove Duplicates', (uri?: unknown) => removeDuplicates(uri)),
     register(COMMANDS.restartLanguageServer, 'Restart Language Server', () => deps.client.restart()),
     register(COMMANDS.showLog, 'Show Log', async () => deps.log.show()),
+    register(COMMANDS.showDuplicates, 'Show Duplicates', (uri?: unknown, options?: unknown) => showDuplicates(deps, uri, options)),
+    register(COMMANDS.convertDataset, 'Convert Dataset to OpenAI Messages', (uri?: unknown, options?: unknown) => convertDataset(deps, uri, options)),
+    register(COMMANDS.splitDataset, 'Split into Train/Validation', (uri?: unknown, options?: unknown) => splitDataset(deps, uri, options)),
+    register(COMMANDS.exportSarif, 'Export Lint Report as SARIF', (uri?: unknown, options?: unknown) => exportSarif(deps, uri, options)),
+    register(COMMANDS.startServer, 'Start Local Server', () => startServer(deps.server)),
+    register(COMMANDS.stopServer, 'Stop Local Server', () => stopServer(deps.server)),
+    register(COMMANDS.copyServerUrl, 'Copy Server URL', () => copyServerUrl(deps.server)),
+    register(COMMANDS.openInColab, 'Open in Colab', (uri?: unknown, options?: unknown) => openInColab(deps, uri, options)),
   ];
 }

@@ -1,9 +1,10 @@
 /**
- * SARIF 2.1.0 output for code scanning in CI (one run, one rule per finding code).
+ * SARIF 2.1.0 output for code scanning in CI (one run, one rule per finding code): `slmgen lint --format sarif` and
+ * the language server's `slmgen/sarif` (the editor's "Export Lint Report as SARIF") share this one builder.
  */
-import { FINDING_CODES } from '../core/checks/codes';
-import type { FindingJson } from '../core/analysis/report';
-import type { Severity } from '../core/types';
+import { FINDING_CODES } from '../checks/codes';
+import type { FindingJson } from './report';
+import type { Severity } from '../types';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 

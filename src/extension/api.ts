@@ -1,0 +1,12 @@
+// What `activate` returns (`vscode.extensions.getExtension('slmgen.slmgen').exports`): read-only views that the
+// extension-host tests observe and the UI shows, without reaching into the extension's internals.
+import type * as vscode from 'vscode';
+import type { StatusParams } from '../shared/lspProtocol';
+import type { ServerProgress } from './client';
+
+export interface SlmgenApi {
+  /** The last `slmgen/status` received for a dataset (what the status bar item shows for it). */
+  statusOf(uri: vscode.Uri): StatusParams | undefined;
+  /** The language server's work-done progress (e.g. a file analysed from disk), as the client shows it. */
+  readonly onProgress: vscode.Event<ServerProgress>;
+}
