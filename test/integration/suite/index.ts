@@ -13,7 +13,11 @@ export function run(): Promise<void> {
   const grep = process.env.SLMGEN_TEST_GREP;
   if (grep) mocha.grep(grep);
 
-  const files = readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort();
+  // Activation is tested first (before any other test opens a dataset); the slow 200 MB analysis runs last.
+  const rank = (name: string) => (name === 'extension.test.js' ? 0 : name === 'largeFile.test.js' ? 2 : 1);
+  const files = readdirSync(__dirname)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   if (files.length === 0) return Promise.reject(new Error(`no *.test.js files in ${__dirname}: build the suite first`));
   for (const name of files) mocha.addFile(join(__dirname, name));
 

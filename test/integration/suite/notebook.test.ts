@@ -1,0 +1,82 @@
+// "Generate Notebook" with every wizard answer given as an argument (no QuickPick): the .ipynb lands next to the
+// dataset, is a valid nbformat 4 notebook with the usable examples embedded (Jupyter's own validator checks it when
+// Debian's python3-nbformat is installed), and opens in VS Code's notebook editor.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as vscode from 'vscode';
+import { runProgram, slmgenOrSkip, waitFor, workspaceFile } from './editorHelpers';
+
+interface Notebook {
+  nbformat: number;
+  nbformat_minor: number;
+  metadata: Record<string, unknown>;
+  cells: { cell_type: string; source: string | string[] }[];
+}
+
+const SYSTEM_PYTHON = '/usr/bin/python3';
+
+/** Jupyter's validator on the file, when the system Python has nbformat (TESTING.md §4); undefined when it has not. */
+async function validateWithNbformat(path: string): Promise<string | undefined> {
+  if (!existsSync(SYSTEM_PYTHON)) return undefined;
+  const hasNbformat = await runProgram(SYSTEM_PYTHON, ['-c', 'import nbformat']).then(
+    () => true,
+    () => false,
+  );
+  if (!hasNbformat) return undefined;
+  const script = 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print("valid")';
+  return runProgram(SYSTEM_PYTHON, ['-c', script, path]).then(
+    (out) => out.trim(),
+    (error: unknown) => `invalid: ${String(error).split('\n').slice(-3).join(' ')}`,
+  );
+}
+
+describe('Generate Notebook writes a valid .ipynb next to the dataset and opens it in the notebook editor', function () {
+  let written: string | undefined;
+
+  before(async function () {
+    await slmgenOrSkip(this);
+  });
+
+  after(async function () {
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    if (written) rmSync(written, { force: true });
+  });
+
+  it('clean.jsonl, task qa, deployment desktop, qwen2.5-3b, preset fast, target trl', async function () {
+    const dataset = workspaceFile('clean.jsonl');
+    const t0 = Date.now();
+    const result = await vscode.commands.executeCommand<{ path: string; examples: number; excluded: number } | undefined>('slmgen.generateNotebook', dataset, {
+      task: 'qa',
+      deployment: 'desktop',
+      model: 'qwen2.5-3b',
+      preset: 'fast',
+      target: 'trl',
+      ifInvalid: 'continue',
+    });
+    assert.ok(result, 'the command returned the written notebook (undefined: it failed; see the SLMGEN log)');
+    console.log(`    generated and opened in ${Date.now() - t0} ms`);
+    written = result.path;
+    assert.equal(dirname(result.path), dirname(dataset.fsPath), 'written next to the dataset');
+    assert.match(result.path, /\.ipynb$/);
+    assert.equal(result.examples, 6);
+    assert.equal(result.excluded, 0);
+
+    const notebook = JSON.parse(readFileSync(result.path, 'utf8')) as Notebook;
+    assert.equal(notebook.nbformat, 4);
+    assert.ok(notebook.cells.length >= 3, `cells: ${notebook.cells.length}`);
+    assert.ok(notebook.cells.some((c) => c.cell_type === 'markdown') && notebook.cells.some((c) => c.cell_type === 'code'));
+    const source = notebook.cells.map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)).join('\n');
+    assert.match(source, /Qwen/i, 'the chosen model appears in the notebook');
+    const validation = await validateWithNbformat(result.path);
+    console.log(`    ${result.path}: ${notebook.cells.length} cells; nbformat.validate: ${validation ?? 'not run (no python3-nbformat)'}`);
+    if (validation !== undefined) assert.equal(validation, 'valid');
+
+    const editor = await waitFor('the notebook in the notebook editor', 20_000, () => {
+      const active = vscode.window.activeNotebookEditor;
+      return active?.notebook.uri.fsPath === result.path ? active : undefined;
+    });
+    assert.equal(editor.notebook.notebookType, 'jupyter-notebook');
+    assert.equal(editor.notebook.cellCount, notebook.cells.length, 'the editor shows every cell of the file');
+  });
+});
