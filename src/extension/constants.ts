@@ -1,14 +1,14 @@
 // Every identifier the extension contributes or listens to, in one place (HOUSE_STYLE §4). No `vscode` import here:
 // unit tests under plain Node read these too.
-import { GENERATE_NOTEBOOK_COMMAND, RECOMMEND_MODEL_COMMAND } from '../shared/lspProtocol';
+import { ANALYZE_DATASET_COMMAND, GENERATE_NOTEBOOK_COMMAND, RECOMMEND_MODEL_COMMAND } from '../shared/lspProtocol';
 
 /** Command ids, as declared in package.json `contributes.commands`. */
 export const COMMANDS = {
-  analyzeDataset: 'slmgen.analyzeDataset',
-  analyzeFile: 'slmgen.analyzeFile',
-  // The server's code lenses run these two (argument: the document URI).
+  // The server's code lenses run these three (argument: the document URI).
+  analyzeDataset: ANALYZE_DATASET_COMMAND,
   recommendModel: RECOMMEND_MODEL_COMMAND,
   generateNotebook: GENERATE_NOTEBOOK_COMMAND,
+  analyzeFile: 'slmgen.analyzeFile',
   fixAll: 'slmgen.fixAll',
   removeDuplicates: 'slmgen.removeDuplicates',
   restartLanguageServer: 'slmgen.restartLanguageServer',

@@ -26,6 +26,7 @@ import {
   GENERATE_NOTEBOOK_METHOD,
   GenerateNotebookParams,
   RECOMMEND_METHOD,
+  ANALYZE_DATASET_COMMAND,
   RECOMMEND_MODEL_COMMAND,
   REPORT_METHOD,
   RecommendParams,
@@ -227,7 +228,8 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
       const snapshot = doc.snapshot ?? (await untilCancelled(docs().host.snapshot(uri), token));
       const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
       return [
-        { range, command: { title: datasetLensTitle(snapshot.report), command: RECOMMEND_MODEL_COMMAND, arguments: [uri], tooltip: 'Recommend a model for this dataset' } },
+        { range, command: { title: datasetLensTitle(snapshot.report), command: ANALYZE_DATASET_COMMAND, arguments: [uri], tooltip: 'Open the report of this dataset' } },
+        { range, command: { title: 'Recommend model', command: RECOMMEND_MODEL_COMMAND, arguments: [uri], tooltip: 'Rank the models for this dataset, task and deployment' } },
         { range, command: { title: 'Generate notebook', command: GENERATE_NOTEBOOK_COMMAND, arguments: [uri], tooltip: 'Write a fine-tuning notebook for this dataset' } },
       ];
     }),

@@ -236,6 +236,7 @@ export function derivedFileName(datasetName: string, suffix: string, extension =
 }
 
 /** Commands the client registers; the server's code lens refers to them by id (argument: the document URI). */
+export const ANALYZE_DATASET_COMMAND = 'slmgen.analyzeDataset';
 export const RECOMMEND_MODEL_COMMAND = 'slmgen.recommendModel';
 export const GENERATE_NOTEBOOK_COMMAND = 'slmgen.generateNotebook';
 

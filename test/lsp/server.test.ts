@@ -277,7 +277,8 @@ describe('language server (the real server over stdio, a plain JSON-RPC client)'
     assert.deepEqual(
       lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
       [
-        [0, `3 examples · ${report.total_tokens} tokens (o200k_base) · quality ${report.quality_score.toFixed(2)}`, 'slmgen.recommendModel', [uri]],
+        [0, `3 examples · ${report.total_tokens} tokens (o200k_base) · quality ${report.quality_score.toFixed(2)}`, 'slmgen.analyzeDataset', [uri]],
+        [0, 'Recommend model', 'slmgen.recommendModel', [uri]],
         [0, 'Generate notebook', 'slmgen.generateNotebook', [uri]],
       ],
     );

@@ -64,23 +64,25 @@ describe('Hover on a record and the code lens on line 1', function () {
     assert.match(pretty, /· lines 6–21 · openai/);
   });
 
-  it('clean.jsonl: the code lens on line 1 reads examples · tokens · quality (as slmgen analyze) and runs Recommend model / Generate notebook', async function () {
+  it('clean.jsonl: the code lens on line 1 reads examples · tokens · quality (as slmgen analyze) and opens the report, with Recommend model / Generate notebook', async function () {
     const document = await openWorkspaceFile('clean.jsonl');
     const report = await analyzeWithCli(extension, document.uri);
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 10)) ?? [];
     const ours = lenses.filter((l) => l.command?.command.startsWith('slmgen.'));
-    assert.equal(ours.length, 2, `two SLMGEN lenses; got ${JSON.stringify(lenses.map((l) => l.command?.title))}`);
+    assert.equal(ours.length, 3, `three SLMGEN lenses; got ${JSON.stringify(lenses.map((l) => l.command?.title))}`);
     for (const lens of ours) assert.equal(lens.range.start.line, 0, 'on line 1');
-    const [stats, generate] = ours;
+    const [stats, recommend, generate] = ours;
     assert.equal(
       stats!.command!.title,
       `${report.total_examples} examples · ${report.total_tokens.toLocaleString('en-US')} tokens (${report.encoding}) · quality ${report.quality_score.toFixed(2)}`,
     );
-    assert.equal(stats!.command!.command, 'slmgen.recommendModel');
+    assert.equal(stats!.command!.command, 'slmgen.analyzeDataset');
+    assert.equal(recommend!.command!.title, 'Recommend model');
+    assert.equal(recommend!.command!.command, 'slmgen.recommendModel');
     assert.equal(generate!.command!.title, 'Generate notebook');
     assert.equal(generate!.command!.command, 'slmgen.generateNotebook');
     for (const lens of ours) assert.deepEqual(lens.command!.arguments, [document.uri.toString()]);
     const commands = await vscode.commands.getCommands(true);
-    assert.ok(commands.includes('slmgen.recommendModel') && commands.includes('slmgen.generateNotebook'), 'the lens commands exist');
+    assert.ok(['slmgen.analyzeDataset', 'slmgen.recommendModel', 'slmgen.generateNotebook'].every((c) => commands.includes(c)), 'the lens commands exist');
   });
 });
