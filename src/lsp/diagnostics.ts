@@ -37,6 +37,33 @@ export function toDiagnostic(finding: Finding, uri: string, version: number | nu
   return diagnostic;
 }
 
+const SEVERITY_ORDER: readonly DiagnosticSeverity[] = [DiagnosticSeverity.Error, DiagnosticSeverity.Warning, DiagnosticSeverity.Information, DiagnosticSeverity.Hint];
+
+/**
+ * At most `max` of a document's diagnostics (0: all): errors first, then warnings, then infos, each in the order
+ * given, and one more, an information on the first line, saying how many were left out and where to see them all.
+ */
+export function limitDiagnostics(diagnostics: readonly Diagnostic[], max: number): Diagnostic[] {
+  if (max <= 0 || diagnostics.length <= max) return [...diagnostics];
+  const kept: Diagnostic[] = [];
+  for (const severity of SEVERITY_ORDER) {
+    for (const d of diagnostics) {
+      if (kept.length === max) break;
+      if ((d.severity ?? DiagnosticSeverity.Error) === severity) kept.push(d);
+    }
+  }
+  const left = diagnostics.length - kept.length;
+  kept.push({
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    message: `${left.toLocaleString('en-US')} more findings are not shown here (${SETTING_NAME} is ${max}); SLMGEN: Analyze Dataset or \`slmgen lint\` lists all ${diagnostics.length.toLocaleString('en-US')}.`,
+  });
+  return kept;
+}
+
+const SETTING_NAME = 'slmgen.analysis.maxDiagnosticsPerFile';
+
 function findingKey(f: Finding): string {
   const { start, end } = f.range;
   return `${f.code}\u0000${start.line}:${start.character}-${end.line}:${end.character}\u0000${f.message}`;

@@ -40,6 +40,7 @@ import {
 import { version as PACKAGE_VERSION } from '../../package.json';
 import { CODE_ACTION_KINDS, codeActions, resolveCodeAction } from './codeActions';
 import { DatasetRequests } from './datasetRequests';
+import { limitDiagnostics } from './diagnostics';
 import { OpenDocuments } from './openDocuments';
 import { datasetLensTitle, recordHoverMarkdown } from './recordHover';
 import { invalidParams, toResponseError, untilCancelled } from './requestErrors';
@@ -140,7 +141,10 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     // Clients without workspace/configuration (or before it answers) may pass the settings as initializationOptions.
     settings = parseServerSettings(params.initializationOptions, log.warn);
     docsValue = new OpenDocuments(settings, {
-      publish: (uri, diagnostics, version) => void connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, diagnostics, version }),
+      publish: (uri, all, version) => {
+        const diagnostics = limitDiagnostics(all, settings.analysis.maxDiagnosticsPerFile);
+        void connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, diagnostics, version });
+      },
       status,
       snapshotChanged: refreshLenses,
       ...log,
@@ -150,7 +154,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
       settings: () => settings,
       // A client that refuses a progress token gets the work done without progress.
       createProgress: () => connection.window.createWorkDoneProgress().catch((): WorkDoneProgressServerReporter => silentProgress()),
-      publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+      publish: (uri, all) => void connection.sendDiagnostics({ uri, diagnostics: limitDiagnostics(all, settings.analysis.maxDiagnosticsPerFile) }),
       status,
       info: log.info,
       warn: log.warn,

@@ -58,9 +58,13 @@ export function documentSettingsOf(settings: ServerSettings): DocumentSettings {
   };
 }
 
-/** Whether two settings analyse documents differently (open documents must then be analysed again). */
+/**
+ * Whether two settings analyse or publish documents differently (open documents must then be analysed and published
+ * again).
+ */
 export function analysisDiffers(a: ServerSettings, b: ServerSettings): boolean {
   const x = documentSettingsOf(a);
   const y = documentSettingsOf(b);
+  if (a.analysis.maxDiagnosticsPerFile !== b.analysis.maxDiagnosticsPerFile) return true;
   return (Object.keys(x) as (keyof DocumentSettings)[]).some((k) => x[k] !== y[k]);
 }

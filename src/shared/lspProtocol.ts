@@ -34,6 +34,12 @@ export const ServerSettings = z.object({
       wholeFileDelayMs: z.number().int().min(0).max(10_000).default(150),
       /** Look for personal data and secrets (`pii-*`, `secret-*` findings). */
       sensitiveDataScan: z.boolean().default(true),
+      /**
+       * Diagnostics published per document, errors first, then warnings, then infos, with one closing note of how
+       * many more there are (0: all). VS Code shows at most 1,000 per file whatever it is sent, and sending thousands
+       * costs every editor time on every edit.
+       */
+      maxDiagnosticsPerFile: z.number().int().min(0).max(1_000_000).default(1000),
     })
     .prefault({}),
   files: z

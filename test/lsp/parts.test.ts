@@ -3,7 +3,7 @@ import { makeFinding } from '../../src/core/checks/codes';
 import type { Fix, TextEdit } from '../../src/core/types';
 import { makeRange } from '../../src/core/types';
 import { combineFixes, editsConflict } from '../../src/lsp/combineFixes';
-import { moveFindings, wholeFileFindings } from '../../src/lsp/diagnostics';
+import { limitDiagnostics, moveFindings, wholeFileFindings } from '../../src/lsp/diagnostics';
 import { globToRegExp, isDatasetDocument } from '../../src/lsp/documentSelection';
 import { analysisDiffers, parseServerSettings } from '../../src/lsp/serverSettings';
 import { DEFAULT_JSON_ARRAY_GLOB } from '../../src/shared/lspProtocol';
@@ -12,6 +12,19 @@ const edit = (l1: number, c1: number, l2: number, c2: number, newText = ''): Tex
 const fix = (kind: Fix['kind'], ...edits: TextEdit[]): Fix => ({ title: kind, kind, edits, isSafe: true });
 
 describe('language server parts', () => {
+  it('limits the diagnostics published for a document: errors, then warnings, then infos, and a note of the rest', () => {
+    const at = (line: number, severity: 1 | 2 | 3) => ({ range: { start: { line, character: 0 }, end: { line, character: 1 } }, severity, message: `m${line}` });
+    const all = [at(0, 3), at(1, 2), at(2, 1), at(3, 2), at(4, 1), at(5, 3)];
+    assert.deepEqual(limitDiagnostics(all, 0), all);
+    assert.deepEqual(limitDiagnostics(all, 6), all);
+    const three = limitDiagnostics(all, 3);
+    assert.deepEqual(three.slice(0, 3).map((d) => d.message), ['m2', 'm4', 'm1']);
+    assert.equal(three.length, 4);
+    assert.equal(three[3]!.severity, 3);
+    assert.match(String(three[3]!.message), /^3 more findings are not shown here \(slmgen\.analysis\.maxDiagnosticsPerFile is 3\).* all 6\.$/);
+    assert.deepEqual(limitDiagnostics(all, 5).slice(0, 5).map((d) => d.message), ['m2', 'm4', 'm1', 'm3', 'm0']);
+  });
+
   it('selects datasets: JSONL by language or extension, .json only through the glob', () => {
     const glob = globToRegExp(DEFAULT_JSON_ARRAY_GLOB);
     assert.equal(isDatasetDocument('file:///w/a.txt', 'jsonl', glob), true);
