@@ -1,0 +1,311 @@
+// The editor benchmark, run inside the real extension host (code-server's) as an `extensionTestsPath` module (the
+// `run()` contract of @vscode/test-electron), against the extension unpacked from the packaged .vsix. It measures what
+// a person waits for, end to end through the language client, the language server and back:
+//   - activation (`activate()` of the extension) and the language server's first answer on a small file;
+//   - opening a 100,000-line dataset until its first diagnostics, and until the whole-file ones (duplicates);
+//   - one line edited until the diagnostics show it, and one inserted duplicate until the whole-file refresh shows it;
+//   - the extension host's event-loop delay during a 200 MB analysis from disk (and idle, as the baseline);
+//   - the language server's peak RSS while it analyses the 1 GB file (a fresh server process, VmHWM).
+// Options come from options.json beside the compiled module (written by bench/editor/run.ts); results go to the
+// path it names. Built by bench/editor/run.ts with esbuild; `vscode` is the host's.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+
+/** What bench/editor/run.ts writes into options.json. */
+export interface EditorBenchOptions {
+  extensionId: string;
+  small: string;
+  lines100k: string;
+  mb200: string;
+  gb1: string | undefined;
+  edits: number;
+  out: string;
+}
+
+/** Node's event-loop histogram records whole timer intervals: the delay is what exceeds this period. */
+const ELD_RESOLUTION_MS = 10;
+const log = (message: string) => console.log(`bench: ${message}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+
+function codeOf(diagnostic: vscode.Diagnostic): string | undefined {
+  const code = diagnostic.code;
+  if (code === undefined) return undefined;
+  return typeof code === 'object' ? String(code.value) : String(code);
+}
+
+/** Resolves with performance.now() at the first diagnostics change of `uri` that satisfies `done` (or at once). */
+function whenDiagnostics(uri: vscode.Uri, done: (diagnostics: readonly vscode.Diagnostic[]) => boolean, timeoutMs: number, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const key = uri.toString();
+    const subscription = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === key)) check();
+    });
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    function check(): void {
+      if (!done(vscode.languages.getDiagnostics(uri))) return;
+      const at = performance.now();
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(at);
+    }
+    check();
+  });
+}
+
+export function summarize(samples: number[]): { n: number; median: number; p90: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+  return { n: sorted.length, median: round(at(0.5)), p90: round(at(0.9)), max: round(sorted[sorted.length - 1] ?? NaN) };
+}
+
+/** The language server: the child of this extension host running lsp.js. */
+function languageServerPid(): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!cmdline.includes('lsp.js')) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid) return Number(entry);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** VmRSS and VmHWM (peak RSS) of a process, in MB. */
+function memoryOf(pid: number): { rssMB: number; hwmMB: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssMB: round(kb('VmRSS') / 1024), hwmMB: round(kb('VmHWM') / 1024) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; returns the highest sample. */
+function sampleRss(pid: number, everyMs = 100): () => number {
+  let peak = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, memoryOf(pid)?.rssMB ?? 0);
+  }, everyMs);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, memoryOf(pid)?.rssMB ?? 0);
+  };
+}
+
+async function waitForLanguageServer(not: number | undefined, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pid = languageServerPid();
+    if (pid !== undefined && pid !== not) return pid;
+    if (Date.now() > deadline) throw new Error('no language server process (lsp.js) below the extension host');
+    await sleep(50);
+  }
+}
+
+function eventLoopDelay(histogram: ReturnType<typeof monitorEventLoopDelay>) {
+  const ms = (ns: number) => round(Math.max(0, ns / 1e6 - ELD_RESOLUTION_MS));
+  return { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max), samples: histogram.count };
+}
+
+/** Closes every editor, discarding the benchmark's edits (never saved: see files.autoSave in run()). */
+async function closeEverything(): Promise<void> {
+  while (vscode.window.activeTextEditor?.document.isDirty === true) {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+export async function run(): Promise<void> {
+  const options = JSON.parse(readFileSync(join(__dirname, 'options.json'), 'utf8')) as EditorBenchOptions;
+  const results: Record<string, unknown> = { hostNode: process.version, vscode: vscode.version, startedAt: new Date().toISOString() };
+  const save = () => writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
+  try {
+    // VS Code in a browser saves after every edit by default (desktop does not): a 49 MB file written back through
+    // the remote file system after each edit would be what this measures, and the edits would land on disk.
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+    // 1. Activation, then the language server's first answer (process start, tokenizer load, first check).
+    const extension = vscode.extensions.getExtension(options.extensionId);
+    if (!extension) throw new Error(`extension ${options.extensionId} is not loaded`);
+    results.activeBeforeBench = extension.isActive;
+    let t0 = performance.now();
+    await extension.activate();
+    results.activationMs = round(performance.now() - t0);
+    log(`activate(): ${results.activationMs as number} ms (active before: ${extension.isActive && results.activeBeforeBench === true})`);
+
+    const small = vscode.Uri.file(options.small);
+    t0 = performance.now();
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(small));
+    results.smallFileFirstDiagnosticsMs = round((await whenDiagnostics(small, (d) => d.length > 0, 60_000, 'diagnostics of the small file')) - t0);
+    const serverPid = await waitForLanguageServer(undefined, 10_000);
+    results.languageServerIdle = memoryOf(serverPid);
+    log(`small file opened → first diagnostics (server start included): ${results.smallFileFirstDiagnosticsMs as number} ms; server pid ${serverPid}, ${JSON.stringify(results.languageServerIdle)}`);
+    await closeEverything();
+
+    // 2. The extension host's event loop while a 200 MB file is analysed from disk; the same span idle before it.
+    // A fresh server per large file, so that each peak RSS belongs to one analysis; then a quiet moment.
+    const previous = languageServerPid();
+    await vscode.commands.executeCommand('slmgen.restartLanguageServer');
+    const server200 = await waitForLanguageServer(previous, 30_000);
+    await sleep(5_000);
+    const histogram = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
+    histogram.enable();
+    await sleep(5_000);
+    histogram.disable();
+    const idle = eventLoopDelay(histogram);
+    histogram.reset();
+    const mb200 = vscode.Uri.file(options.mb200);
+    const stopSampling = sampleRss(server200);
+    const diagnosed = whenDiagnostics(mb200, (d) => d.length > 0, 600_000, 'diagnostics of the 200 MB file');
+    histogram.enable();
+    t0 = performance.now();
+    const result200 = (await vscode.commands.executeCommand('slmgen.analyzeFile', mb200)) as { examples?: number; findings?: number } | undefined;
+    const analysedMs = performance.now() - t0;
+    histogram.disable();
+    const diagnosedAt = await diagnosed;
+    results.analyze200MB = {
+      mb: round((await vscode.workspace.fs.stat(mb200)).size / 1e6),
+      analyzeMs: round(analysedMs),
+      diagnosticsMs: round(diagnosedAt - t0),
+      examples: result200?.examples,
+      findings: result200?.findings,
+      hostEventLoopDelayMs: eventLoopDelay(histogram),
+      hostEventLoopDelayIdleMs: idle,
+      languageServerPeakRssSampledMB: stopSampling(),
+      languageServerVmHWMMB: memoryOf(server200)?.hwmMB,
+    };
+    log(`200 MB from disk: ${JSON.stringify(results.analyze200MB)}`);
+    save();
+
+    // 3. Peak memory of a fresh language server analysing the 1 GB file.
+    if (options.gb1 !== undefined) {
+      const old = languageServerPid();
+      await vscode.commands.executeCommand('slmgen.restartLanguageServer');
+      const pid = await waitForLanguageServer(old, 30_000);
+      await sleep(1_000);
+      const before = memoryOf(pid);
+      const stop = sampleRss(pid);
+      const gb1 = vscode.Uri.file(options.gb1);
+      t0 = performance.now();
+      const result1g = (await vscode.commands.executeCommand('slmgen.analyzeFile', gb1)) as { examples?: number; findings?: number } | undefined;
+      const ms = performance.now() - t0;
+      const sampled = stop();
+      const after = memoryOf(pid);
+      results.analyze1GB = {
+        mb: round((await vscode.workspace.fs.stat(gb1)).size / 1e6),
+        analyzeMs: round(ms),
+        examples: result1g?.examples,
+        findings: result1g?.findings,
+        languageServerRssBeforeMB: before?.rssMB,
+        languageServerPeakRssSampledMB: sampled,
+        languageServerVmHWMMB: after?.hwmMB,
+        samePid: languageServerPid() === pid,
+      };
+      log(`1 GB from disk: ${JSON.stringify(results.analyze1GB)}`);
+      save();
+    }
+    // 4. A 100,000-line dataset: open → first diagnostics → whole-file diagnostics (duplicates).
+    const big = vscode.Uri.file(options.lines100k);
+    t0 = performance.now();
+    const document = await vscode.workspace.openTextDocument(big);
+    const openedMs = performance.now() - t0;
+    await vscode.window.showTextDocument(document, { preview: false });
+    const first = whenDiagnostics(big, (d) => d.length > 0, 180_000, 'first diagnostics of the 100,000-line file');
+    const whole = whenDiagnostics(big, (d) => d.some((x) => codeOf(x) === 'exact-duplicate'), 180_000, 'duplicate diagnostics of the 100,000-line file');
+    const firstAt = await first;
+    const wholeAt = await whole;
+    await sleep(1_000);
+    results.open100k = {
+      lines: document.lineCount,
+      mb: round(Buffer.byteLength(document.getText()) / 1e6),
+      openTextDocumentMs: round(openedMs),
+      firstDiagnosticsMs: round(firstAt - t0),
+      duplicateDiagnosticsMs: round(wholeAt - t0),
+      diagnostics: vscode.languages.getDiagnostics(big).length,
+    };
+    log(`100,000-line file: ${JSON.stringify(results.open100k)}`);
+
+    // 5. Edits, as a person makes them (a pause between edits): one line broken then repaired, each until the
+    // diagnostics show it; then a duplicate line inserted, until the whole-file refresh reports it.
+    const lineEdits: number[] = [];
+    const repairs: number[] = [];
+    // The extension's share: from the change event in this host (the workbench has applied the edit) to the diagnostics.
+    const lineEditsFromChange: number[] = [];
+    const repairsFromChange: number[] = [];
+    const applyEdits: number[] = [];
+    let changedAt = 0;
+    const changes = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() === big.toString() && changedAt === 0) changedAt = performance.now();
+    });
+    for (let k = 0; k < options.edits; k++) {
+      const line = Math.floor(((k + 0.5) * 99_000) / options.edits) + 500;
+      const broken = (d: readonly vscode.Diagnostic[]) => d.some((x) => codeOf(x) === 'invalid-json' && x.range.start.line === line);
+      let edit = new vscode.WorkspaceEdit();
+      edit.insert(big, new vscode.Position(line, 0), '#');
+      let waiting = whenDiagnostics(big, broken, 30_000, `invalid-json on line ${line + 1}`);
+      changedAt = 0;
+      t0 = performance.now();
+      await vscode.workspace.applyEdit(edit);
+      applyEdits.push(performance.now() - t0);
+      let doneAt = await waiting;
+      lineEdits.push(doneAt - t0);
+      lineEditsFromChange.push(doneAt - changedAt);
+      await sleep(400);
+      edit = new vscode.WorkspaceEdit();
+      edit.delete(big, new vscode.Range(line, 0, line, 1));
+      waiting = whenDiagnostics(big, (d) => !broken(d), 30_000, `line ${line + 1} repaired`);
+      changedAt = 0;
+      t0 = performance.now();
+      await vscode.workspace.applyEdit(edit);
+      applyEdits.push(performance.now() - t0);
+      doneAt = await waiting;
+      repairs.push(doneAt - t0);
+      repairsFromChange.push(doneAt - changedAt);
+      await sleep(400);
+    }
+    const duplicates: number[] = [];
+    for (let k = 0; k < Math.min(5, options.edits); k++) {
+      const source = 100 + k * 7_919;
+      const at = source + 1 + k;
+      const copy = document.lineAt(source).text;
+      const isDuplicate = (d: readonly vscode.Diagnostic[]) => d.some((x) => codeOf(x) === 'exact-duplicate' && x.range.start.line === at);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(big, new vscode.Position(at, 0), `${copy}\n`);
+      const waiting = whenDiagnostics(big, isDuplicate, 30_000, `exact-duplicate on line ${at + 1}`);
+      t0 = performance.now();
+      await vscode.workspace.applyEdit(edit);
+      duplicates.push((await waiting) - t0);
+      await sleep(300);
+    }
+    changes.dispose();
+    results.edit100k = {
+      lineBroken: summarize(lineEdits),
+      lineRepaired: summarize(repairs),
+      lineBrokenFromChangeEvent: summarize(lineEditsFromChange),
+      lineRepairedFromChangeEvent: summarize(repairsFromChange),
+      workbenchApplyEdit: summarize(applyEdits),
+      duplicateInserted: summarize(duplicates), wholeFileDelayMs: vscode.workspace.getConfiguration('slmgen').get('analysis.wholeFileDelayMs') };
+    log(`edits: ${JSON.stringify(results.edit100k)}`);
+    await closeEverything();
+    save();
+
+    results.extensionHostRssMB = round(process.memoryUsage().rss / 1024 / 1024);
+    results.finishedAt = new Date().toISOString();
+  } catch (error) {
+    results.error = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
+    throw error;
+  } finally {
+    save();
+  }
+}
