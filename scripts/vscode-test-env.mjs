@@ -93,6 +93,13 @@ function install() {
   if (nodeVersion !== `v${VERSIONS.node}`) throw new Error(`${nodeBin} reports ${nodeVersion}, expected v${VERSIONS.node}`);
   if (!existsSync(join(nodeHome, 'include', 'node', 'node_api.h'))) throw new Error(`no Node headers in ${nodeHome}/include/node`);
 
+  // code-server's kerberos addon compiles from source against the GSSAPI headers (TESTING.md §1): on a machine that
+  // lacks them (a fresh one running `npm start`), install the system packages first rather than fail in node-gyp.
+  if (!existsSync('/usr/include/gssapi/gssapi.h')) {
+    log('the GSSAPI headers (libkrb5-dev) are missing: running scripts/setup-system.sh (root or sudo)');
+    const setup = spawnSync('bash', [join(root, 'scripts', 'setup-system.sh')], { stdio: 'inherit' });
+    if (setup.status !== 0) throw new Error('scripts/setup-system.sh failed: install libkrb5-dev (apt-get install libkrb5-dev) and try again');
+  }
   rmSync(codeServerPrefix, { recursive: true, force: true });
   mkdirSync(codeServerPrefix, { recursive: true });
   writeFileSync(join(codeServerPrefix, 'package.json'), '{ "private": true }\n');
