@@ -37,6 +37,18 @@ export function toDiagnostic(finding: Finding, uri: string, version: number | nu
   return diagnostic;
 }
 
+/** Languages whose editors already report JSON syntax errors themselves (VS Code's JSON language features). */
+const JSON_LANGUAGES = new Set(['json', 'jsonc']);
+
+/**
+ * A document's diagnostics less those its editor's own JSON validation already shows: in a `.json` array (language
+ * `json`), a syntax error gets VS Code's squiggle, so ours (`invalid-json`) would be a second one on the same text.
+ * JSONL is not validated by VS Code, so nothing is dropped there.
+ */
+export function withoutEditorDuplicates(diagnostics: Diagnostic[], languageId: string): Diagnostic[] {
+  return JSON_LANGUAGES.has(languageId) ? diagnostics.filter((d) => d.code !== 'invalid-json') : diagnostics;
+}
+
 const SEVERITY_ORDER: readonly DiagnosticSeverity[] = [DiagnosticSeverity.Error, DiagnosticSeverity.Warning, DiagnosticSeverity.Information, DiagnosticSeverity.Hint];
 
 /**

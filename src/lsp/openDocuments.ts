@@ -12,7 +12,7 @@ import type { Finding } from '../core/types';
 import type { RecordFindings } from '../node/documentHost';
 import { DocumentHost } from '../node/documentHost';
 import type { ServerSettings, StatusParams } from '../shared/lspProtocol';
-import { moveFindings, toDiagnostic, wholeFileFindings } from './diagnostics';
+import { moveFindings, toDiagnostic, wholeFileFindings, withoutEditorDuplicates } from './diagnostics';
 import { globToRegExp, isDatasetDocument } from './documentSelection';
 import { analysisDiffers, documentSettingsOf } from './serverSettings';
 
@@ -253,7 +253,7 @@ export class OpenDocuments {
       if (whole) for (const f of whole.findings) diagnostics.push(toDiagnostic(f, uri, whole.version));
     }
     doc.lastPublished = version;
-    this.sink.publish(uri, diagnostics, version);
+    this.sink.publish(uri, withoutEditorDuplicates(diagnostics, doc.languageId), version);
   }
 
   /** `analyzing` is sent once per run of edits (not per keystroke); `ready` and `failed` every time. */

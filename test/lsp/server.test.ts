@@ -355,6 +355,18 @@ describe('language server (the real server over stdio, a plain JSON-RPC client)'
     await client.request('textDocument/hover', { textDocument: { uri: ignored }, position: { line: 1, character: 3 } }).then((h) => assert.equal(h, null));
   });
 
+  it('a .json array (language json) gets no invalid-json of its own: VS Code\'s JSON validation shows that one', async () => {
+    const array = `[\n${RECORDS.paris},\n{"messages": [}\n,\n${RECORDS.colour}\n]\n`;
+    const asJson = await openDoc('train-broken.json', array, 'json');
+    const asJsonl = await openDoc('train-broken-too.json', array, 'jsonl');
+    const jsonl = await complete(asJsonl, 1);
+    assert.ok(codes(jsonl).includes('invalid-json'), `the engine finds the broken element: ${codes(jsonl).join(', ')}`);
+    const json = await complete(asJson, 1);
+    assert.ok(!codes(json).includes('invalid-json'));
+    assert.deepEqual(codes(json), codes(jsonl).filter((c) => c !== 'invalid-json'), 'every other finding stays');
+    assert.ok(codes(json).length > 0, 'other findings are published');
+  });
+
   it('changed analysis settings analyse open documents again (here: a max sequence length of 10)', async () => {
     const uri = await openDoc('settings.jsonl', [RECORDS.paris, RECORDS.rome, ''].join('\n'));
     await complete(uri, 1);
