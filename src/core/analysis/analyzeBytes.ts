@@ -8,7 +8,7 @@ import type { ChatExample } from '../formats/chat';
 import { normalizeRecord } from '../formats/normalize';
 import type { Finding } from '../types';
 import type { RecordOptions } from './analyzeRecord';
-import type { AggregateOptions } from './aggregate';
+import type { AggregateOptions, ExampleSource } from './aggregate';
 import { DatasetAggregator } from './aggregate';
 import { DatasetStream } from './datasetStream';
 import type { DatasetReport } from './report';
@@ -36,8 +36,11 @@ export function exampleFromBytes(bytes: Uint8Array): ChatExample | null {
   }
 }
 
-/** Analyse a dataset file's bytes. */
-export function analyzeDatasetBytes(bytes: Uint8Array, options: DatasetAnalysisOptions): DatasetAnalysis {
+/**
+ * The aggregator of an analysis of `bytes`, and `reread`: a record's example read again from its span of those bytes
+ * (the aggregator's source, and what `finish` verifies candidates with).
+ */
+export function bytesAggregator(bytes: Uint8Array, options: DatasetAnalysisOptions): { aggregator: DatasetAggregator; reread: ExampleSource } {
   const reread = (i: number): ChatExample | null => {
     const span = aggregator.spanOf(i);
     return exampleFromBytes(bytes.subarray(span.byteOffset, span.byteOffset + span.byteLength));
@@ -51,6 +54,12 @@ export function analyzeDatasetBytes(bytes: Uint8Array, options: DatasetAnalysisO
     findingCapPerCode: options.findingCapPerCode,
     source: reread,
   });
+  return { aggregator, reread };
+}
+
+/** Analyse a dataset file's bytes. */
+export function analyzeDatasetBytes(bytes: Uint8Array, options: DatasetAnalysisOptions): DatasetAnalysis {
+  const { aggregator, reread } = bytesAggregator(bytes, options);
   const examples: ChatExample[] = [];
   const stream = new DatasetStream(options, {
     record: (r) => {

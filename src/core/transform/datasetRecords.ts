@@ -3,8 +3,7 @@
  * usable example, its normalized example, its first error), alongside the whole analysis's report (duplicate groups,
  * contradictions). The same stream and aggregation as `analyzeDatasetBytes`, so the records and the report agree.
  */
-import { DatasetAggregator } from '../analysis/aggregate';
-import { exampleFromBytes } from '../analysis/analyzeBytes';
+import { bytesAggregator } from '../analysis/analyzeBytes';
 import type { DatasetAnalysisOptions } from '../analysis/analyzeBytes';
 import { DatasetStream } from '../analysis/datasetStream';
 import type { DatasetReport } from '../analysis/report';
@@ -59,18 +58,7 @@ const decoder = new TextDecoder('utf-8');
 
 /** Read every record of a dataset's bytes, with the analysis's report. */
 export function readDatasetRecords(bytes: Uint8Array, options: RecordReadOptions): DatasetRecords {
-  const reread = (i: number): ChatExample | null => {
-    const span = aggregator.spanOf(i);
-    return exampleFromBytes(bytes.subarray(span.byteOffset, span.byteOffset + span.byteLength));
-  };
-  const aggregator: DatasetAggregator = new DatasetAggregator({
-    encoding: options.encoding,
-    countMode: options.countMode,
-    tokensExact: options.tokensExact,
-    maxSeqLength: options.maxSeqLength,
-    nearThreshold: options.nearThreshold,
-    source: reread,
-  });
+  const { aggregator, reread } = bytesAggregator(bytes, options);
   const records: DatasetRecord[] = [];
   const fileFindings: Finding[] = [];
   let jsonArray = false;

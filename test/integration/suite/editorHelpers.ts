@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { FindingJson } from '../../../src/core/analysis/report';
 
 /** Polls `probe` until it returns a value other than undefined, or fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
@@ -88,16 +89,7 @@ export function hasCodeAt(diagnostics: readonly vscode.Diagnostic[], code: strin
 }
 
 /** One finding of `slmgen lint --format json` (1-based lines and UTF-16 columns). */
-export interface CliFinding {
-  code: string;
-  severity: 'error' | 'warning' | 'info';
-  line: number;
-  column: number;
-  end_line: number;
-  end_column: number;
-  message: string;
-  related: { line: number; column: number; message: string }[];
-}
+export type CliFinding = FindingJson;
 
 /**
  * Runs a program without blocking the extension host (a synchronous child process would stall the host and its
