@@ -37,7 +37,7 @@ describe('The packaged .vsix, installed with code-server --install-extension, ch
     // so that later scenarios keep their source maps.
     const vsix = join(scratchDir, 'slmgen.vsix');
     try {
-      run(process.execPath, [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', vsix]);
+      run(process.execPath, [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix]);
     } finally {
       run(process.execPath, [join(repoRoot, 'esbuild.mjs')]);
     }
