@@ -6,7 +6,6 @@
  * the last one published for a document is never published.
  */
 import type { Diagnostic, DidChangeTextDocumentParams, DidOpenTextDocumentParams } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentChange, DocumentSnapshot } from '../core/analysis/datasetDocument';
 import type { Finding } from '../core/types';
 import type { RecordFindings } from '../node/documentHost';
@@ -14,6 +13,7 @@ import { DocumentHost } from '../node/documentHost';
 import type { ServerSettings, StatusParams } from '../shared/lspProtocol';
 import { moveFindings, toDiagnostic, wholeFileFindings, withoutEditorDuplicates } from './diagnostics';
 import { globToRegExp, isDatasetDocument } from './documentSelection';
+import { LineText } from './lineText';
 import { analysisDiffers, documentSettingsOf } from './serverSettings';
 
 /** An open document. */
@@ -21,7 +21,7 @@ export interface ServerDocument {
   readonly uri: string;
   readonly languageId: string;
   /** The server's copy of the text (the editor's version). */
-  text: TextDocument;
+  text: LineText;
   /** Whether it is a dataset, analysed in the document host. */
   analysed: boolean;
   /** The version of the last diagnostics published (-1: none yet). */
@@ -88,7 +88,7 @@ export class OpenDocuments {
     const doc: ServerDocument = {
       uri,
       languageId,
-      text: TextDocument.create(uri, languageId, version, text),
+      text: new LineText(uri, languageId, version, text),
       analysed: false,
       lastPublished: -1,
       record: undefined,
@@ -108,7 +108,7 @@ export class OpenDocuments {
       return;
     }
     const changes: DocumentChange[] = params.contentChanges.map((c) => ('range' in c && c.range ? { range: c.range, text: c.text } : { text: c.text }));
-    doc.text = TextDocument.update(doc.text, params.contentChanges, version);
+    doc.text.update(params.contentChanges, version);
     if (!doc.analysed) return;
     if (doc.wholeFile) doc.wholeFile = { version: doc.wholeFile.version, findings: moveFindings(doc.wholeFile.findings, changes) };
     this.setStatus(doc, { state: 'analyzing' });
