@@ -5,6 +5,8 @@
 // bench/results/editor-<time>.json.
 //
 //   npm run bench:editor [-- --no-1gb] [-- --no-package] [-- --edits N] [-- --no-baseline] [-- --table RESULT.json]
+//     [-- --only-edits] (the 100,000-line steps only) [-- --profile] (CPU profile of the extension host during the
+//     line edits, written to bench/results/)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     edits: { type: 'string' },
     timeout: { type: 'string' },
     table: { type: 'string' },
+    'only-edits': { type: 'boolean' },
+    profile: { type: 'boolean' },
   },
 });
 const edits = Number(values.edits ?? 30);
@@ -124,14 +128,24 @@ async function main(): Promise<number> {
   rmSync(suiteDir, { recursive: true, force: true });
   await build({ entryPoints: [join(repoRoot, 'bench/editor/suite.ts')], outfile: join(suiteDir, 'index.js'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], logLevel: 'warning' });
   const resultPath = join(suiteDir, 'results.json');
-  const options: EditorBenchOptions = { extensionId: `${manifest.publisher}.${manifest.name}`, small, lines100k, mb200, gb1, edits, out: resultPath };
+  const options: EditorBenchOptions = {
+    extensionId: `${manifest.publisher}.${manifest.name}`,
+    small,
+    lines100k,
+    mb200,
+    gb1,
+    edits,
+    out: resultPath,
+    onlyEdits: values['only-edits'] === true,
+    profileDir: values.profile ? resultsDir : undefined,
+  };
   writeFileSync(join(suiteDir, 'options.json'), `${JSON.stringify(options, null, 2)}\n`);
 
   say('running the suite inside the extension host (code-server + Chromium)');
   const run = spawnSync(
     process.execPath,
     ['--import', 'tsx', join(repoRoot, 'test/integration/runInCodeServer.ts'), '--extension', extensionDir, '--suite', suiteDir, '--workspace', workspace, '--timeout', values.timeout ?? '3600', '--screenshot', 'bench-editor.png'],
-    { cwd: repoRoot, stdio: 'inherit' },
+    { cwd: repoRoot, stdio: 'inherit', env: values.profile ? { ...process.env, SLMGEN_BROWSER_PROFILE: join(resultsDir, 'workbench.cpuprofile') } : process.env },
   );
   if (!existsSync(resultPath)) throw new Error('the suite wrote no results');
   const host = JSON.parse(readFileSync(resultPath, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -173,6 +187,12 @@ function printTable(r: { vsixMB: number; host: Record<string, any>; baseline: { 
       `${ms(h.edit100k?.lineBrokenFromChangeEvent?.median)} / ${ms(h.edit100k?.lineBrokenFromChangeEvent?.p90)}`,
       '',
       `workbench applies the edit: ${ms(h.edit100k?.workbenchApplyEdit?.median)} / ${ms(h.edit100k?.workbenchApplyEdit?.p90)}`,
+    ],
+    [
+      "… the same edits with VS Code's merge-conflict scan off (end to end; from change event)",
+      `${ms(h.edit100kBuiltinScansOff?.lineBroken?.median)} / ${ms(h.edit100kBuiltinScansOff?.lineBroken?.p90)}`,
+      '',
+      `${ms(h.edit100kBuiltinScansOff?.lineBrokenFromChangeEvent?.median)} / ${ms(h.edit100kBuiltinScansOff?.lineBrokenFromChangeEvent?.p90)}; workbench applies the edit: ${ms(h.edit100kBuiltinScansOff?.workbenchApplyEdit?.median)}`,
     ],
     [
       'repair the line → diagnostics cleared, end to end (from change event)',

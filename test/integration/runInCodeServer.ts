@@ -4,7 +4,7 @@
 //
 //   tsx test/integration/runInCodeServer.ts [--extension PATH]... [--suite DIR] [--workspace DIR]
 //       [--screenshot FILE.png] [--timeout SECONDS] [--grep PATTERN] [--verbose]
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
@@ -187,6 +187,14 @@ async function main(): Promise<number> {
       });
     }
 
+    // SLMGEN_BROWSER_PROFILE=FILE (used by `npm run bench:editor -- --profile`): a CPU profile of the workbench page.
+    const profileFile = process.env.SLMGEN_BROWSER_PROFILE;
+    const cdp = profileFile ? await page.context().newCDPSession(page) : undefined;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
     const url = workbenchUrl(server, workspace, options.extension, options.suite);
     const installed = options.install.length > 0 ? ` (installed beside it: ${options.install.join(', ')})` : '';
     console.log(`${LABEL}: extension ${options.extension}${installed}; suite ${options.suite}; workspace ${workspace}`);
@@ -198,6 +206,11 @@ async function main(): Promise<number> {
     });
     const outcome = await Promise.race([exitCode, timedOut]);
     clearTimeout(timer);
+    if (cdp && profileFile) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(profileFile, JSON.stringify(profile));
+      console.log(`${LABEL}: workbench CPU profile ${profileFile}`);
+    }
 
     if (options.screenshot) {
       mkdirSync(dirname(options.screenshot), { recursive: true });
