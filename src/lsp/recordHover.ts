@@ -7,8 +7,8 @@ import type { DatasetReport } from '../core/analysis/report';
 import type { CountMode, Finding } from '../core/types';
 
 const COUNT_MODE_TEXT: Record<CountMode, string> = {
-  raw: 'raw count: message contents only',
-  openai: 'openai count: 3 per message, every field value, 1 per name, 3 reply priming',
+  raw: 'raw count: message contents, tool calls and declared tools',
+  openai: 'openai count: 3 per message, every field value, 1 per name, 3 reply priming, declared tools',
 };
 
 function formatNumber(n: number): string {
@@ -33,7 +33,7 @@ export function recordHoverMarkdown(info: RecordInfo, extra: readonly Finding[] 
   if (info.messages.length > 0) {
     lines.push('| # | role | tokens |', '|--:|:--|--:|');
     info.messages.forEach((m, i) => lines.push(`| ${i} | ${m.role} | ${formatNumber(m.tokens)} |`));
-    if (info.overhead > 0) lines.push(`| | reply priming | ${formatNumber(info.overhead)} |`);
+    if (info.overhead > 0) lines.push(`| | ${info.countMode === 'openai' ? 'reply priming, tools' : 'tools'} | ${formatNumber(info.overhead)} |`);
     lines.push('');
     const estimated = info.tokensExact ? '' : ', estimated';
     lines.push(`Total: **${formatNumber(info.total)}** tokens (${info.encoding}${estimated}; ${COUNT_MODE_TEXT[info.countMode]})`);

@@ -6,7 +6,8 @@
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import type { AnalyzedRecord } from '../core/analysis/analyzeRecord';
+import type { AnalyzedRecord, RecordOptions } from '../core/analysis/analyzeRecord';
+import { DEFAULT_MAX_LINE_BYTES } from '../core/analysis/analyzeRecord';
 import { exampleFromBytes } from '../core/analysis/analyzeBytes';
 import type { ExampleSource } from '../core/analysis/aggregate';
 import { DatasetAggregator } from '../core/analysis/aggregate';
@@ -19,7 +20,7 @@ import type { CountMode, EncodingName, Finding } from '../core/types';
 import { DEFAULT_ENCODING, DEFAULT_MAX_SEQ_LENGTH } from '../core/types';
 import { createRecordOptions } from './recordOptions';
 import type { BlockAnalysis } from './blockAnalysis';
-import { analyzeBlock } from './blockAnalysis';
+import { BlockAnalyzer, analyzeBlock } from './blockAnalysis';
 import { WorkerPool } from './workerPool';
 import type { AnalysisSettings } from './workerProtocol';
 
@@ -34,6 +35,10 @@ export interface AnalyzeFileOptions {
   nearDuplicates?: boolean;
   /** Look for personal data and secrets (default true). */
   sensitiveData?: boolean;
+  /** Use a preference pair's chosen reply as the reply (default false: preference records are not SFT examples). */
+  useChosen?: boolean;
+  /** Longest JSONL line read, in bytes (default 64 MiB); a longer line is skipped unread and reported as `line-too-long`. */
+  maxLineBytes?: number;
   /** Least true Jaccard similarity of two examples' shingle sets for them to be near duplicates (default 0.8). */
   nearThreshold?: number;
   /** Also return the valid normalized examples in file order (a second, cheap pass). */
@@ -85,6 +90,8 @@ function settingsFrom(options: AnalyzeFileOptions): AnalysisSettings {
     exact: options.exact ?? true,
     nearDuplicates: options.nearDuplicates ?? true,
     sensitiveData: options.sensitiveData,
+    useChosen: options.useChosen,
+    maxLineBytes: options.maxLineBytes,
   };
 }
 
@@ -121,14 +128,16 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
     const reread = rereadSource(fd, aggregator);
     const layout = fileLayout(fd);
     if (layout.wideEncoding !== null) aggregator.setWideEncoding(layout.wideEncoding);
-    const workers = layout.jsonArray ? 0 : (options.workers ?? (totalBytes < WORKER_THRESHOLD_BYTES ? 0 : Math.min(2, availableParallelism())));
+    // A compressed file is not split into blocks: the stream reports it once and parses nothing.
+    const workers = layout.jsonArray || layout.compression !== null ? 0 : (options.workers ?? (totalBytes < WORKER_THRESHOLD_BYTES ? 0 : Math.min(2, availableParallelism())));
     if (workers > 1) {
       await runWithWorkers(fd, totalBytes, settings, workers, aggregator, options);
     } else {
       await streamRecords(path, settings, {
         record: (r) => aggregator.add(r.result),
-        blank: (line) => aggregator.addBlank(line),
+        blank: (_line, count) => aggregator.addBlankLines(count),
         fileFinding: (f) => aggregator.addFileFinding(f),
+        lines: (count) => aggregator.setTotalLines(count),
       }, options);
       aggregator.setBom(layout.hasBom);
     }
@@ -176,8 +185,9 @@ function readExampleAt(fd: number, offset: number, length: number): ChatExample 
 /** Receives records of an in-process pass. */
 interface RecordSink {
   record(r: AnalyzedRecord): void;
-  blank?(line: number): void;
+  blank?(line: number, count: number): void;
   fileFinding?(f: Finding): void;
+  lines?(count: number): void;
 }
 
 /** One in-process pass over a JSONL or JSON-array file, in file order (the core stream an editor's document uses). */
@@ -196,8 +206,9 @@ async function streamRecords(
   }
   const stream = new DatasetStream(createRecordOptions(settings), {
     record: (r) => sink.record(r),
-    blank: (line) => sink.blank?.(line),
+    blank: (line, count) => sink.blank?.(line, count),
     fileFinding: (f) => sink.fileFinding?.(f),
+    lines: (count) => sink.lines?.(count),
   });
   await streamChunks(path, (chunk, bytes) => {
     stream.push(chunk);
@@ -224,20 +235,20 @@ async function streamChunks(path: string, onChunk: (chunk: Uint8Array, bytesSoFa
   }
 }
 
-/** Where to cut a block: after the last "\n" that starts a new top-level line, else after the last "\n". */
+/** A line that starts with `{`, as the bytes around its start. */
+const NEWLINE_BRACE = Buffer.from('\n{');
+
+/**
+ * Where to cut a block: after the last "\n" that starts a line with `{` (so a pretty-printed object is never split
+ * between blocks) when it is within half a block of the last "\n", else after the last "\n". One native search
+ * each, whatever the number of lines (a block of newlines was a search call per line).
+ */
 function cutPoint(block: Uint8Array, length: number): number {
   const buf = Buffer.from(block.buffer, block.byteOffset, length);
   const lastNl = buf.lastIndexOf(10, length - 1);
   if (lastNl < 0) return -1;
-  // Prefer a line that starts with `{`, so a pretty-printed object is never split between blocks.
-  let at = lastNl;
-  while (at >= 0) {
-    if (at + 1 < length && buf[at + 1] === 0x7b) return at + 1;
-    if (lastNl - at > BLOCK_BYTES / 2) break;
-    // At 0 there is nothing before; lastIndexOf(10, -1) would search from the end again (a loop without end).
-    at = at === 0 ? -1 : buf.lastIndexOf(10, at - 1);
-  }
-  return lastNl + 1;
+  const at = length >= 2 ? buf.lastIndexOf(NEWLINE_BRACE, length - 2) : -1;
+  return at >= 0 && lastNl - at <= BLOCK_BYTES / 2 ? at + 1 : lastNl + 1;
 }
 
 /** Newlines in `buf[0, length)` (Buffer's indexOf is a native memchr; a Uint8Array's is not). */
@@ -276,6 +287,7 @@ async function runWithWorkers(
   const pool = new WorkerPool(workers - 1, settings);
   const poolCapacity = (workers - 1) * POOL_QUEUE_DEPTH;
   const local = createRecordOptions(settings);
+  const maxLineBytes = local.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const free: ArrayBuffer[] = [];
   const spares: ArrayBuffer[] = [];
   const finished = new Map<number, BlockAnalysis>();
@@ -290,7 +302,7 @@ async function runWithWorkers(
       finished.delete(nextToMerge);
       if (nextToMerge === 0) aggregator.setBom(block.hasBom);
       // The aggregator only counts blanks, so their order relative to records does not matter.
-      for (const line of block.blanks) aggregator.addBlank(line);
+      aggregator.addBlankLines(block.blankLines);
       unpackRecords(block.records, (r) => {
         r.ordinal += ordinalBase;
         aggregator.add(r);
@@ -305,11 +317,17 @@ async function runWithWorkers(
       nextToMerge++;
     }
   };
+  const usualSize = blockSize + (blockSize >> 3);
   const takeBuffer = (needed: number): Uint8Array<ArrayBuffer> => {
     const at = free.findIndex((b) => b.byteLength >= needed);
     if (at >= 0) return new Uint8Array(free.splice(at, 1)[0] as ArrayBuffer);
-    // A little slack, so that the tail carried over from the previous block usually fits a recycled buffer.
-    return new Uint8Array(new ArrayBuffer(Math.max(needed, blockSize + (blockSize >> 3))));
+    // A little slack, so that the tail carried over from the previous block usually fits a recycled buffer; a line
+    // longer than a block grows its buffer geometrically (see the carry below).
+    return new Uint8Array(new ArrayBuffer(Math.max(needed, usualSize, 2 * (needed - blockSize))));
+  };
+  /** Only buffers of the usual size are kept for reuse: one grown for a long line would stay allocated. */
+  const recycle = (buffer: ArrayBuffer): void => {
+    if (buffer.byteLength <= usualSize) free.push(buffer);
   };
   try {
     let position = 0;
@@ -319,18 +337,36 @@ async function runWithWorkers(
     for (;;) {
       if (options.signal?.aborted) throw abortError();
       if (failure !== undefined) throw failure;
-      const buf = takeBuffer(carry.length + blockSize);
-      buf.set(carry, 0);
+      // A carry that is a view at the start of a buffer with room (a line longer than a block) is read into in place.
+      const inPlace = carry.length > 0 && carry.byteOffset === 0 && carry.buffer.byteLength >= carry.length + blockSize;
+      const buf = inPlace ? new Uint8Array(carry.buffer) : takeBuffer(carry.length + blockSize);
+      if (!inPlace) buf.set(carry, 0);
       const bytesRead = position < totalBytes ? readSync(fd, buf, carry.length, blockSize, position) : 0;
       position += bytesRead;
       const length = carry.length + bytesRead;
       if (length === 0) break;
       const atEnd = position >= totalBytes;
       const cut = atEnd ? length : cutPoint(buf, length);
+      if (cut <= 0 && length > maxLineBytes + 1) {
+        // A line over the cap (even without a final `\r`): stream it through this thread's pipeline, which skips its
+        // bytes, instead of growing the carry. Memory stays within the cap plus a block.
+        const rest = skipLongLine(fd, { line, byte: position - length }, buf.subarray(0, length), position, totalBytes, blockSize, local, options.signal);
+        recycle(buf.buffer);
+        blockBytes.set(id, rest.position - rest.carry.length - (position - length));
+        finished.set(id, rest.analysis);
+        position = rest.position;
+        line += rest.newline ? 1 : 0;
+        carry = rest.carry;
+        id++;
+        mergeFinished();
+        await yieldToEventLoop();
+        if (position >= totalBytes && carry.length === 0) break;
+        continue;
+      }
       if (cut <= 0) {
-        // No line ends in this block: keep reading until one does (memory is bounded by the longest line).
-        carry = buf.slice(0, length);
-        free.push(buf.buffer);
+        // No line ends in this block: keep reading until one does, appending in place (memory is bounded by the line
+        // cap: past it the line is skipped above).
+        carry = buf.subarray(0, length);
         continue;
       }
       const byte = position - length;
@@ -342,7 +378,7 @@ async function runWithWorkers(
         const lines = countNewlines(buf, cut);
         const sent = pool.run({ type: 'block', id: blockId, line, byte, bytes: buf.buffer, length: cut, spares: spares.splice(0, PACKED_BUFFERS) }).then(
           (result) => {
-            free.push(result.bytes);
+            recycle(result.bytes);
             finished.set(blockId, result);
             inFlight.delete(blockId);
             mergeFinished();
@@ -357,7 +393,7 @@ async function runWithWorkers(
       } else {
         finished.set(blockId, analyzeBlock(local, { line, byte, bytes: buf.subarray(0, cut) }, spares));
         line += countNewlines(buf, cut);
-        free.push(buf.buffer);
+        recycle(buf.buffer);
         mergeFinished();
         await yieldToEventLoop();
       }
@@ -374,6 +410,43 @@ async function runWithWorkers(
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * Feed the rest of an over-long line to a pipeline, chunk by chunk from `position` up to and including its `\n` (or
+ * the end of the file): the pipeline's splitter skips the bytes and yields one `line-too-long` record. Returns that
+ * analysis, the bytes read after the newline (the next block's start) and the new file position.
+ */
+function skipLongLine(
+  fd: number,
+  origin: { line: number; byte: number },
+  start: Uint8Array,
+  position: number,
+  totalBytes: number,
+  chunkBytes: number,
+  options: RecordOptions,
+  signal?: AbortSignal,
+): { analysis: BlockAnalysis; carry: Uint8Array<ArrayBuffer>; position: number; newline: boolean } {
+  const analyzer = new BlockAnalyzer(options, origin, 0);
+  analyzer.push(start);
+  const chunk = Buffer.allocUnsafe(chunkBytes);
+  let carry: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+  let newline = false;
+  while (position < totalBytes) {
+    if (signal?.aborted) throw abortError();
+    const bytesRead = readSync(fd, chunk, 0, chunkBytes, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const nl = chunk.subarray(0, bytesRead).indexOf(10);
+    if (nl >= 0) {
+      analyzer.push(chunk.subarray(0, nl + 1));
+      carry = new Uint8Array(chunk.subarray(nl + 1, bytesRead));
+      newline = true;
+      break;
+    }
+    analyzer.push(chunk.subarray(0, bytesRead));
+  }
+  return { analysis: analyzer.finish(), carry, position, newline };
 }
 
 /** One example of a preview page. */

@@ -16,5 +16,7 @@ export function createRecordOptions(settings: AnalysisSettings): RecordOptions {
     maxSeqLength: settings.maxSeqLength,
     nearDuplicates: settings.nearDuplicates,
     sensitiveData: settings.sensitiveData,
+    useChosen: settings.useChosen,
+    maxLineBytes: settings.maxLineBytes,
   };
 }

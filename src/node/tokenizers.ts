@@ -82,6 +82,24 @@ function encodedLength(name: EncodingName, text: string): number {
   return tiktokenFor(name).encode_ordinary(text).length;
 }
 
+/** The byte length of each token tiktoken makes of `text` (special-token text as plain text). */
+function tokenByteLengths(name: EncodingName, text: string): Int32Array {
+  const tiktoken = tiktokenFor(name);
+  const ids = tiktoken.encode_ordinary(text);
+  const lengths = new Int32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) lengths[i] = tiktoken.decode_single_token_bytes(ids[i] as number).length;
+  return lengths;
+}
+
+/** The rank of the token whose bytes are `bytes`, or -1 when they are not one token. */
+function tokenRank(name: EncodingName, bytes: Uint8Array): number {
+  try {
+    return tiktokenFor(name).encode_single_token(bytes);
+  } catch {
+    return -1;
+  }
+}
+
 /** {@link encodedLength}; only a WASM fault falls back to the estimate. */
 function wasmCount(name: EncodingName, text: string): number {
   try {
@@ -101,7 +119,9 @@ function pieceCounterFor(name: EncodingName): PieceCounter {
   let counter = pieceCounters.get(name);
   if (counter === undefined) {
     // A WASM fault on a piece counts that occurrence by the estimate and is not cached.
-    counter = new PieceCounter(name, (piece) => encodedLength(name, piece), estimateTokens);
+    counter = new PieceCounter(name, (piece) => encodedLength(name, piece), estimateTokens, (piece) => tokenByteLengths(name, piece), (bytes) =>
+      tokenRank(name, bytes),
+    );
     pieceCounters.set(name, counter);
   }
   return counter;
@@ -121,7 +141,7 @@ export function loadEncoder(name: EncodingName, options: LoadEncoderOptions = {}
   tiktokenFor(name);
   if (options.pieceCache === false) return { name, exact: true, count: (text) => wasmCount(name, text) };
   const pieces = pieceCounterFor(name);
-  return { name, exact: true, count: (text) => pieces.count(text) };
+  return { name, exact: true, linearOnLongRuns: true, count: (text) => pieces.count(text) };
 }
 
 /** {@link loadEncoder}, or the estimate encoder when the tokenizer assets cannot be loaded. */

@@ -172,7 +172,7 @@ export class WorkerPool {
       const waiter = slot.waiting.get(msg.id);
       slot.waiting.delete(msg.id);
       slot.busy--;
-      waiter?.resolve({ records: msg.records, blanks: msg.blanks, hasBom: msg.hasBom, bytes: msg.bytes });
+      waiter?.resolve({ records: msg.records, blankLines: msg.blankLines, hasBom: msg.hasBom, bytes: msg.bytes });
     } else if (msg.type === 'error') {
       this.fail(slot, new Error(`analysis worker failed: ${msg.message}`));
     }

@@ -14,6 +14,10 @@ export interface AnalysisSettings {
   nearDuplicates: boolean;
   /** Look for personal data and secrets (default true). */
   sensitiveData?: boolean;
+  /** Use a preference pair's chosen reply as the reply (default false). */
+  useChosen?: boolean;
+  /** Longest line read, in bytes (default 64 MiB). */
+  maxLineBytes?: number;
 }
 
 export type WorkerRequest =
@@ -22,5 +26,5 @@ export type WorkerRequest =
 
 export type WorkerResponse =
   | { type: 'ready' }
-  | { type: 'block'; id: number; records: PackedRecords; blanks: number[]; hasBom: boolean; bytes: ArrayBuffer }
+  | { type: 'block'; id: number; records: PackedRecords; blankLines: number; hasBom: boolean; bytes: ArrayBuffer }
   | { type: 'error'; message: string };

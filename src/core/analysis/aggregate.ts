@@ -116,10 +116,11 @@ function wordHashes(text: string): Uint32Array {
   return shingleHashes({ messages: [{ role: 'assistant', content: text }] }, 1);
 }
 
-/** Streaming aggregator: `addBlank`/`add` in file order, then `finish`. */
+/** Streaming aggregator: `addBlankLines`/`add` in file order, then `finish`. */
 export class DatasetAggregator {
   private readonly options: AggregateOptions;
   private blankLines = 0;
+  private totalLines: number | undefined;
   private hasBom = false;
   private wideEncoding: WideEncoding | null = null;
   private totals: RecordTotals;
@@ -196,6 +197,11 @@ export class DatasetAggregator {
     this.totals = new RecordTotals(this.options.maxSeqLength, true);
   }
 
+  /** The line count of a JSON array file (its `[` and `]` lines are neither records nor blanks). */
+  setTotalLines(count: number): void {
+    this.totalLines = count;
+  }
+
   /** Whether the file started with a UTF-8 byte order mark. */
   setBom(hasBom: boolean): void {
     this.hasBom = hasBom;
@@ -208,9 +214,9 @@ export class DatasetAggregator {
     this.list(f);
   }
 
-  /** A blank or whitespace-only line (counted, not an error). */
-  addBlank(_line: number): void {
-    this.blankLines++;
+  /** `count` blank or whitespace-only lines (counted, not an error). */
+  addBlankLines(count: number): void {
+    this.blankLines += count;
   }
 
   /** The next record in file order (ordinals must be consecutive from 0). */
@@ -354,6 +360,7 @@ export class DatasetAggregator {
       },
       totals: this.totals,
       blankLines: this.blankLines,
+      totalLines: this.totalLines,
       hasBom: this.hasBom,
       wideEncoding: this.wideEncoding,
       records,

@@ -66,8 +66,9 @@ export function analyzeDatasetBytes(bytes: Uint8Array, options: DatasetAnalysisO
       aggregator.add(r.result);
       if (r.result.valid && r.example) examples.push(r.example);
     },
-    blank: (line) => aggregator.addBlank(line),
+    blank: (_line, count) => aggregator.addBlankLines(count),
     fileFinding: (f) => aggregator.addFileFinding(f),
+    lines: (count) => aggregator.setTotalLines(count),
     layout: (layout) => {
       if (layout.wideEncoding !== null) aggregator.setWideEncoding(layout.wideEncoding);
     },

@@ -6,6 +6,7 @@ import { SHORT_REPLY_CHARS, checkPrepared, prepareRecord } from '../checks/check
 import { makeFinding } from '../checks/codes';
 import { lshBandKeys, minhashSignature } from '../dedup/minhash';
 import type { ChatExample } from '../formats/chat';
+import { hasPromptReplySplit } from '../formats/detect';
 import { describeJsonError } from '../parse/jsonError';
 import { positionAt } from '../parse/jsonLocate';
 import type { TokenCounter } from '../tokens/tokenCounter';
@@ -18,6 +19,9 @@ import { scanExample } from '../text/scan';
 import { codePointLengthBelow } from '../text/unicode';
 import { hasCode, looksLikeJson } from './textFacts';
 
+/** Lines (JSONL) longer than this many bytes are skipped unread and reported as `line-too-long` (64 MiB). */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
 /** Settings that shape per-record analysis. */
 export interface RecordOptions {
   counter: TokenCounter;
@@ -29,6 +33,10 @@ export interface RecordOptions {
   shortReplyChars?: number;
   /** Look for personal data and secrets (default true). */
   sensitiveData?: boolean;
+  /** Use a preference pair's chosen reply as the reply (default false: preference records get `preference-data`). */
+  useChosen?: boolean;
+  /** Longest line read (bytes without the newline; default {@link DEFAULT_MAX_LINE_BYTES}); longer ones are skipped. */
+  maxLineBytes?: number;
 }
 
 /** One record as the reader assembled it. */
@@ -58,6 +66,24 @@ export function invalidUtf8Finding(line: number, character: number): Finding {
   return makeFinding('invalid-utf8', 'Invalid UTF-8 byte sequence: datasets must be UTF-8 encoded text.', makeRange(line, character, line, character + 1));
 }
 
+/** `bytes` for a message: MiB with one decimal from 1 MiB on, else bytes. */
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MiB` : `${bytes.toLocaleString('en-US')} bytes`;
+}
+
+/**
+ * The unusable record for a line over the per-line limit (its bytes were skipped): a `line-too-long` error at its
+ * first column, counted like an invalid line.
+ */
+export function oversizedRecord(ordinal: number, line: { line: number; byteOffset: number; byteLength: number }, maxLineBytes: number): AnalyzedRecord {
+  const span: RecordSpan = { startLine: line.line, endLine: line.line, endCharacter: 1, byteOffset: line.byteOffset, byteLength: line.byteLength };
+  const result = emptyResult(ordinal, span);
+  const message = `Line ${line.line + 1} is ${sizeText(line.byteLength)}, over the limit of ${sizeText(maxLineBytes)} (--max-line-bytes); it was not parsed.`;
+  result.findings.push(makeFinding('line-too-long', message, makeRange(line.line, 0, line.line, 1)));
+  result.cookbookErrors.data_type = 1;
+  return { result, example: null, shingles: null };
+}
+
 /** Analyse one record on its own. Never throws on bad input: problems become findings. */
 export function analyzeRecord(input: RecordInput, options: RecordOptions): AnalyzedRecord {
   const { span, text } = input;
@@ -77,7 +103,7 @@ export function analyzeRecord(input: RecordInput, options: RecordOptions): Analy
 
   if (input.multiline) {
     const lines = span.endLine - span.startLine + 1;
-    findings.push(makeFinding('multiline-record', `This record is a pretty-printed JSON object spread over ${lines} lines; JSONL needs one record per line.`, recordRange(span)));
+    findings.push(makeFinding('multiline-record', `This record is a pretty-printed JSON object spread over ${lines} lines; a file that does not start with "[" is read as JSON Lines (whatever its extension), which needs one record per line. Join it onto one line, or put the records in a top-level array ([{…}, …]).`, recordRange(span)));
   }
 
   // The text scan runs before the checks: its sensitive-data hints spare them a pass over every message.
@@ -89,6 +115,7 @@ export function analyzeRecord(input: RecordInput, options: RecordOptions): Analy
     shortReplyChars: options.shortReplyChars ?? SHORT_REPLY_CHARS,
     sensitiveHints: scan?.sensitiveHints,
     sensitiveData: options.sensitiveData,
+    useChosen: options.useChosen,
   });
   findings.push(...check.findings);
   result.format = check.format;
@@ -97,7 +124,7 @@ export function analyzeRecord(input: RecordInput, options: RecordOptions): Analy
   result.missingUser = check.missingUser;
   let shingles: Uint32Array | null = null;
   if (example && scan) {
-    fillExampleFacts(result, example, options, scan);
+    fillExampleFacts(result, example, options, scan, check.format !== null && hasPromptReplySplit(check.format, example));
     if (result.bandKeys !== null) shingles = scan.shingles;
   }
   result.valid = example !== null && !hasError(findings);
@@ -151,8 +178,11 @@ function jsonErrorFinding(text: string, span: RecordSpan): Finding {
   return makeFinding('invalid-json', `Invalid JSON: ${described?.message ?? 'the record could not be parsed'}.`, makeRange(at.line, at.character, at.line, at.character + 1));
 }
 
-/** Facts from the example and its text scan (hashes, shingles, code points, estimates, tallies and votes). */
-function fillExampleFacts(result: RecordResult, example: ChatExample, options: RecordOptions, scan: ExampleScan): void {
+/**
+ * Facts from the example and its text scan (hashes, shingles, code points, estimates, tallies and votes). Without a
+ * prompt/reply split (`split` false: plain text) no reply is short and there is no prompt to contradict on.
+ */
+function fillExampleFacts(result: RecordResult, example: ChatExample, options: RecordOptions, scan: ExampleScan, split: boolean): void {
   const shortLimit = options.shortReplyChars ?? SHORT_REPLY_CHARS;
   const nearDuplicates = options.nearDuplicates !== false;
   result.messageCount = example.messages.length;
@@ -165,7 +195,7 @@ function fillExampleFacts(result: RecordResult, example: ChatExample, options: R
       result.replyCount++;
       result.replyChars += chars;
       const trimmed = m.content.trim();
-      if (trimmed.length > 0 && codePointLengthBelow(trimmed, shortLimit) < shortLimit) result.shortReplies++;
+      if (split && trimmed.length > 0 && codePointLengthBelow(trimmed, shortLimit) < shortLimit) result.shortReplies++;
       if (looksLikeJson(trimmed)) result.jsonReplies++;
       if (hasCode(m.content)) result.codeReplies++;
     }
@@ -180,8 +210,8 @@ function fillExampleFacts(result: RecordResult, example: ChatExample, options: R
     result.findings.push(makeFinding('too-long', message, recordRange(result.span)));
   }
   result.exactHash = scan.exactHash;
-  result.promptHash = scan.promptHash;
-  result.replyHash = scan.replyHash;
+  result.promptHash = split ? scan.promptHash : null;
+  result.replyHash = split ? scan.replyHash : null;
   if (nearDuplicates) {
     const signature = minhashSignature(scan.shingles);
     result.bandKeys = signature ? lshBandKeys(signature) : null;

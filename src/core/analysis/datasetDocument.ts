@@ -31,7 +31,6 @@ import { RecordAssembler, utf8Length } from '../parse/recordAssembler';
 import type { WideEncoding } from '../parse/textEncoding';
 import type { InvalidUtf8At } from '../parse/utf8Locator';
 import { Utf8Locator } from '../parse/utf8Locator';
-import { exampleOverhead } from '../tokens/tokenCounter';
 import type { CountMode, EncodingName, Finding, Fix, Position, Range, TextEdit } from '../types';
 import { makeRange } from '../types';
 import type { AnalyzedRecord, RecordInput, RecordOptions } from './analyzeRecord';
@@ -107,7 +106,7 @@ export interface RecordInfo {
    * examples (0 when the record did not normalize).
    */
   total: number;
-  /** Tokens counted for the example besides its messages (the cookbook's reply priming in `openai` mode). */
+  /** Tokens counted for the example besides its messages (reply priming in `openai` mode, declared tools). */
   overhead: number;
   encoding: EncodingName;
   countMode: CountMode;
@@ -411,7 +410,7 @@ export class DatasetDocument {
       format: result.format,
       messages,
       total: example ? result.tokens : 0,
-      overhead: example ? exampleOverhead(countMode) : 0,
+      overhead: example ? counter.overheadOf(example, countMode) : 0,
       encoding: this.options.encoding,
       countMode,
       tokensExact: this.options.tokensExact,
@@ -1115,6 +1114,7 @@ export class DatasetDocument {
       },
       totals: this.totals,
       blankLines: this.jsonArray ? 0 : this.lineCount - this.totals.recordLines,
+      totalLines: this.jsonArray ? this.lineCount : undefined,
       hasBom: this.hasBom,
       wideEncoding: this.wideEncoding,
       records: index,
@@ -1144,7 +1144,7 @@ export class DatasetDocument {
     if (target.code === 'multiline-record' && !this.jsonArray) {
       fixes.push({ title: 'Join the record onto one line', kind: 'join-lines', isSafe: true, isPreferred: true, edits: joinLinesEdits(text, span) });
     } else {
-      const check = checkRecord(value, text, span, { shortReplyChars: this.options.shortReplyChars ?? SHORT_REPLY_CHARS, withFixes: true, sensitiveData: this.options.sensitiveData });
+      const check = checkRecord(value, text, span, { shortReplyChars: this.options.shortReplyChars ?? SHORT_REPLY_CHARS, withFixes: true, sensitiveData: this.options.sensitiveData, useChosen: this.options.useChosen });
       const finding = check.findings.find((f) => f.code === target.code && sameRange(f.range, target.range));
       if (finding) for (const fix of check.fixes.get(finding) ?? []) fixes.push(fix);
     }

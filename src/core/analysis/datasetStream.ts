@@ -7,8 +7,8 @@
 import { makeFinding } from '../checks/codes';
 import type { ArrayElement, ArrayError, JsonArraySplitterOptions } from '../parse/jsonArraySplitter';
 import { JsonArraySplitter } from '../parse/jsonArraySplitter';
-import type { WideEncoding } from '../parse/textEncoding';
-import { ENCODING_PROBE_BYTES, detectWideEncoding } from '../parse/textEncoding';
+import type { Compression, WideEncoding } from '../parse/textEncoding';
+import { detectUnreadableFile, unreadableFileMessage } from '../parse/textEncoding';
 import type { InvalidUtf8At } from '../parse/utf8Locator';
 import { Utf8Locator } from '../parse/utf8Locator';
 import type { Finding } from '../types';
@@ -24,11 +24,17 @@ export const LAYOUT_PROBE_BYTES = 4096;
 /** Receives a dataset's records in file order. */
 export interface DatasetSink {
   record(r: AnalyzedRecord): void;
-  blank(line: number): void;
+  /** `count` blank lines from `line` on. */
+  blank(line: number, count: number): void;
   /** A finding about the file rather than one record (a JSON array's structure, bytes between its elements). */
   fileFinding(f: Finding): void;
   /** The layout, once the first bytes decided it (before any record). */
   layout?(layout: DatasetLayout): void;
+  /**
+   * At the end of a JSON array file: its line count (a final newline does not start a line). JSONL lines are all
+   * records or blanks; an array file also has lines of its own (`[`, `]`).
+   */
+  lines?(count: number): void;
 }
 
 /** What the first bytes of a file say about it. */
@@ -39,6 +45,8 @@ export interface DatasetLayout {
   hasBom: boolean;
   /** UTF-16 or UTF-32 (no record can be read), else null. */
   wideEncoding: WideEncoding | null;
+  /** Compressed (no record can be read: nothing is parsed), else null. */
+  compression: Compression | null;
 }
 
 function isSpaceByte(b: number | undefined): boolean {
@@ -51,7 +59,13 @@ export function layoutOf(head: Uint8Array): DatasetLayout {
   const hasBom = n >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
   let i = hasBom ? 3 : 0;
   while (i < n && isSpaceByte(head[i])) i++;
-  return { jsonArray: i < n && head[i] === 0x5b, hasBom, wideEncoding: detectWideEncoding(head.subarray(0, Math.min(head.length, ENCODING_PROBE_BYTES))) };
+  const unreadable = detectUnreadableFile(head);
+  return {
+    jsonArray: i < n && head[i] === 0x5b,
+    hasBom,
+    wideEncoding: unreadable?.kind === 'encoding' ? unreadable.encoding : null,
+    compression: unreadable?.kind === 'compressed' ? unreadable.compression : null,
+  };
 }
 
 /**
@@ -189,7 +203,8 @@ export class ArrayRecordReader {
 
 /**
  * A dataset file's bytes through to analysed records. The first {@link LAYOUT_PROBE_BYTES} bytes are held until
- * the layout is known; after that, memory is bounded by the largest line (JSONL) or element (JSON array).
+ * the layout is known; after that, memory is bounded by the largest line up to the per-line cap (JSONL, see
+ * `RecordOptions.maxLineBytes`) or by the largest element (JSON array, not capped).
  */
 export class DatasetStream {
   private head: Uint8Array[] = [];
@@ -197,6 +212,9 @@ export class DatasetStream {
   private layout: DatasetLayout | null = null;
   private pipeline: RecordPipeline | null = null;
   private array: { reader: ArrayRecordReader; decoder: InstanceType<typeof TextDecoder>; locator: Utf8Locator } | null = null;
+  /** JSON array files: newlines so far, and whether the last byte was one. */
+  private newlines = 0;
+  private endsWithNewline = true;
 
   constructor(
     private readonly options: RecordOptions,
@@ -225,6 +243,7 @@ export class DatasetStream {
       const tail = decoder.decode();
       if (tail) reader.push(tail);
       reader.end();
+      this.sink.lines?.(this.newlines + (this.endsWithNewline ? 0 : 1));
     }
     return this.layout as DatasetLayout;
   }
@@ -235,6 +254,11 @@ export class DatasetStream {
     const layout = layoutOf(head);
     this.layout = layout;
     this.sink.layout?.(layout);
+    if (layout.compression !== null) {
+      // Compressed bytes parse as nothing: one finding says what the file is, instead of an error per "line".
+      this.sink.fileFinding(compressedFileFinding(layout.compression));
+      return;
+    }
     if (layout.jsonArray) {
       const skip = layout.hasBom ? 3 : 0;
       this.array = {
@@ -244,7 +268,7 @@ export class DatasetStream {
         locator: new Utf8Locator(skip, true),
       };
     } else {
-      this.pipeline = new RecordPipeline(this.options, { record: (r) => this.sink.record(r), blank: (line) => this.sink.blank(line) });
+      this.pipeline = new RecordPipeline(this.options, { record: (r) => this.sink.record(r), blank: (line, count) => this.sink.blank(line, count) });
     }
     if (head.length > 0) this.feed(head);
   }
@@ -254,10 +278,18 @@ export class DatasetStream {
       this.pipeline.push(chunk);
       return;
     }
-    const { reader, decoder, locator } = this.array as NonNullable<DatasetStream['array']>;
+    if (this.array === null) return;
+    const { reader, decoder, locator } = this.array;
+    for (let at = chunk.indexOf(0x0a); at >= 0; at = chunk.indexOf(0x0a, at + 1)) this.newlines++;
+    if (chunk.length > 0) this.endsWithNewline = chunk[chunk.length - 1] === 0x0a;
     reader.addInvalid(locator.push(chunk));
     reader.push(decoder.decode(chunk, { stream: true }));
   }
+}
+
+/** The error that says a file is compressed, at 1:1. */
+export function compressedFileFinding(compression: Compression): Finding {
+  return makeFinding('compressed-file', unreadableFileMessage({ kind: 'compressed', compression }), makeRange(0, 0, 0, 0));
 }
 
 function concat(chunks: Uint8Array[], length: number): Uint8Array {

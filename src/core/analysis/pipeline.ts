@@ -3,11 +3,12 @@
  * record. Pure; the Node side feeds it file chunks (in-process) or whole blocks (in a worker).
  */
 import { decodeLine } from '../parse/decodeLine';
+import type { LineSink } from '../parse/lineSplitter';
 import { LineSplitter } from '../parse/lineSplitter';
 import type { AssembledRecord } from '../parse/recordAssembler';
 import { RecordAssembler, assembleText } from '../parse/recordAssembler';
 import type { AnalyzedRecord, RecordOptions } from './analyzeRecord';
-import { analyzeRecord } from './analyzeRecord';
+import { DEFAULT_MAX_LINE_BYTES, analyzeRecord, oversizedRecord } from './analyzeRecord';
 
 /** Where a block starts in the file, so that lines, byte offsets and ordinals are absolute. */
 export interface BlockOrigin {
@@ -19,7 +20,8 @@ export interface BlockOrigin {
 /** Receives pipeline output in file order. */
 export interface PipelineSink {
   record(r: AnalyzedRecord): void;
-  blank(line: number): void;
+  /** `count` blank lines from `line` on (a run of empty lines is one call, so blank lines cost no memory). */
+  blank(line: number, count: number): void;
 }
 
 /** Streams bytes through split → decode → assemble → analyse. */
@@ -28,6 +30,7 @@ export class RecordPipeline {
   private readonly assembler = new RecordAssembler();
   private ordinal: number;
   private readonly origin: BlockOrigin;
+  private readonly maxLineBytes: number;
 
   constructor(
     private readonly options: RecordOptions,
@@ -38,7 +41,8 @@ export class RecordPipeline {
     this.ordinal = origin.ordinal;
     // Only the file's first bytes can be a byte order mark: a block that starts with EF BB BF mid-file holds a
     // U+FEFF in its first line (invalid JSON, as it is when the file is read in one piece).
-    this.splitter = new LineSplitter(origin.byte === 0);
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.splitter = new LineSplitter(origin.byte === 0, this.maxLineBytes);
   }
 
   /** True when the stream began with a UTF-8 BOM (only meaningful for the block at byte 0). */
@@ -52,13 +56,25 @@ export class RecordPipeline {
   }
 
   push(chunk: Uint8Array): void {
-    for (const raw of this.splitter.push(chunk)) this.line(raw);
+    this.splitter.pushTo(chunk, this.lines);
   }
 
   end(): void {
-    for (const raw of this.splitter.end()) this.line(raw);
+    this.splitter.endTo(this.lines);
     this.emit(this.assembler.end());
   }
+
+  /** Lines go through one at a time (never a chunk's worth at once), runs of empty lines as one item. */
+  private readonly lines: LineSink = {
+    line: (raw) => this.line(raw),
+    emptyLines: (run) => this.emit(this.assembler.pushEmpty({ ...run, line: run.line + this.origin.line, byteOffset: run.byteOffset + this.origin.byte })),
+    oversizedLine: (over) => {
+      // A record cannot span a line that was not read: an open pretty-printed group is given up first.
+      this.emit(this.assembler.end());
+      const at = { line: over.line + this.origin.line, byteOffset: over.byteOffset + this.origin.byte, byteLength: over.byteLength };
+      this.sink.record(oversizedRecord(this.ordinal++, at, this.maxLineBytes));
+    },
+  };
 
   private line(raw: { line: number; byteOffset: number; bytes: Uint8Array }): void {
     const decoded = decodeLine(raw.bytes);
@@ -77,7 +93,7 @@ export class RecordPipeline {
   private emit(items: AssembledRecord[]): void {
     for (const item of items) {
       if (item.kind === 'blank') {
-        this.sink.blank(item.line);
+        this.sink.blank(item.line, item.count);
         continue;
       }
       this.sink.record(
@@ -95,7 +111,7 @@ export function analyzeText(text: string, options: RecordOptions, sink: Pipeline
   let ordinal = 0;
   for (const item of assembleText(text)) {
     if (item.kind === 'blank') {
-      sink.blank(item.line);
+      sink.blank(item.line, item.count);
     } else {
       sink.record(
         analyzeRecord({ ordinal: ordinal++, text: item.text, span: item.span, multiline: item.multiline, invalidUtf8: item.invalidUtf8 }, options),

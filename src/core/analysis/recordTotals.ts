@@ -45,6 +45,8 @@ export class RecordTotals {
   withSystem = 0;
   missingSystem = 0;
   missingUser = 0;
+  /** Records (usable or not) with content that is not text, which text-only fine-tuning drops. */
+  nonText = 0;
   overLimit = 0;
   totalTokens = 0;
   billableTokens = 0;
@@ -74,8 +76,10 @@ export class RecordTotals {
   add(r: RecordResult, sign: 1 | -1 = 1): void {
     this.records += sign;
     this.recordLines += sign * (r.span.endLine - r.span.startLine + 1);
+    let nonText = false;
     for (const f of r.findings) {
       if (this.wideEncoding && WIDE_ENCODING_NOISE.has(f.code)) continue;
+      if (f.code === 'non-text-content') nonText = true;
       bumpMap(this.findingCounts, f.code, sign);
       const group = groupOf(f.code);
       if (group === 'pii') this.piiFindings += sign;
@@ -83,6 +87,7 @@ export class RecordTotals {
       else if (f.severity === 'error') bumpRecord(this.formatErrors, f.code, sign);
     }
     // A loop over the keys: Object.entries made an array per record, most of them for an empty object.
+    if (nonText) this.nonText += sign;
     const errors = r.cookbookErrors;
     for (const key in errors) bumpRecord(this.formatErrors, key, sign * (errors[key] as number));
     if (r.format) bumpMap(this.formatCounts, r.format, sign);

@@ -43,7 +43,10 @@ export interface DuplicateGroup {
 
 /** Facts about the data that the recommender uses. */
 export interface Characteristics {
-  /** Share (0–1) of letters that are outside basic Latin (emoji and punctuation excluded). */
+  /**
+   * The non-English share (0–1): letters of non-Latin scripts plus Latin-script letters in the share of stop-word
+   * votes that are not English, over all letters (emoji, digits and punctuation excluded).
+   */
   multilingual_share: number;
   is_multilingual: boolean;
   /** Dominant script of letters: latin, han, kana, hangul, cyrillic, arabic, devanagari, other. */
@@ -99,8 +102,8 @@ export interface DatasetReport {
   format_valid: boolean;
   /** Cookbook format-error keys and our error codes → number of occurrences. */
   format_errors: Record<string, number>;
-  /** Cookbook data warnings. */
-  data_warnings: { missing_system: number; missing_user: number };
+  /** Cookbook data warnings, and records with non-text content (image parts, `images`) that text-only training drops. */
+  data_warnings: { missing_system: number; missing_user: number; non_text_content: number };
 
   distribution: Distribution;
   token_stats: {
@@ -118,6 +121,11 @@ export interface DatasetReport {
     near: { count: number; threshold: number; groups: DuplicateGroup[] };
   };
   contradictions: { count: number; groups: DuplicateGroup[] };
+  /**
+   * Preference pairs (`chosen`/`rejected` records): how many, how many have the same reply on both sides, and how
+   * many do not share one prompt. All zero when the file has none.
+   */
+  preference: { pairs: number; identical: number; prompt_mismatch: number };
   billing: { billable_tokens: number; epochs: number; charged_tokens: number };
   characteristics: Characteristics;
   findings: FindingJson[];

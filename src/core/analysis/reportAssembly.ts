@@ -10,7 +10,7 @@ import type { NearCluster } from '../dedup/nearDuplicates';
 import type { DatasetFormat } from '../formats/chat';
 import { DATASET_FORMATS } from '../formats/chat';
 import type { WideEncoding } from '../parse/textEncoding';
-import { WIDE_ENCODING_NAMES } from '../parse/textEncoding';
+import { unreadableFileMessage } from '../parse/textEncoding';
 import { computeQuality } from '../quality/score';
 import { round } from '../stats/summary';
 import { agree, plural } from '../text/plural';
@@ -20,7 +20,7 @@ import type { RecordSpan } from './record';
 import type { RecordTotals } from './recordTotals';
 import { WIDE_ENCODING_NOISE } from './recordTotals';
 import type { DatasetReport, DuplicateGroup, FindingJson } from './report';
-import { dominantLanguage, dominantScript, multilingualShare } from './textFacts';
+import { dominantLanguage, dominantScript, nonEnglishShare } from './textFacts';
 
 const TARGET_EPOCHS = 3;
 const MIN_TARGET_EXAMPLES = 100;
@@ -110,6 +110,8 @@ export interface ReportInput {
   settings: ReportSettings;
   totals: RecordTotals;
   blankLines: number;
+  /** The file's line count when not every line is a record or a blank (a JSON array's own lines); else derived. */
+  totalLines?: number;
   hasBom: boolean;
   wideEncoding: WideEncoding | null;
   records: RecordIndex;
@@ -236,7 +238,7 @@ export function assembleReport(input: ReportInput): AggregateOutput {
     totals.formatCounts.size === 0 ? 'unknown' : totals.formatCounts.size > 1 ? 'mixed' : ([...totals.formatCounts.keys()][0] as DatasetFormat);
   const roles: Record<string, number> = {};
   for (const [role, count] of Object.entries(totals.roles)) if (count > 0) roles[role] = count;
-  const share = multilingualShare(totals.script);
+  const share = nonEnglishShare(totals.script);
   const jsonShare = totals.replies ? totals.jsonReplies / totals.replies : 0;
   const codeShare = totals.replies ? totals.codeReplies / totals.replies : 0;
   const multiTurnPct = examples ? round((100 * totals.multiTurn) / examples, 1) : 0;
@@ -247,7 +249,7 @@ export function assembleReport(input: ReportInput): AggregateOutput {
     encoding: settings.encoding,
     count_mode: settings.countMode,
     tokens_exact: settings.tokensExact,
-    total_lines: totals.recordLines + input.blankLines,
+    total_lines: input.totalLines ?? totals.recordLines + input.blankLines,
     blank_lines: input.blankLines,
     total_examples: examples,
     invalid_examples: totals.invalid,
@@ -257,7 +259,7 @@ export function assembleReport(input: ReportInput): AggregateOutput {
     quality_issues: quality.issues,
     format_valid: !findings.some((f) => f.severity === 'error') && (Object.keys(omitted) as CodeName[]).every((c) => severityOf(c) !== 'error'),
     format_errors: sortedKeys(formatErrors),
-    data_warnings: { missing_system: totals.missingSystem, missing_user: totals.missingUser },
+    data_warnings: { missing_system: totals.missingSystem, missing_user: totals.missingUser, non_text_content: totals.nonText },
     distribution: {
       roles,
       avg_message_length: totals.messageTotal ? round(totals.contentChars / totals.messageTotal, 1) : 0,
@@ -274,6 +276,11 @@ export function assembleReport(input: ReportInput): AggregateOutput {
       near: { count: nearCopies, threshold: settings.nearThreshold, groups: nearGroups },
     },
     contradictions: { count: contradictionCount, groups: contradictionGroups },
+    preference: {
+      pairs: totals.formatCounts.get('preference') ?? 0,
+      identical: counts.get('preference-identical') ?? 0,
+      prompt_mismatch: counts.get('preference-prompt-mismatch') ?? 0,
+    },
     billing: { billable_tokens: totals.billableTokens, epochs, charged_tokens: totals.billableTokens * epochs },
     characteristics: {
       multilingual_share: round(share, 3),
@@ -312,9 +319,7 @@ function fileLevelFindings(input: ReportInput, add: (f: Finding) => void): void 
   const top = makeRange(0, 0, 0, 0);
   const rangeOf = (i: number): Range => records.rangeOf(i);
   if (input.wideEncoding !== null) {
-    const { display, iconv } = WIDE_ENCODING_NAMES[input.wideEncoding];
-    const message = `The file is ${display} encoded; fine-tuning datasets must be UTF-8, so no record can be read. Save it as UTF-8 (VS Code: "Save with Encoding" → UTF-8; shell: iconv -f ${iconv} -t UTF-8).`;
-    add(makeFinding('file-encoding', message, top));
+    add(makeFinding('file-encoding', unreadableFileMessage({ kind: 'encoding', encoding: input.wideEncoding }), top));
   }
   if (input.hasBom) add(makeFinding('bom', 'The file starts with a UTF-8 byte order mark; some tools reject it.', top));
   if (totals.formatCounts.size > 1) {

@@ -80,8 +80,12 @@ export function dominantScript(t: ScriptTally): string {
   return best[1] === 0 ? 'none' : best[0];
 }
 
-/** Letters outside basic Latin as a share of all letters (emoji, digits and punctuation excluded). */
-export function multilingualShare(t: ScriptTally): number {
+/**
+ * The non-English share of letters (the report's `multilingual_share`): letters of non-Latin scripts, plus Latin-script
+ * letters in the share of stop-word votes that are not English, over all letters (emoji, digits and punctuation
+ * excluded).
+ */
+export function nonEnglishShare(t: ScriptTally): number {
   const foreign = t.han + t.kana + t.hangul + t.cyrillic + t.arabic + t.devanagari + t.otherLetters;
   const letters = t.latin + t.latinExtended + foreign;
   if (letters === 0) return 0;

@@ -12,13 +12,15 @@ import type { JsonPath } from '../parse/jsonLocate';
 import type { CodeName } from './codes';
 import type { CookbookMode } from './cookbook';
 import type { SensitiveKind } from './sensitive';
-import { ACCEPTED_SHAPES, detectFormat, isJsonObject } from '../formats/detect';
+import { ACCEPTED_SHAPES, detectFormat, hasPromptReplySplit, isJsonObject } from '../formats/detect';
 import { normalizeRecord } from '../formats/normalize';
 import { mapStringOffsets } from '../parse/jsonLocate';
 import { countCookbookErrors } from './cookbook';
 import { RecordContext, fix } from './recordContext';
 import { convertRecordEdits, mergeTurnEdits, moveElementsEdits, redactEdits, replaceValueEdits, trimEdits } from './recordFixes';
 import { findSensitive } from './sensitive';
+import { findLoneSurrogates } from './surrogates';
+import { checkToolCalls } from './toolCalls';
 import { plural } from '../text/plural';
 import { sensitiveHints } from '../text/sensitiveHints';
 import { codePointLengthBelow } from '../text/unicode';
@@ -41,6 +43,11 @@ export interface CheckOptions {
   withFixes?: boolean;
   /** Look for personal data and secrets (`pii-*`, `secret-*`; default true). */
   sensitiveData?: boolean;
+  /**
+   * Use a preference pair's chosen reply as the reply of an SFT example (default false: a preference record gets
+   * `preference-data`, an error, since SFT needs one reply per prompt).
+   */
+  useChosen?: boolean;
 }
 
 /** Everything the per-record checks produce. */
@@ -121,7 +128,8 @@ function contentRange(ctx: RecordContext, origin: MessageOrigin): Range {
   return ctx.valueRange(origin.editPath ?? (origin.path ? [...origin.path, 'content'] : (origin.contentPaths[0] ?? null)));
 }
 
-function checkContents(ctx: RecordContext, example: ChatExample, origins: MessageOrigin[], shortReplyChars: number): void {
+/** Content checks; `split` is false for an example without a prompt/reply split (its text is no reply to judge). */
+function checkContents(ctx: RecordContext, example: ChatExample, origins: MessageOrigin[], shortReplyChars: number, split: boolean): void {
   // Plain loops (no callback per record): a closure created per record was compiled anew again and again.
   for (let i = 0; i < example.messages.length; i++) {
     const message = example.messages[i] as ChatMessage;
@@ -130,9 +138,11 @@ function checkContents(ctx: RecordContext, example: ChatExample, origins: Messag
     const trimmed = message.content.trim();
     if (message.role === 'assistant') {
       if (trimmed === '') {
-        if (!origin.hasCall) ctx.add('empty-assistant', `${describe(origin, i)}: the assistant reply is empty; write the reply the model should learn`, contentRange(ctx, origin));
+        const what = split ? 'the assistant reply is empty; write the reply the model should learn' : 'the text is empty; write the training text';
+        if (!origin.hasCall) ctx.add('empty-assistant', `${describe(origin, i)}: ${what}`, contentRange(ctx, origin));
         continue;
       }
+      if (!split) continue;
       const length = codePointLengthBelow(trimmed, shortReplyChars);
       if (length < shortReplyChars) {
         ctx.add('short-reply', `${describe(origin, i)}: the assistant reply has ${plural(length, 'character')} (fewer than ${shortReplyChars}); very short replies teach little`, contentRange(ctx, origin));
@@ -185,7 +195,8 @@ function checkConversation(ctx: RecordContext, format: DatasetFormat, example: C
     if (m.role === 'user') hasUser = true;
     else if (m.role === 'assistant') hasAssistant = true;
   }
-  const isText = format === 'text';
+  // Plain text (no prompt/reply split) has no prompt to require.
+  const isText = !hasPromptReplySplit(format, example);
   if (!isText && messages.length < 2) {
     ctx.add('too-few-messages', `an example needs at least 2 messages (a prompt and a reply); found ${messages.length}`, ctx.recordRange());
   }
@@ -291,7 +302,17 @@ function dataWarnings(record: Record<string, unknown>, format: DatasetFormat, ex
   }
   if (!example) return { missingSystem: false, missingUser: false };
   const roles = example.messages.map((m) => m.role);
-  return { missingSystem: !roles.includes('system'), missingUser: format !== 'text' && !roles.includes('user') };
+  return { missingSystem: !roles.includes('system'), missingUser: hasPromptReplySplit(format, example) && !roles.includes('user') };
+}
+
+/** The first lone surrogate of the record, with how many more it holds (each would fail the notebook the same way). */
+function checkSurrogates(ctx: RecordContext): void {
+  const { found, count } = findLoneSurrogates(ctx.text, 1);
+  const first = found[0];
+  if (!first) return;
+  const more = count > 1 ? ` (and ${count - 1} more in this record)` : '';
+  const message = `${first.written} is a lone surrogate, half of a UTF-16 pair and no character${more}: Python refuses to encode it ("surrogates not allowed"), so training on it fails; remove it or write the character meant`;
+  ctx.add('lone-surrogate', message, ctx.range({ start: first.start, end: first.end }));
 }
 
 function compareRanges(a: Finding, b: Finding): number {
@@ -321,6 +342,7 @@ export function checkPrepared(prepared: PreparedRecord, text: string, span: Reco
   const { value, detection, normalized } = prepared;
   const shortReplyChars = options.shortReplyChars ?? SHORT_REPLY_CHARS;
   const ctx = new RecordContext(text, span, options.withFixes === true);
+  checkSurrogates(ctx);
   const none = { format: null, example: null, missingSystem: false, missingUser: false, fixes: ctx.fixes };
   if (detection.kind === 'not-an-object' || !isJsonObject(value)) {
     const found = detection.kind === 'not-an-object' ? detection.found : 'a value';
@@ -336,13 +358,19 @@ export function checkPrepared(prepared: PreparedRecord, text: string, span: Reco
   const format = detection.format;
   const { example, origins, issues } = normalized;
   reportIssues(ctx, issues);
+  if (format === 'preference' && options.useChosen !== true) {
+    const message =
+      'this record is a preference pair ("chosen" and "rejected", for DPO-style training); SFT fine-tuning and its notebooks need one reply per prompt. To train on the chosen replies, use the "use chosen as the reply" option (CLI: --use-chosen)';
+    ctx.add('preference-data', message, ctx.keyRange(['chosen']));
+  }
   if (example) {
-    checkContents(ctx, example, origins, shortReplyChars);
+    checkContents(ctx, example, origins, shortReplyChars, hasPromptReplySplit(format, example));
     checkConversation(ctx, format, example, origins);
+    checkToolCalls(ctx, example, origins);
   }
   if (options.sensitiveData !== false) checkSensitive(ctx, value, origins, example, example ? options.sensitiveHints : undefined);
 
-  if (ctx.withFixes && example && format !== 'openai' && format !== 'text') {
+  if (ctx.withFixes && example && format !== 'openai' && format !== 'text' && format !== 'preference') {
     const convert = fix('Convert record to OpenAI messages', 'convert-to-messages', convertRecordEdits(ctx, value, example, origins, format), false);
     for (const finding of ctx.findings) ctx.fixes.get(finding)?.push(convert);
   }
@@ -364,8 +392,10 @@ export function checkPrepared(prepared: PreparedRecord, text: string, span: Reco
  */
 export function convertToOpenAIFix(value: unknown, text: string, span: RecordSpan): Fix | null {
   const { detection, normalized } = prepareRecord(value);
-  if (detection.kind !== 'format' || detection.format === 'openai' || detection.format === 'text' || !isJsonObject(value)) return null;
+  // A preference record would lose its rejected reply: it is not converted.
+  const format = detection.kind === 'format' ? detection.format : null;
+  if (format === null || format === 'openai' || format === 'text' || format === 'preference' || !isJsonObject(value)) return null;
   if (!normalized?.example) return null;
   const ctx = new RecordContext(text, span, true);
-  return fix('Convert record to OpenAI messages', 'convert-to-messages', convertRecordEdits(ctx, value, normalized.example, normalized.origins, detection.format), false);
+  return fix('Convert record to OpenAI messages', 'convert-to-messages', convertRecordEdits(ctx, value, normalized.example, normalized.origins, format), false);
 }

@@ -146,9 +146,12 @@ export function convertRecordEdits(
   const messages = example.messages.map((message, i) => {
     const origin = origins[i];
     const content = origin ? contentLiteral(ctx, origin, message.content, format) : JSON.stringify(message.content);
-    return `{"role"${colon}${JSON.stringify(message.role)}${comma}"content"${colon}${content}}`;
+    const calls = message.toolCalls ? `${comma}"tool_calls"${colon}${JSON.stringify(message.toolCalls)}` : '';
+    return `{"role"${colon}${JSON.stringify(message.role)}${comma}"content"${colon}${content}${calls}}`;
   });
-  const consumed = new Set(FORMAT_KEYS[format]);
+  // Tools are rewritten as a list only when they were read; unreadable tools stay as written.
+  const consumed = new Set(FORMAT_KEYS[format].filter((key) => key !== 'tools' || example.tools !== undefined));
+  const tools = example.tools ? `${comma}"tools"${colon}${JSON.stringify(example.tools)}` : '';
   const members = listMembers(ctx.text, ctx.whole.start) ?? [];
   const edits: TextEdit[] = [];
   for (let j = 0; j < members.length; j++) {
@@ -156,7 +159,7 @@ export function convertRecordEdits(
     const key: unknown = JSON.parse(ctx.source(member.key));
     if (typeof key !== 'string' || !consumed.has(key) || !Object.hasOwn(record, key)) continue;
     if (edits.length === 0) {
-      edits.push(ctx.edit({ start: member.key.start, end: member.value.end }, `"messages"${colon}[${messages.join(comma)}]`));
+      edits.push(ctx.edit({ start: member.key.start, end: member.value.end }, `"messages"${colon}[${messages.join(comma)}]${tools}`));
     } else {
       edits.push(ctx.edit({ start: (members[j - 1] as (typeof members)[number]).value.end, end: member.value.end }, ''));
     }

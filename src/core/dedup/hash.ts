@@ -1,7 +1,8 @@
 /**
  * Keys for exact-duplicate and contradiction detection. The canonical form of an example (per message: role, then
  * content NFC-normalized with whitespace runs collapsed to one space and trimmed, then tool-call data) is hashed by
- * the fused text scan (`text/scan.ts`) without ever building the canonical string.
+ * the fused text scan (`text/scan.ts`) without ever building the canonical string. Declared `tools` are part of the
+ * identity: they are hashed after the messages, and they key every near-duplicate shingle.
  */
 import type { ChatExample } from '../formats/chat';
 import { scanExample } from '../text/scan';

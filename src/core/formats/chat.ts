@@ -3,9 +3,9 @@
  */
 
 /** Dataset formats we detect per record. */
-export type DatasetFormat = 'openai' | 'sharegpt' | 'alpaca' | 'prompt_completion' | 'text';
+export type DatasetFormat = 'openai' | 'sharegpt' | 'alpaca' | 'prompt_completion' | 'text' | 'preference';
 
-export const DATASET_FORMATS: readonly DatasetFormat[] = ['openai', 'sharegpt', 'alpaca', 'prompt_completion', 'text'];
+export const DATASET_FORMATS: readonly DatasetFormat[] = ['openai', 'sharegpt', 'alpaca', 'prompt_completion', 'text', 'preference'];
 
 /** Canonical roles after alias resolution (`human` → `user`, `gpt` → `assistant`, …). */
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool' | 'function';

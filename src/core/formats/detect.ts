@@ -1,7 +1,7 @@
 /**
  * Per-record format detection: which accepted dataset shape a parsed JSON record has.
  */
-import type { DatasetFormat } from './chat';
+import type { ChatExample, DatasetFormat } from './chat';
 
 /** The outcome of detecting one record's format. */
 export type FormatDetection =
@@ -16,6 +16,7 @@ export const ACCEPTED_SHAPES: readonly string[] = [
   '"instruction" + "output" (Alpaca)',
   '"prompt" + "completion"',
   '"text"',
+  '"chosen" + "rejected" (preference pairs)',
 ];
 
 /** A JSON object (not an array, not null). */
@@ -32,16 +33,31 @@ export function jsonTypeName(value: unknown): string {
 
 /**
  * Detect the format of one parsed record by its keys. The first matching key wins, so a record with both
- * `messages` and `text` is OpenAI chat: `messages` → openai, `conversations` → sharegpt, `instruction` with
+ * `messages` and `text` is OpenAI chat: `chosen` with `rejected` → preference, `messages` → openai, `conversations` → sharegpt, `instruction` with
  * `output` → alpaca, `prompt` with `completion` → prompt_completion, `text` → text.
  */
 export function detectFormat(value: unknown): FormatDetection {
   if (!isJsonObject(value)) return { kind: 'not-an-object', found: jsonTypeName(value) };
   const has = (key: string): boolean => Object.hasOwn(value, key);
+  // Preference pairs carry their prompt in keys of other formats (prompt, conversations, instruction): checked first.
+  if (has('chosen') && has('rejected')) return { kind: 'format', format: 'preference' };
   if (has('messages')) return { kind: 'format', format: 'openai' };
   if (has('conversations')) return { kind: 'format', format: 'sharegpt' };
   if (has('instruction') && has('output')) return { kind: 'format', format: 'alpaca' };
   if (has('prompt') && has('completion')) return { kind: 'format', format: 'prompt_completion' };
   if (has('text')) return { kind: 'format', format: 'text' };
   return { kind: 'unknown-shape', keys: Object.keys(value) };
+}
+
+/**
+ * Whether an example's format splits it into a prompt and a reply. A `text` record is one piece of training text,
+ * and so is a preference pair written as two whole texts (no prompt, no message but the reply): checks and
+ * statistics about a reply to a prompt (short or untrimmed replies, a required user turn, contradictions between
+ * replies to one prompt) do not apply to them. Every other format has the split.
+ */
+export function hasPromptReplySplit(format: DatasetFormat, example: ChatExample): boolean {
+  if (format === 'text') return false;
+  if (format !== 'preference') return true;
+  for (const message of example.messages) if (message.role !== 'assistant') return true;
+  return false;
 }

@@ -83,10 +83,11 @@ export const SHAREGPT_ROLES: ReadonlyMap<string, ChatRole> = new Map([
 /** Top-level keys each non-OpenAI format consumes (dropped when converting to OpenAI messages). */
 export const FORMAT_KEYS: Record<DatasetFormat, readonly string[]> = {
   openai: ['messages', 'tools'],
-  sharegpt: ['conversations', 'system'],
+  sharegpt: ['conversations', 'system', 'tools'],
   alpaca: ['instruction', 'input', 'output', 'system', 'history'],
   prompt_completion: ['prompt', 'completion'],
   text: ['text'],
+  preference: ['prompt', 'chosen', 'rejected', 'messages', 'conversations', 'system', 'instruction', 'input'],
 };
 
 const ROLE_LIST = 'system, user, assistant, tool';
@@ -98,6 +99,115 @@ export function isTextParts(value: unknown): value is { type: 'text'; text: stri
     value.length > 0 &&
     value.every((part) => isJsonObject(part) && part['type'] === 'text' && typeof part['text'] === 'string')
   );
+}
+
+function isTypedPart(part: unknown): part is Record<string, unknown> {
+  return isJsonObject(part) && typeof part['type'] === 'string' && (part['type'] !== 'text' || typeof part['text'] === 'string');
+}
+
+/** A non-empty list of typed content parts: text parts and others (`image_url`, `input_audio`, …). */
+function isTypedParts(value: unknown): value is Record<string, unknown>[] {
+  return Array.isArray(value) && value.length > 0 && value.every(isTypedPart);
+}
+
+/** What a content value that is neither a string nor a list of typed parts is, for messages. */
+function describeContent(content: unknown): string {
+  if (!Array.isArray(content)) return jsonTypeName(content);
+  if (content.length === 0) return 'an empty list';
+  const k = content.findIndex((part) => !isTypedPart(part));
+  return `a list whose item ${k} is not a {"type": "text", "text": …} or other typed part`;
+}
+
+/** Join a message's text parts with "\n"; every other part is reported: text-only fine-tuning drops it. */
+function readParts(b: Builder, parts: Record<string, unknown>[], path: JsonPath, origin: MessageOrigin): string {
+  const texts: string[] = [];
+  origin.contentKind = 'parts';
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k] as Record<string, unknown>;
+    if (part['type'] === 'text') {
+      texts.push(part['text'] as string);
+      origin.contentPaths.push([...path, 'content', k, 'text']);
+    } else {
+      const where = `${String(path[0])}[${String(path[1])}].content[${k}]`;
+      b.issue('non-text-content', [...path, 'content', k], `${where} is a part of type ${JSON.stringify(part['type'])}, not text; text-only fine-tuning drops it`);
+    }
+  }
+  return texts.join('\n');
+}
+
+/** Record-level fields that hold media (LLaMA-Factory's `images`/`videos`/`audios`, LLaVA's `image`). */
+const MEDIA_KEYS: readonly string[] = ['images', 'image', 'videos', 'audios'];
+
+function reportMedia(record: Record<string, unknown>, issues: NormalizeIssue[]): void {
+  for (const key of MEDIA_KEYS) {
+    const value = record[key];
+    const n = Array.isArray(value) ? value.length : typeof value === 'string' && value !== '' ? 1 : 0;
+    if (n === 0) continue;
+    const items = n === 1 ? '1 item' : `${n} items`;
+    issues.push({ code: 'non-text-content', path: [key], message: `"${key}" holds ${items} that ${n === 1 ? 'is' : 'are'} not text; text-only fine-tuning drops ${n === 1 ? 'it' : 'them'} and keeps only the messages' text` });
+  }
+}
+
+/** A tool definition in OpenAI's shape; a bare `{name, …}` function definition is wrapped. Null when unusable. */
+function toolDefinition(tool: unknown): Record<string, unknown> | null {
+  if (!isJsonObject(tool)) return null;
+  const fn = tool['function'];
+  if (isJsonObject(fn)) return typeof fn['name'] === 'string' && fn['name'] !== '' ? tool : null;
+  const isBare = typeof tool['name'] === 'string' && tool['name'] !== '' && (tool['type'] === undefined || tool['type'] === 'function');
+  return isBare ? { type: 'function', function: tool } : null;
+}
+
+/**
+ * The record's `tools` as OpenAI tool definitions: a list, or a JSON string of one (ShareGPT's `tools` column).
+ * Bare function definitions (`{name, description, parameters}`) are wrapped as `{type: "function", function: …}`,
+ * the shape chat templates and OpenAI expect. Undefined when absent, null, "" or empty; problems are reported.
+ */
+function readTools(b: Builder, record: Record<string, unknown>): unknown[] | undefined {
+  let tools = record['tools'];
+  if (tools === undefined || tools === null || tools === '') return undefined;
+  const fromString = typeof tools === 'string';
+  if (typeof tools === 'string') {
+    try {
+      tools = JSON.parse(tools);
+    } catch (e) {
+      b.issue('invalid-tools', ['tools'], `"tools" is a string that is not valid JSON (${(e as Error).message}); expected a list of function definitions`);
+      return undefined;
+    }
+  }
+  if (!Array.isArray(tools)) {
+    b.issue('invalid-tools', ['tools'], `"tools" must be a list of function definitions${fromString ? ' (or a JSON string of one)' : ''}; found ${jsonTypeName(tools)}`);
+    return undefined;
+  }
+  const out: unknown[] = [];
+  for (let i = 0; i < tools.length; i++) {
+    const tool = toolDefinition(tools[i]);
+    if (tool) out.push(tool);
+    else b.issue('invalid-tools', fromString ? ['tools'] : ['tools', i], `tools[${i}] must be {"type": "function", "function": {"name": …}} or {"name": …, "parameters": …}; found ${jsonTypeName(tools[i])}`);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/**
+ * The calls of a ShareGPT `function_call` turn in OpenAI's `tool_calls` shape: its value is JSON, one
+ * `{"name", "arguments"}` object or a list of them. Object arguments become a JSON string, as OpenAI writes them;
+ * null when the value is not such JSON.
+ */
+function shareGptCalls(value: string): unknown[] | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  if (list.length === 0 || !list.every(isJsonObject)) return null;
+  return list.map((call) => {
+    const fn: Record<string, unknown> = {};
+    if (Object.hasOwn(call, 'name')) fn['name'] = call['name'];
+    const args = call['arguments'];
+    if (args !== undefined) fn['arguments'] = typeof args === 'string' ? args : JSON.stringify(args);
+    return { type: 'function', function: fn };
+  });
 }
 
 /** Resolve an OpenAI role as written: exact roles pass, other casings and known aliases map with `isAlias`. */
@@ -227,14 +337,12 @@ function normalizeOpenAI(record: Record<string, unknown>): NormalizedRecord {
       origin.contentKind = 'string';
       origin.contentPaths = [[...path, 'content']];
       origin.editPath = [...path, 'content'];
-    } else if (isTextParts(content)) {
-      text = content.map((part) => part.text).join('\n');
-      origin.contentKind = 'parts';
-      origin.contentPaths = content.map((_, k) => [...path, 'content', k, 'text']);
+    } else if (isTypedParts(content)) {
+      text = readParts(b, content, path, origin);
     } else if (content === null && !hasCall) {
       b.issue('missing-content', [...path, 'content'], `messages[${i}] has null content; only messages with tool_calls or function_call may have null content`);
     } else if (content !== null && content !== undefined) {
-      b.issue('missing-content', [...path, 'content'], `content must be a string or a list of {"type": "text", "text": …} parts; found ${jsonTypeName(content)}`, true);
+      b.issue('missing-content', [...path, 'content'], `content must be a string or a list of {"type": "text", "text": …} parts; found ${describeContent(content)}`, true);
     }
 
     const weight = item['weight'];
@@ -252,8 +360,7 @@ function normalizeOpenAI(record: Record<string, unknown>): NormalizedRecord {
     }
     b.add(origin, message);
   }
-  const tools = record['tools'];
-  return b.result(Array.isArray(tools) ? tools : undefined);
+  return b.result(readTools(b, record));
 }
 
 function normalizeShareGpt(record: Record<string, unknown>): NormalizedRecord {
@@ -292,6 +399,11 @@ function normalizeShareGpt(record: Record<string, unknown>): NormalizedRecord {
     if (!isText && Object.hasOwn(item, 'value')) {
       b.issue('missing-content', [...path, 'value'], `"value" must be a string; found ${jsonTypeName(value)}`, true);
     }
+    const isCall = isText && typeof from === 'string' && from.trim().toLowerCase() === 'function_call';
+    const calls = isCall ? shareGptCalls(value) : null;
+    if (isCall && !calls) {
+      b.issue('invalid-tool-call', [...path, 'value'], `conversations[${i}] is a function_call turn whose value is not JSON {"name": …, "arguments": …} (or a list of them); it stays plain text`);
+    }
     const origin: MessageOrigin = {
       role,
       path,
@@ -299,12 +411,14 @@ function normalizeShareGpt(record: Record<string, unknown>): NormalizedRecord {
       rawRole: typeof from === 'string' ? from : null,
       contentPaths: isText ? [[...path, 'value']] : [],
       contentKind: isText ? 'string' : 'none',
-      editPath: isText ? [...path, 'value'] : null,
-      hasCall: false,
+      editPath: isText && !calls ? [...path, 'value'] : null,
+      hasCall: calls !== null,
     };
-    b.add(origin, role ? { role, content: isText ? value : '' } : null);
+    const message: ChatMessage | null = role ? { role, content: isText && !calls ? value : '' } : null;
+    if (message && calls) message.toolCalls = calls;
+    b.add(origin, message);
   }
-  return b.result();
+  return b.result(readTools(b, record));
 }
 
 function normalizeAlpaca(record: Record<string, unknown>): NormalizedRecord {
@@ -365,6 +479,113 @@ function normalizeText(record: Record<string, unknown>): NormalizedRecord {
   return b.result();
 }
 
+/** Move every path of a normalized part from under `from` to under `to` (a message list read at another key). */
+function movePaths(n: NormalizedRecord, from: JsonPath, to: JsonPath, label: string): NormalizedRecord {
+  const move = (p: JsonPath | null): JsonPath | null => (p !== null && from.every((step, k) => p[k] === step) ? [...to, ...p.slice(from.length)] : p);
+  for (const o of n.origins) {
+    o.path = move(o.path);
+    o.rolePath = move(o.rolePath);
+    o.editPath = move(o.editPath);
+    o.contentPaths = o.contentPaths.map((p) => move(p) as JsonPath);
+  }
+  for (const issue of n.issues) {
+    issue.path = move(issue.path);
+    issue.message = issue.message.replaceAll(`${String(from[0])}[`, `${label}[`);
+  }
+  return n;
+}
+
+/** A list of messages at `key`: OpenAI `{role, content}` messages, or ShareGPT `{from, value}` turns. */
+function normalizeList(list: unknown[], key: string): NormalizedRecord {
+  const isShareGpt = list.some((m) => isJsonObject(m) && Object.hasOwn(m, 'from'));
+  const listKey = isShareGpt ? 'conversations' : 'messages';
+  const inner = isShareGpt ? normalizeShareGpt({ conversations: list }) : normalizeOpenAI({ messages: list });
+  return movePaths(inner, [listKey], [key], key);
+}
+
+/** One side of a preference pair: the reply as a string, one message, or a list of messages. */
+function preferenceSide(record: Record<string, unknown>, key: 'chosen' | 'rejected'): NormalizedRecord {
+  const value = record[key];
+  if (typeof value === 'string') {
+    return { example: { messages: [{ role: 'assistant', content: value }] }, origins: [topLevel('assistant', key, value)], issues: [] };
+  }
+  if (isJsonObject(value)) return movePaths(normalizeList([value], key), [key, 0], [key], key);
+  if (Array.isArray(value) && value.length > 0) return normalizeList(value, key);
+  const found = Array.isArray(value) ? 'an empty list' : jsonTypeName(value);
+  const issue: NormalizeIssue = { code: 'missing-content', path: [key], message: `"${key}" must be the ${key} reply: a string, a message or a list of messages; found ${found}` };
+  return { example: null, origins: [], issues: [issue] };
+}
+
+function sameMessages(a: readonly ChatMessage[], b: readonly ChatMessage[]): boolean {
+  return a.length === b.length && a.every((m, i) => m.role === b[i]?.role && m.content === b[i]?.content);
+}
+
+/**
+ * A preference pair: `chosen` and `rejected` replies (strings, messages or message lists) to a prompt given as
+ * `prompt` (a string or messages), ShareGPT `conversations` (+ `system`), OpenAI `messages`, Alpaca `instruction`
+ * (+ `input`), or
+ * implied by the sides themselves (two conversations that share every turn before their last reply). The example
+ * is the prompt and the chosen reply; the rejected side is validated (present, not empty, different from the chosen
+ * one, same prompt) but kept out of the example.
+ */
+function normalizePreference(record: Record<string, unknown>): NormalizedRecord {
+  const b = new Builder();
+  const absorb = (part: NormalizedRecord): void => {
+    for (const issue of part.issues) b.issues.push(issue);
+    if (!part.example) {
+      b.blocked = true;
+      return;
+    }
+    for (const origin of part.origins) b.origins.push(origin);
+    for (const message of part.example.messages) b.messages.push(message);
+  };
+  let hasPrompt = true;
+  const prompt = record['prompt'];
+  if (Object.hasOwn(record, 'prompt')) {
+    if (typeof prompt === 'string') b.add(topLevel('user', 'prompt', prompt), { role: 'user', content: prompt });
+    else if (Array.isArray(prompt) && prompt.length > 0) absorb(normalizeList(prompt, 'prompt'));
+    else b.issue('missing-content', ['prompt'], `"prompt" must be a string or a non-empty list of messages; found ${jsonTypeName(prompt)}`, true);
+  } else if (Object.hasOwn(record, 'conversations')) {
+    absorb(normalizeShareGpt({ conversations: record['conversations'], system: record['system'] }));
+  } else if (Array.isArray(record['messages']) && record['messages'].length > 0) {
+    absorb(normalizeList(record['messages'], 'messages'));
+  } else if (Object.hasOwn(record, 'instruction')) {
+    const instruction = b.text(record, 'instruction', 'the user instruction');
+    const input = record['input'];
+    if (instruction !== null) {
+      const hasInput = typeof input === 'string' && input !== '';
+      const content = hasInput ? `${instruction}\n\n${input}` : instruction;
+      b.add(topLevel('user', 'instruction', content, hasInput ? [['input']] : []), { role: 'user', content });
+    }
+  } else {
+    hasPrompt = false;
+  }
+  const chosen = preferenceSide(record, 'chosen');
+  const rejected = preferenceSide(record, 'rejected');
+  absorb(chosen);
+  for (const issue of rejected.issues) b.issues.push(issue);
+  if (!rejected.example) b.blocked = true;
+  if (!chosen.example || !rejected.example) return b.result();
+
+  let chosenReply = chosen.example.messages;
+  let rejectedReply = rejected.example.messages;
+  if (!hasPrompt && chosenReply.length > 1) {
+    // The sides carry the prompt: every turn before the last reply must be the same on both.
+    const cut = (m: ChatMessage[]): number => Math.max(0, m.length - 1);
+    if (!sameMessages(chosenReply.slice(0, cut(chosenReply)), rejectedReply.slice(0, cut(rejectedReply)))) {
+      b.issue('preference-prompt-mismatch', ['rejected'], '"chosen" and "rejected" differ before their last reply, so they do not answer one shared prompt; a preference pair compares two replies to the same prompt', true);
+    }
+    chosenReply = chosenReply.slice(cut(chosenReply));
+    rejectedReply = rejectedReply.slice(cut(rejectedReply));
+  }
+  if (rejectedReply.every((m) => m.content.trim() === '')) {
+    b.issue('missing-content', ['rejected'], '"rejected" is empty; a preference pair needs both replies', true);
+  } else if (sameMessages(chosenReply, rejectedReply)) {
+    b.issue('preference-identical', ['rejected'], '"chosen" and "rejected" are the same reply, so the pair expresses no preference');
+  }
+  return b.result();
+}
+
 /**
  * Normalize a record of a detected format. Role aliases are resolved (so `User` becomes `user` in the example,
  * with a `role-alias` issue); text parts are joined with "\n"; Alpaca's user turn is the instruction plus
@@ -372,6 +593,12 @@ function normalizeText(record: Record<string, unknown>): NormalizedRecord {
  * user/assistant; a `text` record becomes a single assistant message (pretraining-style text has no user turn).
  */
 export function normalizeRecord(record: Record<string, unknown>, format: DatasetFormat): NormalizedRecord {
+  const normalized = normalizeFormat(record, format);
+  reportMedia(record, normalized.issues);
+  return normalized;
+}
+
+function normalizeFormat(record: Record<string, unknown>, format: DatasetFormat): NormalizedRecord {
   switch (format) {
     case 'openai':
       return normalizeOpenAI(record);
@@ -383,6 +610,8 @@ export function normalizeRecord(record: Record<string, unknown>, format: Dataset
       return normalizePromptCompletion(record);
     case 'text':
       return normalizeText(record);
+    case 'preference':
+      return normalizePreference(record);
   }
 }
 
@@ -404,7 +633,8 @@ export function toOpenAIMessage(message: ChatMessage): Record<string, unknown> {
 export function toOpenAIRecord(record: Record<string, unknown>, example: ChatExample, format: DatasetFormat): Record<string, unknown> {
   const out: Record<string, unknown> = { messages: example.messages.map(toOpenAIMessage) };
   if (example.tools) out['tools'] = example.tools;
-  const consumed = new Set(FORMAT_KEYS[format]);
+  // Tools that could not be read stay as written.
+  const consumed = new Set(FORMAT_KEYS[format].filter((key) => key !== 'tools' || example.tools !== undefined));
   for (const [key, value] of Object.entries(record)) {
     if (!consumed.has(key) && !Object.hasOwn(out, key)) out[key] = value;
   }

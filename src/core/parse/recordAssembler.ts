@@ -5,6 +5,7 @@
 import type { RecordSpan } from '../analysis/record';
 import type { InvalidUtf8 } from './decodeLine';
 import { isBlank } from './decodeLine';
+import type { EmptyLineRun } from './lineSplitter';
 
 /** A decoded line as the assembler consumes it (lines must arrive in order, numbered consecutively). */
 export interface AssemblerLine {
@@ -16,10 +17,11 @@ export interface AssemblerLine {
   invalidUtf8?: InvalidUtf8;
 }
 
-/** A blank or whitespace-only line: counted, not an error. */
+/** Blank or whitespace-only lines (`count` of them from `line` on): counted, not an error. */
 export interface AssembledBlank {
   kind: 'blank';
   line: number;
+  count: number;
 }
 
 /** One record's text (single line, or several lines joined with `\n` when `multiline`). */
@@ -103,6 +105,22 @@ export class RecordAssembler {
     return out;
   }
 
+  /**
+   * Consume a run of empty lines. While no group is open the run is one blank item, whatever its length; an open
+   * group takes the lines one by one, and it closes or is given up within {@link MAX_MULTILINE_LINES} lines. An
+   * empty line never starts, ends or becomes a record, so only its number and length matter.
+   */
+  pushEmpty(run: EmptyLineRun): AssembledRecord[] {
+    const out: AssembledRecord[] = [];
+    let k = 0;
+    for (; k < run.count && !this.isIdle; k++) {
+      const line = { line: run.line + k, byteOffset: run.byteOffset + k * run.lineBytes, byteLength: 0, text: '' };
+      for (const item of this.push(line)) out.push(item);
+    }
+    if (k < run.count) out.push({ kind: 'blank', line: run.line + k, count: run.count - k });
+    return out;
+  }
+
   /** Signal the end of input; an open group is given up and its lines emitted. */
   end(): AssembledRecord[] {
     const out: AssembledRecord[] = [];
@@ -127,7 +145,7 @@ export class RecordAssembler {
     const { line } = item;
     if (this.group.length === 0) {
       if (isBlank(line.text)) {
-        out.push({ kind: 'blank', line: line.line });
+        out.push({ kind: 'blank', line: line.line, count: 1 });
         return;
       }
       if (!opensContainer(line.text) || line.byteLength > MAX_MULTILINE_BYTES) {
@@ -230,7 +248,7 @@ export class RecordAssembler {
     if (first === undefined) return;
     out.push(singleRecord(first.line));
     if (this.overBudget()) {
-      for (const q of rest) out.push(isBlank(q.line.text) ? { kind: 'blank', line: q.line.line } : singleRecord(q.line));
+      for (const q of rest) out.push(isBlank(q.line.text) ? { kind: 'blank', line: q.line.line, count: 1 } : singleRecord(q.line));
       return;
     }
     this.queue = rest.concat(this.queue.slice(this.queueIndex));

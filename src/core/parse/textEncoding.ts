@@ -43,3 +43,47 @@ export function detectWideEncoding(head: Uint8Array): WideEncoding | null {
   if (zeroEven * 2 >= units && zeroOdd <= few) return 'utf-16be';
   return null;
 }
+
+/** A compression format recognizable from a file's magic bytes. */
+export type Compression = 'gzip' | 'zip' | 'bzip2' | 'xz' | 'zstd';
+
+/** Display name, magic bytes and the command that decompresses each {@link Compression}. */
+const COMPRESSIONS: readonly { format: Compression; display: string; magic: readonly number[]; command: string }[] = [
+  { format: 'gzip', display: 'gzip', magic: [0x1f, 0x8b], command: 'gunzip -k FILE.gz' },
+  { format: 'zip', display: 'zip', magic: [0x50, 0x4b, 0x03, 0x04], command: 'unzip FILE.zip' },
+  { format: 'bzip2', display: 'bzip2', magic: [0x42, 0x5a, 0x68], command: 'bunzip2 -k FILE.bz2' },
+  { format: 'xz', display: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], command: 'unxz -k FILE.xz' },
+  { format: 'zstd', display: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd], command: 'unzstd FILE.zst' },
+];
+
+/** The compression of a file from its first bytes, or null. (No JSON text starts with any of these bytes.) */
+export function detectCompression(head: Uint8Array): Compression | null {
+  for (const c of COMPRESSIONS) {
+    if (head.length >= c.magic.length && c.magic.every((b, i) => head[i] === b)) return c.format;
+  }
+  return null;
+}
+
+/** Why a file cannot be read as a dataset at all, from its first bytes: a wide encoding or a compression. */
+export type UnreadableFile = { kind: 'encoding'; encoding: WideEncoding } | { kind: 'compressed'; compression: Compression };
+
+/**
+ * The one detector of files no record can be read from (every door uses it: the file analysis, the editor, the
+ * server's upload check): compressed (magic bytes), else UTF-16/UTF-32 ({@link detectWideEncoding}); null otherwise.
+ */
+export function detectUnreadableFile(head: Uint8Array): UnreadableFile | null {
+  const compression = detectCompression(head);
+  if (compression !== null) return { kind: 'compressed', compression };
+  const encoding = detectWideEncoding(head.subarray(0, Math.min(head.length, ENCODING_PROBE_BYTES)));
+  return encoding === null ? null : { kind: 'encoding', encoding };
+}
+
+/** The one message for a file no record can be read from, with what to do about it. */
+export function unreadableFileMessage(file: UnreadableFile): string {
+  if (file.kind === 'encoding') {
+    const { display, iconv } = WIDE_ENCODING_NAMES[file.encoding];
+    return `The file is ${display} encoded; fine-tuning datasets must be UTF-8, so no record can be read. Save it as UTF-8 (VS Code: "Save with Encoding" → UTF-8; shell: iconv -f ${iconv} -t UTF-8).`;
+  }
+  const c = COMPRESSIONS.find((x) => x.format === file.compression) as (typeof COMPRESSIONS)[number];
+  return `The file is ${c.display}-compressed, so no record can be read: decompress it first (shell: ${c.command}) and use the JSONL file inside.`;
+}

@@ -136,6 +136,30 @@ function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** Names of the languages `dominant_language` reports. */
+const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
+  en: 'English',
+  zh: 'Chinese',
+  ja: 'Japanese',
+  ko: 'Korean',
+  ru: 'Russian',
+  ar: 'Arabic',
+  hi: 'Hindi',
+  es: 'Spanish',
+  fr: 'French',
+  de: 'German',
+  pt: 'Portuguese',
+  it: 'Italian',
+};
+
+/** "99% non-English text (mostly Portuguese)": the non-English share, and the dominant language when it is not English. */
+function nonEnglishText(share: number, language: string, script: string): string {
+  const pct = Math.round(share * 100);
+  if (language !== 'en') return `${pct}% non-English text (mostly ${LANGUAGE_NAMES[language] ?? language})`;
+  // Letters of a script we give no language for (Greek, Hebrew, Thai, …) are still not English.
+  return script !== 'latin' && script !== 'none' ? `${pct}% non-English text (mostly ${script} script)` : `${pct}% non-English text`;
+}
+
 /** Findings of one code, including those a cap left out of `report.findings`. */
 function countFindings(report: DatasetReport, code: string): number {
   return report.findings.filter((f) => f.code === code).length + (report.findings_omitted[code] ?? 0);
@@ -161,10 +185,10 @@ function dataTerms(model: ModelEntry, report: DatasetReport): ScoreTerm[] {
 
   const c = report.characteristics;
   if (c.is_multilingual || c.multilingual_share >= MULTILINGUAL_SHARE) {
-    const pct = Math.round(c.multilingual_share * 100);
-    if (model.languageCoverage === 'broad') add('lang-broad', 5, `${pct}% non-Latin letters (mostly ${c.dominant_script}); the model covers many languages`);
-    else if (model.languageCoverage === 'several') add('lang-several', 1, `${pct}% non-Latin letters (mostly ${c.dominant_script}); the model supports a few major languages`);
-    else add('lang-english', -5, `${pct}% non-Latin letters (mostly ${c.dominant_script}); the model is mainly English`);
+    const text = nonEnglishText(c.multilingual_share, c.dominant_language, c.dominant_script);
+    if (model.languageCoverage === 'broad') add('lang-broad', 5, `${text}; the model covers many languages`);
+    else if (model.languageCoverage === 'several') add('lang-several', 1, `${text}; the model supports a few major languages`);
+    else add('lang-english', -5, `${text}; the model is mainly English`);
   }
   if ((c.looks_like_json || c.json_reply_share >= JSON_SHARE) && model.structuredOutput) {
     add('json', 3, `${Math.round(c.json_reply_share * 100)}% of replies are JSON; the model is strong at structured output`);
@@ -184,9 +208,8 @@ function dataTerms(model: ModelEntry, report: DatasetReport): ScoreTerm[] {
     const what = [sameRole > 0 ? `${fmt(sameRole)} consecutive same-role turns` : '', toolTurns > 0 ? `${fmt(toolTurns)} tool turns` : ''].filter((x) => x !== '').join(' and ');
     add('alternation', -2, `${what} must be merged into user/assistant turns: the template requires strict alternation`);
   }
-  const multiTurn = c.is_multi_turn || report.distribution.multi_turn_percentage > 0;
-  if (multiTurn && model.tasks.includes('conversation')) {
-    add('multi-turn', 2, 'multi-turn data suits this conversational model');
+  if (c.is_multi_turn && model.tasks.includes('conversation')) {
+    add('multi-turn', 2, `${report.distribution.multi_turn_percentage}% of examples are multi-turn; such data suits this conversational model`);
   }
   return terms;
 }

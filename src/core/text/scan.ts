@@ -471,6 +471,15 @@ function shinglesOfWords(k: number): Uint32Array {
   return out;
 }
 
+/** A 32-bit hash of declared tools (JSON with sorted keys), never 0. */
+function toolsHash(tools: readonly unknown[]): number {
+  lane1 = SEED1;
+  lane2 = SEED2;
+  feedMarker(TOOL_DATA);
+  feedLanes(stableJson(tools));
+  return finishLanes(lane1, lane2) % 4294967295 + 1;
+}
+
 /** Scan every message of `example` once: hashes, shingles, counts and (optionally) script tallies and votes. */
 export function scanExample(example: ChatExample, options: ScanOptions = {}): ExampleScan {
   const k = Math.max(0, Math.floor(options.shingleSize ?? DEFAULT_SHINGLE_SIZE));
@@ -516,11 +525,17 @@ export function scanExample(example: ChatExample, options: ScanOptions = {}): Ex
   }
   votes = null;
   collectWords = false;
+  // Declared tools are part of an example's identity: exact and prompt keys hash them after the messages, and every
+  // shingle is keyed by them, so examples that differ only in their tools are neither duplicates nor near ones.
+  const tools = example.tools !== undefined && example.tools.length > 0 ? toolsHash(example.tools) : null;
+  const shingles = k > 0 ? shinglesOfWords(k) : new Uint32Array(0);
+  if (tools !== null) for (let j = 0; j < shingles.length; j++) shingles[j] = (shingles[j] as number) ^ tools;
+  const withTools = (h: number): number => (tools === null ? h : combineHashes([h, tools], 0, 2));
   return {
-    exactHash: combineHashes(plain, 0, messages.length),
-    promptHash: last < 0 ? null : combineHashes(folded, 0, last),
+    exactHash: withTools(combineHashes(plain, 0, messages.length)),
+    promptHash: last < 0 ? null : withTools(combineHashes(folded, 0, last)),
     replyHash: last < 0 ? null : (folded[last] as number),
-    shingles: k > 0 ? shinglesOfWords(k) : new Uint32Array(0),
+    shingles,
     codePoints,
     estimates,
     sensitiveHints,

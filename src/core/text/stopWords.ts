@@ -23,7 +23,8 @@ const STOP_WORDS: readonly (readonly [StopWordLanguage, string])[] = [
   ['es', 'el los las una está están para por que del como pero más también'],
   ['fr', 'le les une est sont dans pour avec sur des du au aux mais être'],
   ['de', 'der die das ein eine ist sind für mit auf von nicht und auch dem den'],
-  ['pt', 'os uma não são com para pelo pela também mais muito você isso'],
+  // que, como and por are Spanish too (and que French): listed for both, they do not vote (Portuguese read as Spanish).
+  ['pt', 'os uma não são com para pelo pela também mais muito você isso é ao às foi seu sua em que como por'],
   ['it', 'il gli una sono della delle degli anche per non che nel alla questo'],
 ];
 

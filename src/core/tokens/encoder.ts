@@ -14,4 +14,9 @@ export interface TokenEncoder {
    * (it is data in a training file, not a control token).
    */
   count(text: string): number;
+  /**
+   * True when `count` is exact and takes time linear in the length of any text, however long its runs (one
+   * character or a short pattern repeated): {@link TokenCounter} then counts texts whole instead of cutting runs.
+   */
+  readonly linearOnLongRuns?: boolean;
 }

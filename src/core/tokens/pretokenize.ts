@@ -235,6 +235,70 @@ function hashRange(text: string, start: number, end: number): number {
   return fmix32(h) | 0;
 }
 
+/** Pieces longer than this (UTF-16 units) are counted window by window when token lengths are available. */
+export const LONG_PIECE_LENGTH = 2048;
+/** Length of one window of a long piece (UTF-16 units)… */
+const WINDOW_LENGTH = 1024;
+/** …of which the last this many units are not taken as the next overlap (tokens near a window's end may change). */
+const WINDOW_MARGIN = 384;
+/** Windows whose token lengths are kept: a degenerate run repeats a few windows over and over. */
+const MAX_CACHED_WINDOWS = 64;
+
+/** UTF-8 bytes of the UTF-16 unit at `i` of `text` and of the units it takes with it (a surrogate pair is one). */
+function utf8Units(text: string, i: number): { bytes: number; units: number } {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return { bytes: 1, units: 1 };
+  if (c < 0x800) return { bytes: 2, units: 1 };
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const lo = text.charCodeAt(i + 1);
+    if (lo >= 0xdc00 && lo <= 0xdfff) return { bytes: 4, units: 2 };
+  }
+  // Other code points take 3 bytes; so does a lone surrogate, which is encoded as U+FFFD.
+  return { bytes: 3, units: 1 };
+}
+
+/**
+ * BPE of one pre-token's bytes as tiktoken's `byte_pair_merge` runs it: merge the adjacent pair whose merged bytes
+ * have the lowest rank, the leftmost of equal ones, until no adjacent pair is a token. Returns the tokens' byte
+ * lengths. Quadratic: for windows of a long piece only (tiktoken's `encode_ordinary` would split such a window with
+ * its pattern first).
+ */
+export function bytePairLengths(bytes: Uint8Array, rankOf: (bytes: Uint8Array) => number): Int32Array {
+  const n = bytes.length;
+  if (n === 0) return new Int32Array(0);
+  const NONE = Number.POSITIVE_INFINITY;
+  // starts[k]: first byte of part k (plus n at the end); ranks[k]: rank of parts k and k + 1 merged.
+  const starts: number[] = [];
+  const ranks: number[] = [];
+  const rank = (from: number, to: number): number => {
+    const r = rankOf(bytes.subarray(from, to));
+    return r < 0 ? NONE : r;
+  };
+  for (let i = 0; i < n; i++) starts.push(i);
+  starts.push(n);
+  for (let k = 0; k + 1 < n; k++) ranks.push(rank(k, k + 2));
+  ranks.push(NONE);
+  for (;;) {
+    let best = NONE;
+    let at = -1;
+    for (let k = 0; k < ranks.length - 1; k++) {
+      if ((ranks[k] as number) < best) {
+        best = ranks[k] as number;
+        at = k;
+      }
+    }
+    if (at < 0) break;
+    starts.splice(at + 1, 1);
+    ranks.splice(at + 1, 1);
+    const parts = starts.length - 1;
+    ranks[at] = at + 2 <= parts ? rank(starts[at] as number, starts[at + 2] as number) : NONE;
+    if (at > 0) ranks[at - 1] = rank(starts[at - 1] as number, starts[at + 1] as number);
+  }
+  const lengths = new Int32Array(starts.length - 1);
+  for (let k = 0; k < lengths.length; k++) lengths[k] = (starts[k + 1] as number) - (starts[k] as number);
+  return lengths;
+}
+
 /**
  * Counts BPE tokens of texts by pre-tokenizing in JavaScript and counting each distinct piece once with
  * `countPiece` (the real BPE of one pre-token, e.g. tiktoken's `encode_ordinary(piece).length`). Same counts as
@@ -248,14 +312,34 @@ export class PieceCounter {
   private old = new PieceTable();
   /** Pieces counted by `countPiece` (cache misses and uncached long pieces). */
   encoded = 0;
+  /** Long pieces counted window by window, and those that had to be encoded whole because no window stitched. */
+  longPieces = 0;
+  longPiecesWhole = 0;
+  private readonly windows = new Map<string, Int32Array | null>();
+  /** Patterns of their own for checking windows (the counting loop's patterns hold its position). */
+  private windowPatterns: { exact: RegExp; fast: RegExp | null } | null = null;
 
+  /**
+   * @param tokenLengths the byte lengths of the tokens BPE makes of one pre-token (e.g. from tiktoken's
+   *   `encode_ordinary`); given, pieces over {@link LONG_PIECE_LENGTH} are counted window by window
+   *   ({@link PieceCounter.countLongPiece}), in time linear in their length and with the same count.
+   * @param rankOf the rank of a token given by its bytes, -1 when the bytes are not a token: BPE of a window that is
+   *   not one pre-token on its own (which `tokenLengths` would split first) is then run here.
+   */
   constructor(
     readonly name: EncodingName,
     private readonly countPiece: (piece: string) => number,
     private readonly fallback?: (piece: string) => number,
+    private readonly tokenLengths?: (piece: string) => Int32Array,
+    private readonly rankOf?: (bytes: Uint8Array) => number,
   ) {
     this.exactPattern = pretokenizer(name);
     this.fastPattern = fastPretokenizer(name);
+  }
+
+  /** True when long pieces are counted exactly in linear time (no need to cut texts before counting). */
+  get countsLongPieces(): boolean {
+    return this.tokenLengths !== undefined;
   }
 
   /** Token count of `text`. */
@@ -269,7 +353,9 @@ export class PieceCounter {
     while (pattern.test(text)) {
       const end = pattern.lastIndex;
       const length = end - start;
-      if (length > MAX_CACHED_PIECE_LENGTH) {
+      if (length > LONG_PIECE_LENGTH && this.tokenLengths !== undefined) {
+        total += this.countLongPiece(text.slice(start, end));
+      } else if (length > MAX_CACHED_PIECE_LENGTH) {
         this.encoded++;
         total += this.encode(text.slice(start, end));
       } else {
@@ -280,6 +366,105 @@ export class PieceCounter {
       start = end;
     }
     return total;
+  }
+
+  /**
+   * The exact token count of one long pre-token, from windows of about {@link WINDOW_LENGTH} units. BPE of one
+   * pre-token (tiktoken's `byte_pair_merge`) repeatedly merges the adjacent pair whose merged bytes have the lowest
+   * rank, the leftmost of equal ones. Two facts about it make windows exact:
+   *
+   * 1. Prefix: if BPE(S) has a token boundary at byte p, BPE(S[0, p)) is the tokens of BPE(S) before p. No merge of
+   *    BPE(S) crosses p; a merge on the left is the lowest pair there (leftmost on a tie, since every left pair lies
+   *    left of every other), which is what BPE of the left part alone does next, so both make the same merges.
+   * 2. Overlap: let S = A·t·B with t a token, BPE(A·t) ending with t and BPE(t·B) starting with t. Then BPE(S) is
+   *    BPE(A·t) without its t, then BPE(t·B). Before a first merge across either edge of t, the merges within A·t
+   *    are the ones BPE(A·t) makes (each was the lowest, leftmost pair there) and those within t·B the ones BPE(t·B)
+   *    makes. A first merge across the left edge of t would be the lowest, leftmost pair within A·t, so BPE(A·t)
+   *    would make it too — but t is one of its tokens; likewise for the right edge and BPE(t·B). So no merge crosses
+   *    t's edges, and both sides end as BPE(A·t) and BPE(t·B) end.
+   *
+   * The count keeps a prefix P = S[0, e) whose BPE is known to end with a token t = S[s, e) (its count, and t). The
+   * next window W = S[s, s + WINDOW_LENGTH) is encoded on its own; if BPE(W) starts with t (same length, so the same
+   * bytes), fact 2 gives BPE(S[0, s + |W|)), and by fact 1 its prefix up to any of its token boundaries; a token of
+   * BPE(W) well before W's end becomes the next t. The last window reaches the piece's end, so the count is that of
+   * BPE(S) itself. (tiktoken returns a pre-token that is itself a token without merging; pieces and windows are
+   * longer than any token, so that never applies here.) A degenerate run (one character, or a short period) repeats
+   * the same few windows, whose token lengths are cached. A window that is not one pre-token on its own (spaces after
+   * a line break) is merged here by {@link bytePairLengths}; a window that does not start with t (never seen in the
+   * tests, but not excluded) makes the whole piece be encoded at once, exact but quadratic.
+   */
+  countLongPiece(piece: string): number {
+    this.longPieces++;
+    let start = 0;
+    let overlapBytes = -1;
+    let count = 0;
+    for (;;) {
+      const last = piece.length - start <= WINDOW_LENGTH + WINDOW_MARGIN;
+      let end = last ? piece.length : start + WINDOW_LENGTH;
+      const before = piece.charCodeAt(end - 1);
+      if (!last && before >= 0xd800 && before <= 0xdbff) end++;
+      const window = piece.slice(start, end);
+      const lengths = this.windowTokens(window);
+      if (lengths === null || (overlapBytes >= 0 && lengths[0] !== overlapBytes)) return this.encodeWhole(piece);
+      const base = overlapBytes >= 0 ? count - 1 : 0;
+      if (last) return base + lengths.length;
+      // The next overlap: the last token that starts on a character boundary and ends before the margin.
+      const limit = window.length - WINDOW_MARGIN;
+      let unit = 0;
+      let unitBytes = 0;
+      let tokenStart = 0;
+      let next = -1;
+      let nextUnit = 0;
+      for (let j = 0; j < lengths.length - 1; j++) {
+        while (unitBytes < tokenStart && unit < window.length) {
+          const u = utf8Units(window, unit);
+          unitBytes += u.bytes;
+          unit += u.units;
+        }
+        if (unit > limit) break;
+        if (j > 0 && unitBytes === tokenStart) {
+          next = j;
+          nextUnit = unit;
+        }
+        tokenStart += lengths[j] as number;
+      }
+      if (next < 0) return this.encodeWhole(piece);
+      count = base + next + 1;
+      start += nextUnit;
+      overlapBytes = lengths[next] as number;
+    }
+  }
+
+  /** Token lengths of a window that is one pre-token on its own (cached), else null. */
+  private windowTokens(window: string): Int32Array | null {
+    const cached = this.windows.get(window);
+    if (cached !== undefined) return cached;
+    this.windowPatterns ??= {
+      exact: new RegExp(this.exactPattern.source, 'gu'),
+      fast: this.fastPattern === null ? null : new RegExp(this.fastPattern.source, 'gu'),
+    };
+    const pattern = this.windowPatterns.fast !== null && !hasCodePointAfterUnicode16(window) ? this.windowPatterns.fast : this.windowPatterns.exact;
+    pattern.lastIndex = 0;
+    // The patterns match from every position, so the first match starts at 0: one pre-token if it ends at the end.
+    let lengths: Int32Array | null = null;
+    const onePiece = pattern.test(window) && pattern.lastIndex === window.length;
+    try {
+      this.encoded++;
+      if (onePiece) lengths = (this.tokenLengths as (piece: string) => Int32Array)(window);
+      else if (this.rankOf !== undefined) lengths = bytePairLengths(new TextEncoder().encode(window), this.rankOf);
+    } catch {
+      // A WASM fault: the whole piece goes to `countPiece` and its fallback.
+      return null;
+    }
+    if (this.windows.size >= MAX_CACHED_WINDOWS) this.windows.clear();
+    this.windows.set(window, lengths);
+    return lengths;
+  }
+
+  private encodeWhole(piece: string): number {
+    this.longPiecesWhole++;
+    this.encoded++;
+    return this.encode(piece);
   }
 
   /** `countPiece` for a long piece (never cached), or the fallback's count when it throws. */

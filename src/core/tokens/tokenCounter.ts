@@ -7,7 +7,9 @@ import type { CountMode, EncodingName } from '../types';
 import type { TokenEncoder } from './encoder';
 
 /**
- * Longest run of whitespace or of non-whitespace (UTF-16 units) handed to BPE in one piece. BPE time grows
+ * Longest run of whitespace or of non-whitespace (UTF-16 units) handed in one piece to an encoder that is not
+ * {@link TokenEncoder.linearOnLongRuns} (the exact encoders of `src/node/tokenizers.ts` are: they count long runs
+ * exactly, window by window, see `PieceCounter.countLongPiece`). BPE time grows
  * quadratically with the length of a pre-token, and a run without class change bounds the pre-token length.
  * Cutting makes the count of such a run approximate, but barely: on 4,000-char unspaced Chinese and Japanese runs
  * (5 each) the split count was 0 to +5 tokens per 4,000 chars off (≤ 0.03%) for both encodings, and time per
@@ -88,7 +90,7 @@ export function splitLongRuns(text: string, maxRun: number = MAX_RUN_LENGTH): st
   return pieces;
 }
 
-/** Tokens an example counts besides its messages: the cookbook's 3 reply-priming tokens in `openai` mode, else 0. */
+/** Tokens every example counts besides its messages: the cookbook's 3 reply-priming tokens in `openai` mode, else 0. */
 export function exampleOverhead(mode: CountMode): number {
   return mode === 'openai' ? 3 : 0;
 }
@@ -117,12 +119,18 @@ export class TokenCounter {
     return this.encoder.name;
   }
 
-  /** True when counts come from real BPE (except for texts with runs over {@link MAX_RUN_LENGTH}). */
+  /**
+   * True when counts come from real BPE (for an encoder that is not {@link TokenEncoder.linearOnLongRuns}, except
+   * for texts with runs over {@link MAX_RUN_LENGTH}).
+   */
   get exact(): boolean {
     return this.encoder.exact;
   }
 
-  /** Token count of one text; texts with very long runs are cut first (see {@link MAX_RUN_LENGTH}). */
+  /**
+   * Token count of one text. For an encoder that is not {@link TokenEncoder.linearOnLongRuns}, texts with very long
+   * runs are cut first (see {@link MAX_RUN_LENGTH}); the exact encoders count them whole.
+   */
   countText(text: string): number {
     this.calls++;
     if (text.length === 0) return 0;
@@ -133,7 +141,7 @@ export class TokenCounter {
       this.cacheHits++;
       return cached;
     }
-    const pieces = splitLongRuns(text);
+    const pieces = this.encoder.linearOnLongRuns === true ? [text] : splitLongRuns(text);
     let count = 0;
     if (pieces.length === 1) {
       count = this.encoder.count(text);
@@ -151,8 +159,9 @@ export class TokenCounter {
   }
 
   /**
-   * Tokens of one example. `raw`: the sum of message contents. `openai`: the cookbook's `num_tokens_from_messages`
-   * (3 per message, every field value — role, content, name, tool calls as JSON —, +1 per name, +3 reply priming).
+   * Tokens of one example. `raw`: the sum of message contents and tool calls (as JSON). `openai`: the cookbook's
+   * `num_tokens_from_messages` (3 per message, every field value — role, content, name, tool calls as JSON —, +1 per
+   * name, +3 reply priming). Both modes add the declared tools (their JSON), which the chat template shows the model.
    * `weight` is a training control, not text the model sees, so it is not counted. `contentCounts`, when given,
    * are the content counts per message already computed by the caller (the text scan's estimates).
    */
@@ -172,7 +181,13 @@ export class TokenCounter {
       if (message.role === 'assistant') assistant += content;
       total += this.messageTotal(message, mode, content);
     }
-    return { total: total + exampleOverhead(mode), assistant };
+    return { total: total + this.overheadOf(example, mode), assistant };
+  }
+
+  /** What an example counts besides its messages: {@link exampleOverhead} plus its declared tools as JSON. */
+  overheadOf(example: ChatExample, mode: CountMode): number {
+    const tools = example.tools !== undefined && example.tools.length > 0 ? this.countText(fieldText(example.tools)) : 0;
+    return exampleOverhead(mode) + tools;
   }
 
   /**
@@ -184,7 +199,15 @@ export class TokenCounter {
   }
 
   private messageTotal(message: ChatMessage, mode: CountMode, content: number): number {
-    return mode === 'openai' ? 3 + content + this.countMessageFields(message) : content;
+    return mode === 'openai' ? 3 + content + this.countMessageFields(message) : content + this.countCalls(message);
+  }
+
+  /** Tool calls of a message as their JSON text. */
+  private countCalls(message: ChatMessage): number {
+    let n = 0;
+    if (message.toolCalls !== undefined) n += this.countText(fieldText(message.toolCalls));
+    if (message.functionCall !== undefined) n += this.countText(fieldText(message.functionCall));
+    return n;
   }
 
   /** Counters since construction or the last {@link TokenCounter.reset}. */
@@ -205,9 +228,7 @@ export class TokenCounter {
   private countMessageFields(message: ChatMessage): number {
     let n = this.countText(message.role);
     if (message.name !== undefined) n += this.countText(message.name) + 1;
-    if (message.toolCalls !== undefined) n += this.countText(fieldText(message.toolCalls));
     if (message.toolCallId !== undefined) n += this.countText(message.toolCallId);
-    if (message.functionCall !== undefined) n += this.countText(fieldText(message.functionCall));
-    return n;
+    return n + this.countCalls(message);
   }
 }

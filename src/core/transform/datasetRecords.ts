@@ -80,7 +80,7 @@ export function readDatasetRecords(bytes: Uint8Array, options: RecordReadOptions
         firstError: error ? { code: error.code, message: error.message } : null,
       });
     },
-    blank: (line) => aggregator.addBlank(line),
+    blank: (_line, count) => aggregator.addBlankLines(count),
     fileFinding: (f) => {
       fileFindings.push(f);
       aggregator.addFileFinding(f);

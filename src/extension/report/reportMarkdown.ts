@@ -34,7 +34,9 @@ const ReportView = z.object({
   quality_issues: z.array(z.object({ code: z.string().catch(''), message: z.string().catch(''), points: count })).catch([]),
   format_valid: z.boolean().catch(false),
   format_errors: z.record(z.string(), z.number()).catch({}),
-  data_warnings: z.object({ missing_system: count, missing_user: count }).catch({ missing_system: 0, missing_user: 0 }),
+  data_warnings: z
+    .object({ missing_system: count, missing_user: count, non_text_content: count })
+    .catch({ missing_system: 0, missing_user: 0, non_text_content: 0 }),
   distribution: z
     .object({ token_distribution: z.record(z.string(), z.number()).catch({}), multi_turn_percentage: count })
     .catch({ token_distribution: {}, multi_turn_percentage: 0 }),
@@ -133,6 +135,7 @@ function summarySection(r: ReportView): string[] {
         ['Contradictions', int(r.contradictions.count)],
         ['Multi-turn examples', `${dec(r.distribution.multi_turn_percentage, 1)}%`],
         ['Examples without a system / user message', `${int(r.data_warnings.missing_system)} / ${int(r.data_warnings.missing_user)}`],
+        ['Records with non-text content (dropped by text-only training)', int(r.data_warnings.non_text_content)],
         ['Hosted fine-tuning estimate', `${int(r.billing.charged_tokens)} charged tokens (${int(r.billing.epochs)} epochs × ${int(r.billing.billable_tokens)})`],
       ],
     ),

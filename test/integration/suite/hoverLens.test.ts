@@ -19,7 +19,7 @@ function tokenRows(markdown: string): { role: string; tokens: number }[] {
 }
 
 function totalOf(markdown: string): number {
-  const m = /^Total: \*\*([\d,]+)\*\* tokens \(o200k_base; raw count: message contents only\)$/m.exec(markdown);
+  const m = /^Total: \*\*([\d,]+)\*\* tokens \(o200k_base; raw count: message contents, tool calls and declared tools\)$/m.exec(markdown);
   assert.ok(m, `a total naming the encoding and count mode in:\n${markdown}`);
   return Number(m[1]!.replace(/,/g, ''));
 }

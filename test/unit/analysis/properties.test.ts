@@ -28,9 +28,9 @@ function analyzeBytes(bytes: Uint8Array, chunk: number) {
       agg.add(r.result);
       if (r.example) examples.set(r.result.ordinal, r.example);
     },
-    blank: (line) => {
-      blanks.push(line);
-      agg.addBlank(line);
+    blank: (line, count) => {
+      for (let k = 0; k < count; k++) blanks.push(line + k);
+      agg.addBlankLines(count);
     },
   });
   for (let i = 0; i < bytes.length; i += chunk) pipeline.push(bytes.subarray(i, i + chunk));

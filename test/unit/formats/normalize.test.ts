@@ -12,7 +12,7 @@ describe('formats/normalizeRecord', () => {
           { role: 'tool', content: '42', tool_call_id: 'c1' },
           { role: 'assistant', content: 'It is 42.', weight: 1 },
         ],
-        tools: [{ type: 'function' }],
+        tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
       },
       'openai',
     );
@@ -24,7 +24,7 @@ describe('formats/normalizeRecord', () => {
         { role: 'tool', content: '42', toolCallId: 'c1' },
         { role: 'assistant', content: 'It is 42.', weight: 1 },
       ],
-      tools: [{ type: 'function' }],
+      tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
     });
     assert.deepEqual(result.origins[0]!.contentPaths, [['messages', 0, 'content', 0, 'text'], ['messages', 0, 'content', 1, 'text']]);
   });
@@ -39,11 +39,12 @@ describe('formats/normalizeRecord', () => {
     assert.deepEqual(result.issues.map((i) => [i.code, i.rename]), [['role-alias', 'user']]);
   });
 
-  it('gives no example when a role is unknown or content has non-text parts', () => {
+  it('gives no example when a role is unknown or a content part is not a typed part', () => {
     assert.equal(normalizeRecord({ messages: [{ role: 'narrator', content: 'x' }] }, 'openai').example, null);
-    const image = normalizeRecord({ messages: [{ role: 'user', content: [{ type: 'image_url' }] }] }, 'openai');
-    assert.equal(image.example, null);
-    assert.deepEqual(image.issues.map((i) => i.code), ['missing-content']);
+    const broken = normalizeRecord({ messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { url: 'x.png' }] }] }, 'openai');
+    assert.equal(broken.example, null);
+    assert.deepEqual(broken.issues.map((i) => [i.code, i.path]), [['missing-content', ['messages', 0, 'content']]]);
+    assert.match(broken.issues[0]!.message, /item 1 is not a/);
   });
 
   it('normalizes ShareGPT turns, its system field and function_call/observation turns', () => {
@@ -63,7 +64,7 @@ describe('formats/normalizeRecord', () => {
       messages: [
         { role: 'system', content: 'Be brief.' },
         { role: 'user', content: 'weather?' },
-        { role: 'assistant', content: '{"name":"w"}' },
+        { role: 'assistant', content: '', toolCalls: [{ type: 'function', function: { name: 'w' } }] },
         { role: 'tool', content: 'sunny' },
         { role: 'assistant', content: 'Sunny.' },
       ],

@@ -42,7 +42,7 @@ export function makeReport(o: ReportOverrides = {}): DatasetReport {
     quality_issues: [],
     format_valid: true,
     format_errors: {},
-    data_warnings: { missing_system: n, missing_user: 0 },
+    data_warnings: { missing_system: n, missing_user: 0, non_text_content: 0 },
     distribution: {
       roles: { user: n, assistant: n, ...o.roles },
       avg_message_length: 200,
@@ -58,6 +58,7 @@ export function makeReport(o: ReportOverrides = {}): DatasetReport {
     over_limit: { max_seq_length: 2048, count: 0 },
     duplicates: { count: 0, examples: [], exact: { count: 0, groups: [] }, near: { count: 0, threshold: 0.8, groups: [] } },
     contradictions: { count: 0, groups: [] },
+    preference: { pairs: 0, identical: 0, prompt_mismatch: 0 },
     billing: { billable_tokens: n * avg, epochs: 3, charged_tokens: n * avg * 3 },
     characteristics: {
       multilingual_share: 0,
