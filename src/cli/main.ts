@@ -16,7 +16,7 @@ import { EXIT_USAGE, UsageError } from './io';
 import { CLI_VERSION } from './version';
 
 const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
-  analyze: { run: analyzeCommand, summary: 'analyze FILE… [--json] [--encoding o200k_base|cl100k_base] [--count raw|openai] [--max-seq-length N] [--near-threshold J] [--estimate]' },
+  analyze: { run: analyzeCommand, summary: 'analyze FILE… [--json] [--encoding o200k_base|cl100k_base] [--count raw|openai] [--max-seq-length N] [--near-threshold J] [--estimate] [--use-chosen] [--max-line-bytes N]' },
   lint: { run: lintCommand, summary: 'lint FILE… [--format text|json|sarif]' },
   models: { run: modelsCommand, summary: 'models [--json]' },
   recommend: { run: recommendCommand, summary: 'recommend FILE --task T --deploy D [--json] [--top N]' },
@@ -26,7 +26,7 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   lsp: { run: lspCommand, summary: 'lsp --stdio|--node-ipc  (the language server, for any LSP editor)' },
   generate: {
     run: generateCommand,
-    summary: 'generate FILE --model ID [--preset fast|balanced|quality | --config JSON|@file] [--target colab|trl] [--no-embed] [--out PATH] [--json]',
+    summary: 'generate FILE --model ID [--preset fast|balanced|quality | --config JSON|@file] [--target colab|trl] [--no-embed] [--out PATH] [--force] [--json]',
   },
 };
 

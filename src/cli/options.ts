@@ -15,6 +15,8 @@ export const analysisOptionSpecs = {
   estimate: { type: 'boolean' },
   workers: { type: 'string' },
   'near-threshold': { type: 'string' },
+  'use-chosen': { type: 'boolean' },
+  'max-line-bytes': { type: 'string' },
 } as const;
 
 /** Validate the shared options into analyzeFile options. */
@@ -25,6 +27,8 @@ export function analysisOptions(values: {
   estimate?: boolean;
   workers?: string;
   'near-threshold'?: string;
+  'use-chosen'?: boolean;
+  'max-line-bytes'?: string;
 }): AnalyzeFileOptions {
   const encoding = values.encoding ?? 'o200k_base';
   if (!ENCODING_NAMES.includes(encoding as EncodingName)) {
@@ -42,15 +46,34 @@ export function analysisOptions(values: {
   if (near !== undefined && (values['near-threshold']?.trim() === '' || !(near >= 0 && near <= 1))) {
     throw new UsageError(`--near-threshold must be a number from 0 to 1; got "${values['near-threshold']}"`);
   }
-  return { encoding: encoding as EncodingName, countMode: count as CountMode, maxSeqLength: maxSeq, exact: !values.estimate, workers, nearThreshold: near };
+  const maxLine = values['max-line-bytes'] === undefined ? undefined : Number(values['max-line-bytes']);
+  if (maxLine !== undefined && (!Number.isSafeInteger(maxLine) || maxLine < 1)) {
+    throw new UsageError(`--max-line-bytes must be a positive integer; got "${values['max-line-bytes']}"`);
+  }
+  return {
+    encoding: encoding as EncodingName,
+    countMode: count as CountMode,
+    maxSeqLength: maxSeq,
+    exact: !values.estimate,
+    workers,
+    nearThreshold: near,
+    useChosen: values['use-chosen'] === true,
+    maxLineBytes: maxLine,
+  };
+}
+
+/** Why a file cannot be read, on one line, or null when it can. */
+export function unreadableReason(file: string): string | null {
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    return `cannot read ${file}: no such file or permission denied`;
+  }
+  return statSync(file).isFile() ? null : `cannot read ${file}: not a regular file`;
 }
 
 /** Fail with a one-line reason when a file cannot be read. */
 export function assertReadableFile(file: string): void {
-  try {
-    accessSync(file, constants.R_OK);
-  } catch {
-    throw new UsageError(`cannot read ${file}: no such file or permission denied`);
-  }
-  if (!statSync(file).isFile()) throw new UsageError(`cannot read ${file}: not a regular file`);
+  const reason = unreadableReason(file);
+  if (reason !== null) throw new UsageError(reason);
 }

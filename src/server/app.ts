@@ -19,11 +19,15 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { nonFiniteNumberPath, outOfRangeMessage } from '../shared/jsonNumbers';
 import { HttpError } from './httpError';
 import { ReportCache } from './reportCache';
+import { clientErrorHandler, multipartProblem } from './requestErrors';
+import type { MultipartLimits } from './requestErrors';
 import { callerLookups, sessionLookup } from './routeContext';
 import type { RouteContext, ServerServices, ZodApp } from './routeContext';
 import { registerAnalysisRoutes } from './routes/analysisRoutes';
+import { registerCompatRoutes } from './routes/compat/compatRoutes';
 import { registerGenerateRoutes } from './routes/generateRoutes';
 import { registerHealthRoutes } from './routes/healthRoutes';
 import { registerJobRoutes } from './routes/jobRoutes';
@@ -37,6 +41,9 @@ export interface AppDeps extends ServerServices {
   /** Directory with Swagger UI's static assets when running from a bundle (see esbuild.mjs). */
   swaggerUiDir?: string;
 }
+
+/** Limits of a multipart body (an upload is one file part; a few text fields are tolerated). */
+const MULTIPART_LIMITS: MultipartLimits = { files: 2, fields: 10, fieldSize: 4096, parts: 20, headerPairs: 100 };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const DEFAULT_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i;
@@ -94,6 +101,12 @@ export async function createApp(deps: AppDeps): Promise<ZodApp> {
     trustProxy: false,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Errors before routing (Node's HTTP parser, a URL parameter too long) get the `{"detail"}` shape too.
+    clientErrorHandler,
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      void sendError(reply, status, status === 414 ? 'A path parameter of the URL is too long.' : 'The URL is malformed.');
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -118,9 +131,11 @@ export async function createApp(deps: AppDeps): Promise<ZodApp> {
     if (error.validation || hasZodFastifySchemaValidationErrors(error)) {
       return sendError(reply, 400, validationMessage(error));
     }
+    const multipartError = multipartProblem(error, MULTIPART_LIMITS);
+    if (multipartError) return sendError(reply, multipartError.status, multipartError.detail);
     const status = error.statusCode ?? 500;
     if (status === 429) return sendError(reply, 429, error.detail ?? 'Too many requests.');
-    if (status === 413) {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendError(reply, 413, `Request body too large (limit ${config.jsonBodyLimit} bytes for JSON routes).`);
     }
     if (status >= 400 && status < 500) return sendError(reply, status, error.message);
@@ -128,6 +143,18 @@ export async function createApp(deps: AppDeps): Promise<ZodApp> {
     return sendError(reply, 500, 'Internal server error.');
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'Not Found'));
+
+  // Fastify's JSON parser (prototype-poisoning checks included), plus: a number beyond a double's range is an error
+  // naming where it is, not an Infinity that later reads as null.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parseJson(request, body as string, (error: Error | null, value?: unknown) => {
+      if (error) return done(error);
+      const where = nonFiniteNumberPath(value);
+      return where === null ? done(null, value) : done(new HttpError(400, outOfRangeMessage(where)));
+    });
+  });
 
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin === undefined || isOriginAllowed(origin, config.allowedOrigins)),
@@ -148,7 +175,7 @@ export async function createApp(deps: AppDeps): Promise<ZodApp> {
     }),
   });
   await app.register(multipart, {
-    limits: { files: 1, fileSize: config.maxUploadBytes + 1, fields: 10, fieldSize: 4096, parts: 20, headerPairs: 100 },
+    limits: { ...MULTIPART_LIMITS, fileSize: config.maxUploadBytes + 1 },
   });
   await app.register(swagger, {
     openapi: {
@@ -196,6 +223,8 @@ export async function createApp(deps: AppDeps): Promise<ZodApp> {
   registerRecommendRoutes(app, ctx);
   registerGenerateRoutes(app, ctx);
   registerJobRoutes(app, ctx);
+  // SLMGEN's web UI: the routes as the original backend implemented them (README, "Use SLMGEN's web UI").
+  registerCompatRoutes(app, ctx);
 
   const sweeper = setInterval(() => void deps.sessions.sweep(), 60_000);
   sweeper.unref();

@@ -14,6 +14,8 @@ export interface ServerConfig {
   maxUploadBytes: number;
   sessionTtlMs: number;
   maxSessions: number;
+  /** Sessions one caller (signed-in user, or client address when anonymous) may hold; absent: `maxSessions`. */
+  maxSessionsPerCaller?: number;
   downloadTokenTtlMs: number;
   /** Exact allowed CORS origins; null means the default (http(s) origins on localhost/127.0.0.1/[::1]). */
   allowedOrigins: string[] | null;
@@ -27,6 +29,11 @@ export interface ServerConfig {
   databaseUrl: string | null;
   supabaseUrl: string | null;
   supabaseJwtSecret: string | null;
+  /** Hugging Face Hub asked by `POST /validate-model` for ids outside the registry (HF_ENDPOINT); null = offline
+   * (HF_HUB_OFFLINE=1). Absent means offline. */
+  hfHubUrl?: string | null;
+  /** How long `POST /validate-model` waits for the Hub (HF_HUB_ETAG_TIMEOUT seconds). */
+  hfHubTimeoutMs?: number;
 }
 
 /** Flag values from `slmgen serve`. */
@@ -73,11 +80,13 @@ export function loadServerConfig(flags: ServerFlags, env: Record<string, string 
     maxUploadBytes: parseNumber(env, 'MAX_UPLOAD_BYTES', 1024 * MIB, 1),
     ttlMinutes: parseNumber(env, 'SESSION_TTL_MINUTES', 24 * 60, 1),
     maxSessions: parseNumber(env, 'MAX_SESSIONS', 100, 1),
+    maxSessionsPerCaller: parseNumber(env, 'MAX_SESSIONS_PER_CALLER', 20, 1),
     downloadTtlMinutes: parseNumber(env, 'DOWNLOAD_TOKEN_TTL_MINUTES', 60, 1),
     rate: parseNumber(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1),
     uploadRate: parseNumber(env, 'UPLOAD_RATE_LIMIT_PER_MINUTE', 60, 1),
     jsonBodyLimit: parseNumber(env, 'JSON_BODY_LIMIT_BYTES', 256 * 1024, 1024),
     analysisConcurrency: parseNumber(env, 'SLMGEN_ANALYSIS_CONCURRENCY', 2, 1),
+    hubTimeoutSeconds: parseNumber(env, 'HF_HUB_ETAG_TIMEOUT', 5, 0.1),
   };
   for (const value of Object.values(numbers)) if (typeof value === 'string') return { ok: false, message: value };
   const n = numbers as { [K in keyof typeof numbers]: number };
@@ -89,6 +98,9 @@ export function loadServerConfig(flags: ServerFlags, env: Record<string, string 
   if (supabaseUrl !== null && !/^https?:\/\/[^/]+/.test(supabaseUrl)) {
     return { ok: false, message: `SUPABASE_URL must be an http(s) URL (got "${supabaseUrl}")` };
   }
+  const hubOffline = /^(1|true|yes|on)$/i.test(env.HF_HUB_OFFLINE?.trim() ?? '');
+  const hubUrl = nonEmpty(env.HF_ENDPOINT) ?? 'https://huggingface.co';
+  if (!/^https?:\/\/[^/]+/.test(hubUrl)) return { ok: false, message: `HF_ENDPOINT must be an http(s) URL (got "${hubUrl}")` };
   return {
     ok: true,
     config: {
@@ -98,6 +110,7 @@ export function loadServerConfig(flags: ServerFlags, env: Record<string, string 
       maxUploadBytes: Math.floor(n.maxUploadBytes),
       sessionTtlMs: n.ttlMinutes * 60_000,
       maxSessions: Math.floor(n.maxSessions),
+      maxSessionsPerCaller: Math.floor(Math.min(n.maxSessionsPerCaller, n.maxSessions)),
       downloadTokenTtlMs: n.downloadTtlMinutes * 60_000,
       allowedOrigins: parseList(env.ALLOWED_ORIGINS),
       allowedHosts: parseList(env.ALLOWED_HOSTS) ?? [],
@@ -108,6 +121,8 @@ export function loadServerConfig(flags: ServerFlags, env: Record<string, string 
       databaseUrl: nonEmpty(env.DATABASE_URL),
       supabaseUrl: supabaseUrl?.replace(/\/+$/, '') ?? null,
       supabaseJwtSecret: nonEmpty(env.SUPABASE_JWT_SECRET),
+      hfHubUrl: hubOffline ? null : hubUrl.replace(/\/+$/, ''),
+      hfHubTimeoutMs: n.hubTimeoutSeconds * 1000,
     },
   };
 }

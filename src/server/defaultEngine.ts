@@ -74,7 +74,7 @@ export function createDefaultEngine(): ServerEngine {
       if (!model) {
         return { ok: false, message: `Unknown model_id "${request.modelId}". Valid ids: ${MODELS.map((m) => m.id).join(', ')}` };
       }
-      const resolved = resolveTrainingConfig(request.trainingConfig, request.report, model, undefined, { target: 'colab' });
+      const resolved = resolveTrainingConfig(request.trainingConfig, request.report, model, request.preset, { target: request.target });
       if (!resolved.ok) return { ok: false, message: `Invalid training_config: ${resolved.errors.join('; ')}` };
       if (request.report.total_examples === 0) return { ok: false, message: 'The dataset has no usable examples.' };
       // A second, cheap pass collects the normalized examples the notebook embeds (only valid records).
@@ -84,7 +84,7 @@ export function createDefaultEngine(): ServerEngine {
         examples,
         model,
         config: resolved.config,
-        target: 'colab',
+        target: request.target,
         embed: true,
         datasetFileName: request.datasetFileName,
         gzip,

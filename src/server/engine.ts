@@ -22,6 +22,10 @@ export interface NotebookRequest {
   datasetFileName: string;
   modelId: string;
   trainingConfig: Record<string, unknown> | undefined;
+  /** Notebook target: Colab with Unsloth, or plain TRL. */
+  target: 'colab' | 'trl';
+  /** Training preset name (validated by the generator); undefined for the default. */
+  preset: string | undefined;
   taskType: string | null;
   deploymentTarget: string | null;
 }

@@ -39,8 +39,11 @@ export interface RouteContext extends ServerServices {
   requireCaller(request: FastifyRequest): Promise<AuthUser>;
   /** A session the caller may see, or the one 404. */
   session(id: string, caller: AuthUser | null): SessionMeta;
-  /** Like `session`, and the caller becomes its owner (an anonymous session gets one when a job refers to it). */
-  ownSession(id: string, caller: AuthUser): Promise<SessionMeta>;
+  /**
+   * Like `session`, and a job of the caller now refers to it: the caller's own session, or an anonymous one with the
+   * claim token `/upload` returned (the caller becomes its owner). Without that token an anonymous session is a 403.
+   */
+  ownSession(id: string, caller: AuthUser, claimToken?: string): Promise<SessionMeta>;
 }
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer' };
@@ -78,9 +81,16 @@ export function sessionLookup(sessions: SessionStore): Pick<RouteContext, 'sessi
   };
   return {
     session,
-    async ownSession(id, caller) {
+    async ownSession(id, caller, claimToken) {
       const meta = session(id, caller);
-      if (!(await sessions.claim(meta.id, caller.id))) throw sessionNotFound();
+      const claimed = await sessions.claim(meta.id, caller.id, claimToken);
+      if (claimed === 'not-found') throw sessionNotFound();
+      if (claimed === 'token') {
+        throw new HttpError(
+          403,
+          'This session was uploaded anonymously: only its uploader can attach it to an account, by sending the claim_token that /upload returned. Upload the dataset again while signed in otherwise.',
+        );
+      }
       return meta;
     },
   };

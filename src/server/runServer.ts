@@ -43,6 +43,7 @@ export async function runServer(args: readonly string[], env: Record<string, str
     swaggerUiDir: bundledSwaggerUiDir(),
   });
   print(`SLMGEN server listening on ${server.url} (data: ${loaded.config.dataDir}, store: ${server.store}, auth: ${server.auth})`);
+  for (const warning of server.warnings) print(warning);
   await closeOnSignal(server);
   return 0;
 }

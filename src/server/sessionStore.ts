@@ -1,14 +1,17 @@
 /**
  * Upload sessions on disk: `<dataDir>/sessions/<uuid>/` holds `session.json`, `dataset.jsonl`, the cached
- * `report.json` and generated notebooks. Sessions have a sliding TTL and a maximum count (least recently used is
- * evicted first); removing a session removes its whole directory, notebooks included. Session directories are
- * only ever named by server-made UUIDs, never by user input.
+ * `report.json` and generated notebooks. Sessions have a sliding TTL, a quota per caller and a maximum count.
+ * A caller over their quota loses their own least recently used session that has no job; a full store makes room
+ * only by evicting anonymous sessions, so nobody's traffic ever evicts a session that has an owner or a job. Removing
+ * a session removes its whole directory, notebooks included. Session directories are only ever named by server-made
+ * UUIDs, never by user input.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UUID_PATTERN } from '../shared/api';
 import { removeQuietly, writeFileAtomic } from './fsUtil';
+import { HttpError } from './httpError';
 
 /** What is remembered about a session (`session.json`). */
 export interface SessionMeta {
@@ -29,13 +32,32 @@ export interface SessionMeta {
   notebookFile: string | null;
   downloadToken: string | null;
   downloadTokenExpiresMs: number;
+  /** Who uploaded it, for the per-caller quota: `user:<sub>` or `ip:<address>` (absent in older sessions). */
+  uploader?: string;
+  /** Secret returned by `/upload` that lets the uploader attach an anonymous session to an account. */
+  claimToken?: string | null;
+  /** A job refers to the session: it is never evicted (only the TTL or the job's deletion removes it). */
+  hasJob?: boolean;
 }
 
 /** Limits of the store. */
 export interface SessionStoreOptions {
   ttlMs: number;
   maxSessions: number;
+  /** Sessions one caller may hold (default: `maxSessions`). */
+  maxPerCaller?: number;
   now?: () => number;
+}
+
+/** Who is uploading: the key of the per-caller quota. */
+export function uploaderKey(ownerId: string | null, address: string): string {
+  return ownerId !== null ? `user:${ownerId}` : `ip:${address}`;
+}
+
+function secretsEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 const META = 'session.json';
@@ -96,15 +118,53 @@ export class SessionStore {
     return this.sessions.size;
   }
 
-  /** Turn a completed upload at `tempFile` into a new session, evicting the least recently used if full. */
-  async create(tempFile: string, info: { ownerId: string | null; filename: string; size: number }): Promise<SessionMeta> {
-    await this.sweep();
-    while (this.sessions.size >= this.options.maxSessions) {
+  /** Sessions one caller may hold. */
+  get maxPerCaller(): number {
+    return Math.min(this.options.maxPerCaller ?? this.options.maxSessions, this.options.maxSessions);
+  }
+
+  /** Refuse early (before an upload is received) when {@link create} could not make room for `uploader`. */
+  assertRoom(uploader: string): void {
+    this.makeRoom(uploader);
+  }
+
+  /** The sessions to evict so that `uploader` can add one, or the HttpError that refuses the upload. */
+  private makeRoom(uploader: string): SessionMeta[] {
+    const leastRecent = (keep: (s: SessionMeta) => boolean): SessionMeta | undefined => {
       let oldest: SessionMeta | undefined;
-      for (const s of this.sessions.values()) if (!oldest || s.lastAccessMs < oldest.lastAccessMs) oldest = s;
-      if (!oldest) break;
-      await this.delete(oldest.id);
+      for (const s of this.sessions.values()) if (keep(s) && (!oldest || s.lastAccessMs < oldest.lastAccessMs)) oldest = s;
+      return oldest;
+    };
+    const victims: SessionMeta[] = [];
+    const own = [...this.sessions.values()].filter((s) => s.uploader === uploader);
+    if (own.length >= this.maxPerCaller) {
+      const victim = leastRecent((s) => s.uploader === uploader && s.hasJob !== true);
+      if (!victim) {
+        throw new HttpError(429, `Too many sessions: each caller may keep ${this.maxPerCaller}, and all of yours have jobs. Delete a job to upload another dataset.`);
+      }
+      victims.push(victim);
     }
+    // A loop: the store can hold more than the maximum after a restart with a lower MAX_SESSIONS.
+    while (this.sessions.size - victims.length >= this.options.maxSessions) {
+      const victim = leastRecent((s) => s.ownerId === null && s.hasJob !== true && !victims.includes(s));
+      if (!victim) {
+        throw new HttpError(503, `The server holds its maximum of ${this.options.maxSessions} sessions, none of which may be evicted. Try again later.`, { 'Retry-After': '60' });
+      }
+      victims.push(victim);
+    }
+    return victims;
+  }
+
+  /**
+   * Turn a completed upload at `tempFile` into a new session. Room is made first: over the caller's quota, their own
+   * least recently used session without a job goes; in a full store, the least recently used anonymous session goes.
+   * When neither can make room the upload is refused (429 over the quota, 503 when the store is full), and nothing
+   * is evicted. `uploader` defaults to the owner (or one shared anonymous caller).
+   */
+  async create(tempFile: string, info: { ownerId: string | null; filename: string; size: number; uploader?: string }): Promise<SessionMeta> {
+    await this.sweep();
+    const uploader = info.uploader ?? uploaderKey(info.ownerId, 'unknown');
+    for (const victim of this.makeRoom(uploader)) await this.delete(victim.id);
     const id = randomUUID();
     const now = this.now();
     const meta: SessionMeta = {
@@ -120,6 +180,9 @@ export class SessionStore {
       notebookFile: null,
       downloadToken: null,
       downloadTokenExpiresMs: 0,
+      uploader,
+      claimToken: info.ownerId === null ? randomBytes(32).toString('base64url') : null,
+      hasJob: false,
     };
     await mkdir(this.dir(id), { mode: 0o700 });
     await rename(tempFile, this.datasetPath(id));
@@ -162,17 +225,26 @@ export class SessionStore {
   }
 
   /**
-   * Make `ownerId` the owner of a live session that is anonymous or already theirs (a job is being attached to
-   * it); from then on other callers get `undefined` from {@link get}. False when it belongs to someone else.
+   * Attach a job of `ownerId` to a live session: theirs already, or anonymous with its claim token (from `/upload`).
+   * From then on the session is theirs (other callers get `undefined` from {@link get}) and is never evicted.
+   * `'not-found'`: it belongs to someone else; `'token'`: anonymous, and the claim token is missing or wrong.
    */
-  async claim(id: string, ownerId: string): Promise<boolean> {
+  async claim(id: string, ownerId: string, claimToken?: string): Promise<'ok' | 'not-found' | 'token'> {
     const meta = this.sessions.get(id);
-    if (!meta || (meta.ownerId !== null && meta.ownerId !== ownerId)) return false;
-    if (meta.ownerId === ownerId) return true;
-    // Set before the write, so a concurrent claim by someone else already sees the owner.
-    meta.ownerId = ownerId;
+    if (!meta || (meta.ownerId !== null && meta.ownerId !== ownerId)) return 'not-found';
+    if (meta.ownerId === null) {
+      if (claimToken === undefined || !meta.claimToken || !secretsEqual(claimToken, meta.claimToken)) return 'token';
+      // Set before the write, so a concurrent claim by someone else already sees the owner.
+      meta.ownerId = ownerId;
+      meta.claimToken = null;
+      // It now counts against its owner's quota, not the anonymous address's.
+      meta.uploader = uploaderKey(ownerId, '');
+    } else if (meta.hasJob === true) {
+      return 'ok';
+    }
+    meta.hasJob = true;
     await writeFileAtomic(join(this.dir(id), META), JSON.stringify(meta));
-    return true;
+    return 'ok';
   }
 
   /** Remove a session and every file in its directory. */

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyServerOptions } from 'fastify';
 import { createApp } from './app';
+import { writableByOthersWarning } from './fsUtil';
 import { LOCAL_ISSUER, loadOrCreateLocalAuth } from './auth/localAuth';
 import { createTokenVerifier, SUPABASE_AUDIENCE, supabaseEndpoints } from './auth/tokenVerifier';
 import type { TokenVerifier } from './auth/tokenVerifier';
@@ -33,6 +34,8 @@ export interface RunningServer {
   port: number;
   store: 'pglite' | 'postgres';
   auth: 'local' | 'supabase';
+  /** Problems worth telling the operator at start (e.g. a data directory others can write to). */
+  warnings: string[];
   /** Stop accepting connections, finish in-flight requests, persist sessions, close the database. */
   close(): Promise<void>;
 }
@@ -74,8 +77,9 @@ export async function openJobStore(config: ServerConfig): Promise<JobStore> {
 /** Open the stores, build the app and listen on the configured host and port. */
 export async function startServer(config: ServerConfig, options: StartOptions): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const warning = await writableByOthersWarning(config.dataDir);
   const verifier = await verifierFor(config);
-  const sessions = await SessionStore.open(config.dataDir, { ttlMs: config.sessionTtlMs, maxSessions: config.maxSessions });
+  const sessions = await SessionStore.open(config.dataDir, { ttlMs: config.sessionTtlMs, maxSessions: config.maxSessions, maxPerCaller: config.maxSessionsPerCaller });
   const jobs = await openJobStore(config);
   let app: ZodApp;
   try {
@@ -95,6 +99,7 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     port,
     store: jobs.kind,
     auth: verifier.mode,
+    warnings: warning === null ? [] : [warning],
     close() {
       closing ??= (async () => {
         await app.close();

@@ -1,15 +1,22 @@
 /**
  * Streams an uploaded file to disk while checking, in one pass and bounded memory, that it can be a dataset: not
- * empty, within the size limit, no NUL bytes (binary), valid UTF-8, and at least one record that parses as a JSON
- * object (JSONL: some line; `.json`: the first element of a top-level array). The full parse is the analysis's
- * job; this only refuses what can never be a dataset.
+ * empty, within the size limit, not compressed or UTF-16/UTF-32 (the analysis's own detector and message), no NUL
+ * bytes (binary), valid UTF-8, and at least one record that parses as a JSON object. The layout is the analysis's
+ * too (`layoutOf`): a file whose first non-space byte is "[" is a JSON array (its first element must be an object),
+ * any other is JSON Lines (some record, one line or a pretty-printed object, must be), whatever the extension. The
+ * full parse is the analysis's job; this only refuses what can never be a dataset.
  */
 import { createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import type { DatasetLayout } from '../core/analysis/datasetStream';
+import { LAYOUT_PROBE_BYTES, layoutOf } from '../core/analysis/datasetStream';
 import { JsonArraySplitter } from '../core/parse/jsonArraySplitter';
+import type { AssembledRecord } from '../core/parse/recordAssembler';
+import { RecordAssembler } from '../core/parse/recordAssembler';
+import { unreadableFileMessage } from '../core/parse/textEncoding';
 import { HttpError } from './httpError';
 import { removeQuietly } from './fsUtil';
 
@@ -43,22 +50,27 @@ function isJsonObject(text: string): boolean {
   }
 }
 
-/** Finds the first JSONL line that parses as a JSON object, keeping at most one candidate line. */
+/**
+ * Finds the first JSON Lines record that parses as a JSON object, assembling lines as the analysis does (a
+ * pretty-printed object over several lines is one record). Lines longer than the check's limit are not kept.
+ */
 class JsonlProbe {
   found = false;
-  /** First non-blank character of the file. */
-  firstChar = '';
+  private readonly assembler = new RecordAssembler();
   private line = '';
-  private atLineStart = true;
-  /** The current line starts with `{` and is short enough to check. */
-  private candidate = false;
+  private lineNumber = 0;
+  private tooLong = false;
 
   push(text: string): void {
     let from = 0;
     while (!this.found && from < text.length) {
       const nl = text.indexOf('\n', from);
       const piece = nl < 0 ? text.slice(from) : text.slice(from, nl);
-      this.take(piece);
+      if (!this.tooLong && this.line.length + piece.length <= MAX_CHECKED_RECORD_CHARS) this.line += piece;
+      else {
+        this.tooLong = true;
+        this.line = '';
+      }
       if (nl < 0) break;
       this.endLine();
       from = nl + 1;
@@ -66,36 +78,25 @@ class JsonlProbe {
   }
 
   end(): void {
-    if (!this.found) this.endLine();
-  }
-
-  private take(piece: string): void {
-    if (this.atLineStart) {
-      const trimmed = piece.trimStart();
-      if (trimmed === '') return;
-      this.atLineStart = false;
-      if (this.firstChar === '') this.firstChar = trimmed.charAt(0);
-      this.candidate = trimmed.startsWith('{');
-      piece = trimmed;
-    }
-    if (!this.candidate) return;
-    if (this.line.length + piece.length > MAX_CHECKED_RECORD_CHARS) {
-      this.candidate = false;
-      this.line = '';
-      return;
-    }
-    this.line += piece;
+    if (this.found) return;
+    if (this.line !== '' || this.tooLong) this.endLine();
+    this.take(this.assembler.end());
   }
 
   private endLine(): void {
-    if (this.candidate && isJsonObject(this.line)) this.found = true;
+    // A line too long to check stands in as one that parses as nothing (it neither opens nor closes a group).
+    const text = this.tooLong ? '-' : this.line.endsWith('\r') ? this.line.slice(0, -1) : this.line;
+    this.take(this.assembler.push({ line: this.lineNumber++, byteOffset: 0, byteLength: text.length, text }));
     this.line = '';
-    this.atLineStart = true;
-    this.candidate = false;
+    this.tooLong = false;
+  }
+
+  private take(items: AssembledRecord[]): void {
+    for (const item of items) if (item.kind === 'record' && item.text.trimStart().startsWith('{') && isJsonObject(item.text)) this.found = true;
   }
 }
 
-/** Checks that a `.json` file is an array whose first element is a JSON object. */
+/** Checks that a JSON array file's first element is a JSON object. */
 class JsonArrayProbe {
   found = false;
   /** Set once the answer is known to be no. */
@@ -109,13 +110,8 @@ class JsonArrayProbe {
     if (!this.started) {
       const trimmed = text.trimStart();
       if (trimmed === '') return;
+      // Only a file whose first non-space byte is "[" comes here (layoutOf).
       this.started = true;
-      if (!trimmed.startsWith('[')) {
-        this.problem = trimmed.startsWith('{')
-          ? 'The file does not start with "[" (one JSON object per line? save it with a .jsonl extension).'
-          : 'The file does not start with "[".';
-        return;
-      }
     }
     this.seen += text.length;
     if (this.seen > MAX_CHECKED_RECORD_CHARS) {
@@ -143,16 +139,18 @@ class JsonArrayProbe {
 class DatasetChecker extends Transform {
   bytes = 0;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
-  private readonly jsonl: JsonlProbe | null;
-  private readonly array: JsonArrayProbe | null;
+  /** The first bytes, held until they decide the layout (the analysis's own rule, `layoutOf`). */
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private layout: DatasetLayout | null = null;
+  private jsonl: JsonlProbe | null = null;
+  private array: JsonArrayProbe | null = null;
 
   constructor(
     private readonly limit: number,
     private readonly kind: DatasetKind,
   ) {
     super();
-    this.jsonl = kind === 'jsonl' ? new JsonlProbe() : null;
-    this.array = kind === 'json' ? new JsonArrayProbe() : null;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -161,32 +159,86 @@ class DatasetChecker extends Transform {
       done(new UploadRejected(413, `File too large: the upload limit is ${formatBytes(this.limit)}.`));
       return;
     }
-    if (chunk.includes(0)) {
-      done(new UploadRejected(400, `The file looks binary (it contains NUL bytes). ${EXPECTED[this.kind]}`));
+    if (this.layout === null) {
+      this.head.push(chunk);
+      this.headBytes += chunk.length;
+      if (this.headBytes < LAYOUT_PROBE_BYTES) {
+        done();
+        return;
+      }
+      const problem = this.decide();
+      if (problem !== null) {
+        done(new UploadRejected(400, problem));
+        return;
+      }
+      const head = Buffer.concat(this.head);
+      this.head = [];
+      done(this.check(head), head);
       return;
     }
-    let text: string;
-    try {
-      text = this.decoder.decode(chunk, { stream: true });
-    } catch {
-      done(new UploadRejected(400, `The file is not valid UTF-8. ${EXPECTED[this.kind]}`));
-      return;
-    }
-    this.jsonl?.push(text);
-    this.array?.push(text);
-    done(null, chunk);
+    done(this.check(chunk), chunk);
   }
 
   override _flush(done: TransformCallback): void {
+    if (this.layout === null) {
+      const problem = this.decide();
+      if (problem !== null) {
+        done(new UploadRejected(400, problem));
+        return;
+      }
+      const head = Buffer.concat(this.head);
+      this.head = [];
+      const error = this.check(head);
+      if (error) {
+        done(error);
+        return;
+      }
+      this.push(head);
+    }
     let text: string;
     try {
       text = this.decoder.decode();
     } catch {
-      done(new UploadRejected(400, `The file is not valid UTF-8 (it ends inside a character). ${EXPECTED[this.kind]}`));
+      done(new UploadRejected(400, `The file is not valid UTF-8 (it ends inside a character). ${this.expected()}`));
       return;
     }
     const problem = this.bytes === 0 ? 'The file is empty.' : this.finish(text);
-    done(problem === null ? null : new UploadRejected(400, `${problem} ${EXPECTED[this.kind]}`));
+    done(problem === null ? null : new UploadRejected(400, `${problem} ${this.expected()}`));
+  }
+
+  /**
+   * Decide the layout from the first bytes with the analysis's rule: a file whose first non-space byte is "[" is a
+   * JSON array, any other is JSON Lines, whatever its extension. Returns why the file cannot be read at all
+   * (compressed, UTF-16/UTF-32), or null.
+   */
+  private decide(): string | null {
+    const layout = layoutOf(Buffer.concat(this.head));
+    this.layout = layout;
+    if (layout.compression !== null) return unreadableFileMessage({ kind: 'compressed', compression: layout.compression });
+    if (layout.wideEncoding !== null) return unreadableFileMessage({ kind: 'encoding', encoding: layout.wideEncoding });
+    if (layout.jsonArray) this.array = new JsonArrayProbe();
+    else this.jsonl = new JsonlProbe();
+    return null;
+  }
+
+  /** Check a chunk of a readable layout: no NUL bytes, valid UTF-8; feed the probe. */
+  private check(chunk: Buffer): UploadRejected | null {
+    if (chunk.includes(0)) return new UploadRejected(400, `The file looks binary (it contains NUL bytes). ${this.expected()}`);
+    let text: string;
+    try {
+      text = this.decoder.decode(chunk, { stream: true });
+    } catch {
+      return new UploadRejected(400, `The file is not valid UTF-8. ${this.expected()}`);
+    }
+    this.jsonl?.push(text);
+    this.array?.push(text);
+    return null;
+  }
+
+  /** What a dataset of the detected layout (or, before that, of the file's extension) looks like. */
+  private expected(): string {
+    if (this.layout === null) return EXPECTED[this.kind];
+    return EXPECTED[this.layout.jsonArray ? 'json' : 'jsonl'];
   }
 
   /** Why the file is not a dataset, or null when it can be one. */
@@ -194,10 +246,7 @@ class DatasetChecker extends Transform {
     if (this.jsonl) {
       this.jsonl.push(rest);
       this.jsonl.end();
-      if (this.jsonl.found) return null;
-      return this.jsonl.firstChar === '['
-        ? 'No line is a JSON object; the file looks like a JSON array: save it with a .json extension.'
-        : 'No line of the file parses as a JSON object.';
+      return this.jsonl.found ? null : 'No record of the file (a line, or a pretty-printed object over several lines) parses as a JSON object.';
     }
     if (this.array) {
       this.array.push(rest);

@@ -28,6 +28,11 @@ export const UploadResponse = z
     filename: z.string().describe('Original file name without any directory part (never used as a path).'),
     size: z.number().int().describe('Bytes received.'),
     message: z.string(),
+    claim_token: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('Anonymous uploads only: send it with POST /jobs (or /generate) to attach the session to an account.'),
   })
   .meta({ id: 'UploadResponse' });
 export type UploadResponse = z.infer<typeof UploadResponse>;
@@ -135,11 +140,20 @@ export const RecommendResponse = z
   .meta({ id: 'RecommendResponse' });
 export type RecommendResponse = z.infer<typeof RecommendResponse>;
 
-/** `POST /generate` body. `training_config` is validated by the notebook generator (400 lists what is wrong). */
+/** Notebook targets of `POST /generate`: Colab with Unsloth, or plain TRL. */
+export const NOTEBOOK_TARGETS = ['colab', 'trl'] as const;
+
+/**
+ * `POST /generate` body. `training_config` and `preset` are validated by the notebook generator (400 lists what is
+ * wrong); `claim_token` (from `/upload`) lets a signed-in caller attach an anonymous session.
+ */
 export const GenerateRequest = z.object({
   session_id: uuidField('session_id'),
   model_id: z.string().min(1).max(200),
   training_config: z.record(z.string(), z.unknown()).optional(),
+  target: z.enum(NOTEBOOK_TARGETS, { error: `target must be one of ${NOTEBOOK_TARGETS.join(', ')}` }).optional(),
+  preset: z.string().max(100).optional(),
+  claim_token: z.string().max(200).optional(),
 });
 export type GenerateRequest = z.infer<typeof GenerateRequest>;
 
@@ -194,7 +208,13 @@ export type Job = z.infer<typeof Job>;
 export const JobCreate = z
   .object({
     session_id: uuidField('session_id'),
-    dataset_filename: z.string().min(1).max(255).optional(),
+    dataset_filename: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe('Ignored: the job records the file name of the session, as uploaded.'),
+    claim_token: z.string().max(200).optional().describe('From /upload: needed to attach an anonymous session.'),
     total_examples: z.number().int().min(0).optional(),
     total_tokens: z.number().int().min(0).optional(),
     quality_score: z.number().min(0).max(1).optional(),

@@ -211,9 +211,7 @@ describe('server: bad uploads', () => {
     ['invalid UTF-8', new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]), 'a.jsonl', /UTF-8/],
     ['text that is not JSON lines', 'hello world\nthis is prose\n', 'a.jsonl', /JSON object/],
     ['a wrong extension', VALID_JSONL, 'data.csv', /\.jsonl, \.ndjson or \.json/],
-    ['lines that start with "{" but are not JSON', '{not json}\n{also not}', 'a.jsonl', /No line of the file parses as a JSON object/],
-    ['a pretty-printed JSON array saved as .jsonl', JSON.stringify(JSON_ARRAY, null, 2), 'a.jsonl', /save it with a \.json extension/],
-    ['JSON lines saved as .json', VALID_JSONL, 'a.json', /does not start with "\[".*\.jsonl extension/],
+    ['lines that start with "{" but are not JSON', '{not json}\n{also not}', 'a.jsonl', /No record of the file .* parses as a JSON object/],
     ['a .json array of numbers', '[1, 2, 3]', 'a.json', /first array element is not a JSON object/],
     ['an empty .json array', ' [ ] ', 'a.json', /no elements/],
   ];

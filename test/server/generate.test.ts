@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { MODELS } from '../../src/core/recommend/registry';
 import type { TestServer } from './testServer';
-import { bearer, startTestServer, uploadValid } from './testServer';
+import { bearer, startTestServer, upload, uploadValid, VALID_JSONL } from './testServer';
 
 describe('server: POST /generate and GET /download', () => {
   let server: TestServer;
@@ -98,11 +98,12 @@ describe('server: POST /generate and GET /download', () => {
     assert.equal(job?.model_score, chosen.score);
   });
 
-  it('a signed-in /generate on an anonymous session takes it over: nobody else can generate, see or delete it', async () => {
+  it('a signed-in /generate with the claim token takes an anonymous session over: nobody else can generate, see or delete it', async () => {
     const frank = await bearer(`frank-${Date.now()}`);
     const grace = await bearer(`grace-${Date.now()}`);
-    const sid = await uploadValid(server.url);
-    const res = await generate({ session_id: sid, model_id: modelId }, frank);
+    const uploaded = (await (await upload(server.url, VALID_JSONL)).json()) as { session_id: string; claim_token: string };
+    const sid = uploaded.session_id;
+    const res = await generate({ session_id: sid, model_id: modelId, claim_token: uploaded.claim_token }, frank);
     assert.equal(res.status, 200);
     assert.equal((await generate({ session_id: sid, model_id: modelId }, grace)).status, 404);
     assert.equal((await generate({ session_id: sid, model_id: modelId })).status, 404);

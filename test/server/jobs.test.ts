@@ -8,7 +8,7 @@ import { loadServerConfig } from '../../src/server/config';
 import { createDefaultEngine } from '../../src/server/defaultEngine';
 import { startServer } from '../../src/server/startServer';
 import type { TestServer } from './testServer';
-import { bearer, sharedJobStore, startTestServer, uploadValid } from './testServer';
+import { bearer, sharedJobStore, startTestServer, upload, uploadValid, VALID_JSONL } from './testServer';
 
 type JobJson = Record<string, unknown> & { id: string; session_id: string; status: string };
 
@@ -118,9 +118,10 @@ describe('server: /jobs (authenticated, row-level security)', () => {
     assert.equal((await fetch(`${server.url}/jobs/${job.id}`, { headers: alice })).status, 404);
   });
 
-  it("an anonymous session becomes the owner's with POST /jobs: others then get 404 and cannot delete its files", async () => {
-    const sid = await uploadValid(server.url);
-    const job = await json<JobJson>(await createJob(bob, sid));
+  it("an anonymous session becomes the owner's with POST /jobs and its claim token: others then get 404 and cannot delete its files", async () => {
+    const uploaded = await json<{ session_id: string; claim_token: string }>(await upload(server.url, VALID_JSONL));
+    const sid = uploaded.session_id;
+    const job = await json<JobJson>(await createJob(bob, sid, { claim_token: uploaded.claim_token }));
     assert.equal(job.session_id, sid);
     assert.equal((await createJob(alice, sid)).status, 404);
     assert.equal((await fetch(`${server.url}/analyze/${sid}`)).status, 404);

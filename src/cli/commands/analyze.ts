@@ -4,10 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import type { DatasetReport } from '../../core/analysis/report';
+import { codeInfo } from '../../core/checks/codes';
+import type { Severity } from '../../core/types';
 import { plural } from '../../core/text/plural';
 import type { CliCommand, CliIo } from '../io';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { analysisOptionSpecs, analysisOptions, assertReadableFile } from '../options';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io';
+import { analysisOptionSpecs, analysisOptions, unreadableReason } from '../options';
 import { progressBar } from '../progress';
 import { runAnalysis } from '../runAnalysis';
 
@@ -16,14 +18,33 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 /** Errors quoted in the human summary. */
 const SUMMARY_ERRORS = 3;
 
+/** Findings of a severity, those a cap left out of `findings` included. */
+function countSeverity(r: DatasetReport, severity: Severity): number {
+  let n = 0;
+  for (const f of r.findings) if (f.severity === severity) n++;
+  for (const [code, omitted] of Object.entries(r.findings_omitted)) if (codeInfo(code)?.severity === severity) n += omitted;
+  return n;
+}
+
+/** The preference pairs of a file, and what SFT makes of them. */
+function preferenceLines(r: DatasetReport): string[] {
+  const p = r.preference;
+  if (p.pairs === 0) return [];
+  const sft =
+    r.format_errors['preference-data'] === undefined
+      ? 'their chosen replies are used as SFT replies (--use-chosen)'
+      : 'SFT notebooks need SFT data (one reply per prompt); --use-chosen trains on the chosen replies';
+  return [`  preference pairs (chosen/rejected): ${fmt(p.pairs)} (${fmt(p.identical)} identical, ${fmt(p.prompt_mismatch)} without a shared prompt); ${sft}`];
+}
+
 /** Human-readable summary of one report. */
 export function formatSummary(file: string, r: DatasetReport): string {
   const t = r.token_stats.total;
   const a = r.token_stats.assistant;
   const m = r.token_stats.messages_per_example;
-  const errors = r.findings.filter((f) => f.severity === 'error').length;
-  const warnings = r.findings.filter((f) => f.severity === 'warning').length;
-  const infos = r.findings.filter((f) => f.severity === 'info').length;
+  const errors = countSeverity(r, 'error');
+  const warnings = countSeverity(r, 'warning');
+  const infos = countSeverity(r, 'info');
   const kind = r.tokens_exact ? 'exact' : 'estimate';
   const lines = [
     `${file}: ${r.format} format, ${fmt(r.total_examples)} examples (${fmt(r.invalid_examples)} invalid records, ${fmt(r.blank_lines)} blank lines, ${fmt(r.total_lines)} lines)`,
@@ -32,9 +53,11 @@ export function formatSummary(file: string, r: DatasetReport): string {
     `  over ${fmt(r.over_limit.max_seq_length)} tokens: ${fmt(r.over_limit.count)} examples`,
     `  duplicates: ${fmt(r.duplicates.exact.count)} exact, ${fmt(r.duplicates.near.count)} near (Jaccard >= ${r.duplicates.near.threshold}); contradictions: ${fmt(r.contradictions.count)}`,
     `  billing: ${fmt(r.billing.billable_tokens)} billable tokens x ${r.billing.epochs} epochs = ${fmt(r.billing.charged_tokens)} charged`,
+    ...preferenceLines(r),
+    ...(r.data_warnings.non_text_content > 0 ? [`  non-text content: ${plural(r.data_warnings.non_text_content, 'record')} with images or other media that text-only fine-tuning drops`] : []),
     `  quality score: ${r.quality_score.toFixed(2)}`,
     ...r.quality_issues.map((q) => `    -${q.points.toFixed(2)} ${q.code}: ${q.message}`),
-    `  findings: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos} info${errors + warnings + infos > 0 ? ' (see `slmgen lint`)' : ''}`,
+    `  findings: ${fmt(errors)} ${errors === 1 ? 'error' : 'errors'}, ${fmt(warnings)} ${warnings === 1 ? 'warning' : 'warnings'}, ${fmt(infos)} info${errors + warnings + infos > 0 ? ' (see `slmgen lint`)' : ''}`,
     // The first few errors in file order, so that a broken file says why without a second command.
     ...r.findings
       .filter((f) => f.severity === 'error')
@@ -66,8 +89,17 @@ export const analyzeCommand: CliCommand = async (args, io) => {
   });
   if (positionals.length === 0) throw new UsageError('analyze needs at least one FILE');
   analysisOptions(values);
-  positionals.forEach(assertReadableFile);
+  // A file that cannot be read is reported and skipped: the others are still analysed (exit 2 at the end).
   let allValid = true;
-  for (const file of positionals) allValid = (await analyzeOne(file, io, values.json === true, values)) && allValid;
-  return allValid ? EXIT_OK : EXIT_FINDINGS;
+  let unreadable = false;
+  for (const file of positionals) {
+    const reason = unreadableReason(file);
+    if (reason !== null) {
+      io.stderr(`slmgen analyze: ${reason}\n`);
+      unreadable = true;
+      continue;
+    }
+    allValid = (await analyzeOne(file, io, values.json === true, values)) && allValid;
+  }
+  return unreadable ? EXIT_USAGE : allValid ? EXIT_OK : EXIT_FINDINGS;
 };

@@ -1,9 +1,10 @@
 /**
  * `slmgen generate FILE --model ID [--preset P] [--config JSON|@file] [--target colab|trl] [--no-embed] [--out PATH]
- * [--json]`: analyse the dataset, resolve the training configuration and write the fine-tuning notebook (plus the
- * normalized JSONL to upload, with --no-embed).
+ * [--force] [--json]`: analyse the dataset, resolve the training configuration and write the fine-tuning notebook
+ * (plus the normalized JSONL to upload, with --no-embed). An existing file is replaced only when it is a notebook
+ * SLMGEN wrote, or with --force; the input dataset never.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateNotebook } from '../../core/notebook/generateNotebook';
@@ -11,6 +12,7 @@ import type { NotebookTarget } from '../../core/notebook/generateNotebook';
 import { MODELS, findModel } from '../../core/recommend/registry';
 import { resolveTrainingConfig } from '../../core/recommend/trainingConfig';
 import { gzip } from '../../node/gzip';
+import { nonFiniteNumberPath, outOfRangeMessage } from '../../shared/jsonNumbers';
 import type { CliCommand } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { analysisOptionSpecs, analysisOptions, assertReadableFile } from '../options';
@@ -27,18 +29,72 @@ function parseConfig(text: string | undefined): unknown {
     assertReadableFile(path);
     json = readFileSync(path, 'utf8');
   }
+  let value: unknown;
   try {
-    return JSON.parse(json) as unknown;
+    value = JSON.parse(json) as unknown;
   } catch (err) {
     throw new UsageError(`--config is not valid JSON: ${(err as Error).message}`);
   }
+  const where = nonFiniteNumberPath(value);
+  if (where !== null) throw new UsageError(`--config: ${outOfRangeMessage(where)}`);
+  return value;
 }
 
-/** Where to write the notebook: --out as a file, or inside --out when it is a directory (or ends with a slash). */
-function outputPath(out: string | undefined, fileName: string): string {
-  if (out === undefined) return fileName;
-  if (/[\\/]$/.test(out) || (existsSync(out) && statSync(out).isDirectory())) return join(out, fileName);
-  return out;
+/**
+ * Where to write the notebook: --out as a file, or inside --out when it is a directory or ends with a slash (then
+ * created if missing). The folder of an --out file must exist.
+ */
+function outputPath(out: string | undefined, fileName: string): { path: string; createDir: string | null } {
+  if (out === undefined) return { path: fileName, createDir: null };
+  if (existsSync(out) && statSync(out).isDirectory()) return { path: join(out, fileName), createDir: null };
+  if (/[\\/]$/.test(out)) return { path: join(out, fileName), createDir: out };
+  const folder = dirname(out);
+  if (!existsSync(folder)) throw new UsageError(`the output folder ${folder} does not exist (create it, or end --out with "/" to have it created)`);
+  if (!statSync(folder).isDirectory()) throw new UsageError(`the output folder ${folder} is not a directory`);
+  return { path: out, createDir: null };
+}
+
+/** Whether `file` is a notebook SLMGEN wrote: nbformat JSON whose metadata (written before the cells) has `slmgen`. */
+function isSlmgenNotebook(file: string): boolean {
+  const head = Buffer.alloc(64 * 1024);
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const n = readSync(fd, head, 0, head.length, 0);
+    return /^\{\s*"nbformat":\s*4,\s*"nbformat_minor":\s*\d+,\s*"metadata":\s*\{[\s\S]*?"slmgen":\s*\{\s*"model_id":/.test(head.toString('utf8', 0, n));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuse to write over the input dataset (even with --force), and over any other existing file unless it is a
+ * notebook SLMGEN wrote or --force is given. `notebook`: the file will hold a notebook (else the normalized data).
+ */
+function assertMayWrite(path: string, input: string, force: boolean, notebook: boolean): void {
+  if (!existsSync(path)) return;
+  if (sameFile(path, input)) throw new UsageError(`refusing to write ${path}: it is the input dataset (choose another --out)`);
+  if (statSync(path).isDirectory()) throw new UsageError(`cannot write ${path}: it is a directory`);
+  if (force || (notebook && isSlmgenNotebook(path))) return;
+  throw new UsageError(`${path} already exists and is not a notebook slmgen wrote: use --force to replace it, or choose another --out`);
+}
+
+function writeOutput(path: string, data: string): void {
+  try {
+    writeFileSync(path, data);
+  } catch (err) {
+    throw new UsageError(`cannot write ${path}: ${(err as Error).message}`);
+  }
 }
 
 /** The generate command. */
@@ -53,6 +109,7 @@ export const generateCommand: CliCommand = async (args, io) => {
       target: { type: 'string' },
       'no-embed': { type: 'boolean' },
       out: { type: 'string' },
+      force: { type: 'boolean' },
       json: { type: 'boolean' },
       ...analysisOptionSpecs,
     },
@@ -67,12 +124,21 @@ export const generateCommand: CliCommand = async (args, io) => {
   const options = analysisOptions(values);
   const file = positionals[0] ?? '';
   assertReadableFile(file);
+  const force = values.force === true;
+  // An explicit output file is checked before the analysis, which can be long; a folder once the name is known.
+  const out = values.out;
+  if (out !== undefined && !/[\\/]$/.test(out) && !(existsSync(out) && statSync(out).isDirectory())) {
+    outputPath(out, '');
+    assertMayWrite(out, file, force, true);
+  }
 
   const progress = progressBar(io, file);
   const { report, examples } = await runAnalysis(file, { ...options, collectExamples: true, onProgress: progress.onProgress, findingCapPerCode: 100 });
   progress.done();
   if (report.total_examples === 0 || !examples || examples.length === 0) {
-    io.stderr(`slmgen generate: ${file} has no valid examples (see \`slmgen lint ${file}\`)\n`);
+    // Preference pairs are no SFT examples unless asked for: say which option makes them ones.
+    const hint = report.preference.pairs > 0 && !options.useChosen ? `; it holds ${report.preference.pairs} preference pairs (chosen/rejected), and SFT notebooks need SFT data: --use-chosen trains on the chosen replies` : '';
+    io.stderr(`slmgen generate: ${file} has no valid examples (see \`slmgen lint ${file}\`)${hint}\n`);
     return EXIT_FINDINGS;
   }
   const resolved = resolveTrainingConfig(userConfig, report, model, values.preset, { target });
@@ -81,10 +147,20 @@ export const generateCommand: CliCommand = async (args, io) => {
   const embed = values['no-embed'] !== true;
   const nb = generateNotebook({ report, examples, model, config: resolved.config, target, embed, datasetFileName: basename(file), gzip, preset: resolved.preset });
   for (const w of nb.warnings) io.stderr(`slmgen generate: warning: ${w}\n`);
-  const notebookPath = outputPath(values.out, nb.fileName);
-  writeFileSync(notebookPath, nb.json);
+  const { path: notebookPath, createDir } = outputPath(values.out, nb.fileName);
   const datasetPath = embed ? null : join(dirname(notebookPath), nb.datasetFileName);
-  if (datasetPath !== null) writeFileSync(datasetPath, nb.datasetJsonl);
+  // Every output is checked before any is written.
+  assertMayWrite(notebookPath, file, force, true);
+  if (datasetPath !== null) assertMayWrite(datasetPath, file, force, false);
+  if (createDir !== null) {
+    try {
+      mkdirSync(createDir, { recursive: true });
+    } catch (err) {
+      throw new UsageError(`cannot create the output folder ${createDir}: ${(err as Error).message}`);
+    }
+  }
+  writeOutput(notebookPath, nb.json);
+  if (datasetPath !== null) writeOutput(datasetPath, nb.datasetJsonl);
 
   const e = resolved.estimates;
   if (values.json) {

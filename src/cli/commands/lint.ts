@@ -1,12 +1,13 @@
 /**
  * `slmgen lint FILE… [--format text|json|sarif]`: every finding as `file:line:col: severity code message`
- * (1-based), as JSON, or as SARIF 2.1.0. Exit 1 when any file has an error.
+ * (1-based), as JSON, or as SARIF 2.1.0. Exit 1 when any file has an error, 2 when a file cannot be read (the
+ * others are still linted).
  */
 import { parseArgs } from 'node:util';
 import type { FindingJson } from '../../core/analysis/report';
 import type { CliCommand } from '../io';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { analysisOptionSpecs, analysisOptions, assertReadableFile } from '../options';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io';
+import { analysisOptionSpecs, analysisOptions, unreadableReason } from '../options';
 import { progressBar } from '../progress';
 import { runAnalysis } from '../runAnalysis';
 import { toSarif } from '../../core/analysis/sarif';
@@ -25,10 +26,17 @@ export const lintCommand: CliCommand = async (args, io) => {
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${format}"`);
   if (positionals.length === 0) throw new UsageError('lint needs at least one FILE');
   const options = analysisOptions(values);
-  positionals.forEach(assertReadableFile);
   const results: { file: string; findings: FindingJson[] }[] = [];
   let hasErrors = false;
+  // A file that cannot be read is reported and skipped: the others are still linted (exit 2 at the end).
+  let unreadable = false;
   for (const file of positionals) {
+    const reason = unreadableReason(file);
+    if (reason !== null) {
+      io.stderr(`slmgen lint: ${reason}\n`);
+      unreadable = true;
+      continue;
+    }
     const progress = progressBar(io, file);
     const { report } = await runAnalysis(file, { ...options, onProgress: progress.onProgress });
     progress.done();
@@ -40,5 +48,5 @@ export const lintCommand: CliCommand = async (args, io) => {
   }
   if (format === 'json') io.stdout(JSON.stringify(results.flatMap((r) => r.findings.map((f) => ({ file: r.file, ...f })))) + '\n');
   if (format === 'sarif') io.stdout(JSON.stringify(toSarif(results, CLI_VERSION), null, 2) + '\n');
-  return hasErrors ? EXIT_FINDINGS : EXIT_OK;
+  return unreadable ? EXIT_USAGE : hasErrors ? EXIT_FINDINGS : EXIT_OK;
 };

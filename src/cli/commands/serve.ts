@@ -10,7 +10,8 @@ export const serveCommand: CliCommand = async (args, io) => {
     io.stdout(
       'Usage: slmgen serve [--host 127.0.0.1] [--port 8000] [--data-dir DIR]\n' +
         'Environment: DATABASE_URL, SUPABASE_URL, SUPABASE_JWT_SECRET, MAX_UPLOAD_BYTES, SESSION_TTL_MINUTES,\n' +
-        'MAX_SESSIONS, ALLOWED_ORIGINS, ALLOWED_HOSTS, RATE_LIMIT_PER_MINUTE, UPLOAD_RATE_LIMIT_PER_MINUTE, SLMGEN_LOG=1.\n',
+        'MAX_SESSIONS, MAX_SESSIONS_PER_CALLER, ALLOWED_ORIGINS, ALLOWED_HOSTS, RATE_LIMIT_PER_MINUTE,\n' +
+        'UPLOAD_RATE_LIMIT_PER_MINUTE, SLMGEN_LOG=1 (one JSON log line per request on stdout).\n',
     );
     return 0;
   }

@@ -1,7 +1,8 @@
 /**
  * `POST /generate` writes the notebook into the session directory and returns its absolute path and a download
  * link; for a signed-in caller it also creates or updates the job of that session. `GET /download/...` serves the
- * notebook to the session's owner or to anyone holding the short-lived download token.
+ * notebook to anyone holding the short-lived download token of the link, and to the signed-in owner without one. A
+ * token that is sent is always verified: a wrong or expired one is refused, whoever owns the session.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -12,6 +13,7 @@ import { ErrorResponse, GenerateRequest, GenerateResponse, uuidField } from '../
 import { writeFileAtomic } from '../fsUtil';
 import { HttpError, notImplemented } from '../httpError';
 import type { RouteContext, ZodApp } from '../routeContext';
+import type { SessionMeta } from '../sessionStore';
 import { sessionReport } from './analysisRoutes';
 
 /** Notebook file names the server writes and serves. */
@@ -41,12 +43,12 @@ export function registerGenerateRoutes(app: ZodApp, ctx: RouteContext): void {
           'Writes the notebook into the data directory. `colab_url` is null: Colab cannot open a local file, ' +
           'so a link is returned only for a published notebook.',
         body: GenerateRequest,
-        response: { 200: GenerateResponse, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+        response: { 200: GenerateResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
       },
     },
     async (request) => {
       const caller = await ctx.caller(request);
-      const { session_id, model_id, training_config } = request.body;
+      const { session_id, model_id, training_config, target, preset, claim_token } = request.body;
       const meta = ctx.session(session_id, caller);
       if (!ctx.engine.generateNotebook) throw notImplemented('Notebook generation');
       const report = await sessionReport(ctx.reports, meta.id);
@@ -56,10 +58,14 @@ export function registerGenerateRoutes(app: ZodApp, ctx: RouteContext): void {
         datasetFileName: meta.filename,
         modelId: model_id,
         trainingConfig: training_config,
+        target: target ?? 'colab',
+        preset,
         taskType: meta.taskType,
         deploymentTarget: meta.deploymentTarget,
       });
       if (!result.ok) throw new HttpError(400, result.message);
+      // The job makes the caller the session's owner (see POST /jobs): checked before any file is written.
+      if (caller) await ctx.ownSession(meta.id, caller, claim_token);
       const { notebook } = result;
       if (!NOTEBOOK_NAME.test(notebook.fileName)) throw new Error(`unsafe notebook file name ${notebook.fileName}`);
 
@@ -77,8 +83,6 @@ export function registerGenerateRoutes(app: ZodApp, ctx: RouteContext): void {
         downloadTokenExpiresMs: Date.now() + ctx.config.downloadTokenTtlMs,
       });
       if (caller) {
-        // The job makes the caller the session's owner (see POST /jobs).
-        await ctx.ownSession(meta.id, caller);
         const score = meta.modelScores?.[notebook.modelId];
         await ctx.jobs.upsert(caller.id, {
           session_id: meta.id,
@@ -121,16 +125,21 @@ export function registerGenerateRoutes(app: ZodApp, ctx: RouteContext): void {
     async (request, reply) => {
       const { session_id, file_name } = request.params;
       const { token } = request.query;
-      const meta = ctx.sessions.peek(session_id);
-      const hasToken =
-        meta !== undefined &&
-        token !== undefined &&
-        meta.downloadToken !== null &&
-        Date.now() < meta.downloadTokenExpiresMs &&
-        tokensEqual(token, meta.downloadToken);
-      // Without a valid token the caller must be allowed to see the session; both failures are the same 404.
-      const visible = hasToken ? meta : ctx.session(session_id, await ctx.caller(request));
-      if (!visible || visible.notebookFile !== file_name) throw new HttpError(404, 'Notebook not found.');
+      const notFound = new HttpError(404, 'Notebook not found (or the download link has expired: generate it again).');
+      let visible: SessionMeta | undefined;
+      if (token !== undefined) {
+        // A token is verified whoever owns the session; a wrong or expired one is the same 404 as an unknown notebook.
+        const meta = ctx.sessions.peek(session_id);
+        const expected = meta?.downloadToken ?? null;
+        const valid = expected !== null && Date.now() < (meta?.downloadTokenExpiresMs ?? 0) && tokensEqual(token, expected);
+        visible = valid ? meta : undefined;
+      } else {
+        // Without a token only the signed-in owner may download (an anonymous session has no owner to ask).
+        const caller = await ctx.caller(request);
+        const meta = caller ? ctx.sessions.get(session_id, caller.id) : undefined;
+        visible = caller && meta?.ownerId === caller.id ? meta : undefined;
+      }
+      if (!visible || visible.notebookFile !== file_name) throw notFound;
       const stream = createReadStream(join(ctx.sessions.dir(visible.id), file_name));
       return reply
         .header('Content-Type', 'application/x-ipynb+json')

@@ -6,10 +6,21 @@ import { z } from 'zod';
 import { ErrorResponse, Job, JobCreate, JobIdParams, JobListQuery, JobUpdate } from '../../shared/api';
 import { HttpError } from '../httpError';
 import type { RouteContext, ZodApp } from '../routeContext';
+import { jobModelName } from './compat/reportViews';
 
 const SECURITY = [{ bearerAuth: [] }];
 const ERRORS = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 const jobNotFound = (): HttpError => new HttpError(404, 'Job not found.');
+
+type JobRow = z.infer<typeof Job>;
+/**
+ * A job as served: a null model name (rows written before names were always stored, or a PATCH that cleared it) is
+ * served as the registry name of `selected_model_id`, else the id, else "" — SLMGEN's web UI calls string methods on it.
+ */
+function served<T extends JobRow | null | undefined>(job: T): T {
+  if (!job || job.selected_model_name != null) return job;
+  return { ...job, selected_model_name: jobModelName(job.selected_model_id) };
+}
 
 /** Register `/jobs` routes. */
 export function registerJobRoutes(app: ZodApp, ctx: RouteContext): void {
@@ -26,7 +37,7 @@ export function registerJobRoutes(app: ZodApp, ctx: RouteContext): void {
     },
     async (request) => {
       const user = await ctx.requireCaller(request);
-      return ctx.jobs.list(user.id, request.query.limit, request.query.offset);
+      return (await ctx.jobs.list(user.id, request.query.limit, request.query.offset)).map((job) => served(job));
     },
   );
 
@@ -39,21 +50,25 @@ export function registerJobRoutes(app: ZodApp, ctx: RouteContext): void {
         description: 'The dataset path is taken from the session on the server, never from the request.',
         security: SECURITY,
         body: JobCreate,
-        response: { 201: Job, 409: ErrorResponse, ...ERRORS },
+        response: { 201: Job, 403: ErrorResponse, 409: ErrorResponse, ...ERRORS },
       },
     },
     async (request, reply) => {
       const user = await ctx.requireCaller(request);
-      const body = request.body;
-      // Attaching a job makes the caller the session's owner: nobody else can then reach (or delete) its files.
-      const meta = await ctx.ownSession(body.session_id, user);
+      const { claim_token: claimToken, ...body } = request.body;
+      // Attaching a job makes the caller the session's owner: nobody else can then reach (or delete) its files. An
+      // anonymous session needs the claim token its uploader got from /upload.
+      const meta = await ctx.ownSession(body.session_id, user, claimToken);
       const created = await ctx.jobs.create(user.id, {
         ...body,
-        dataset_filename: body.dataset_filename ?? meta.filename,
+        // The file name is the session's, as uploaded, whatever the request says.
+        dataset_filename: meta.filename,
+        // SLMGEN's web UI calls string methods on it: never stored as null.
+        selected_model_name: body.selected_model_name ?? jobModelName(body.selected_model_id),
         dataset_path: ctx.sessions.datasetPath(meta.id),
       });
       if (!created) throw new HttpError(409, 'A job for this session already exists.');
-      return reply.code(201).send(created);
+      return reply.code(201).send(served(created));
     },
   );
 
@@ -70,7 +85,7 @@ export function registerJobRoutes(app: ZodApp, ctx: RouteContext): void {
     },
     async (request) => {
       const user = await ctx.requireCaller(request);
-      return (await ctx.jobs.get(user.id, request.params.id)) ?? Promise.reject(jobNotFound());
+      return served(await ctx.jobs.get(user.id, request.params.id)) ?? Promise.reject(jobNotFound());
     },
   );
 
@@ -90,7 +105,7 @@ export function registerJobRoutes(app: ZodApp, ctx: RouteContext): void {
       const user = await ctx.requireCaller(request);
       const patch = Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== undefined));
       if (Object.keys(patch).length === 0) throw new HttpError(400, 'Nothing to update: send at least one field.');
-      return (await ctx.jobs.update(user.id, request.params.id, patch)) ?? Promise.reject(jobNotFound());
+      return served(await ctx.jobs.update(user.id, request.params.id, patch)) ?? Promise.reject(jobNotFound());
     },
   );
 

@@ -2,10 +2,13 @@
  * `POST /upload`: one multipart file part named `file`, streamed to a temp file with validation and a size limit,
  * then turned into a session. The client's file name is only ever displayed, never used as a path.
  */
-import { ErrorResponse, UploadResponse } from '../../shared/api';
+import { ErrorResponse } from '../../shared/api';
 import { HttpError } from '../httpError';
 import { removeQuietly } from '../fsUtil';
 import type { RouteContext, ZodApp } from '../routeContext';
+import { UploadWithStatsResponse } from './compat/compatSchemas';
+import { uploadStats } from './compat/reportViews';
+import { uploaderKey } from '../sessionStore';
 import { receiveDataset } from '../uploadSink';
 
 /** JSONL (`.jsonl`, `.ndjson`) or a top-level JSON array (`.json`); the engine tells them apart by content. */
@@ -29,7 +32,7 @@ export function registerUploadRoutes(app: ZodApp, ctx: RouteContext): void {
         tags: ['upload'],
         summary: 'Upload a dataset file (multipart/form-data, field "file"): .jsonl/.ndjson, or .json holding an array',
         consumes: ['multipart/form-data'],
-        response: { 200: UploadResponse, 400: ErrorResponse, 413: ErrorResponse },
+        response: { 200: UploadWithStatsResponse, 400: ErrorResponse, 413: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
       },
     },
     async (request) => {
@@ -37,22 +40,45 @@ export function registerUploadRoutes(app: ZodApp, ctx: RouteContext): void {
       if (!request.isMultipart()) {
         throw new HttpError(400, 'Expected a multipart/form-data body with a file field named "file".');
       }
-      const part = await request.file();
-      if (!part || part.fieldname !== 'file') {
-        part?.file.resume();
-        throw new HttpError(400, 'Expected a multipart/form-data body with a file field named "file".');
-      }
-      const filename = displayFileName(part.filename);
-      if (!ACCEPTED_EXTENSIONS.test(filename)) {
-        part.file.resume();
-        throw new HttpError(400, `Expected a .jsonl, .ndjson or .json file (got "${filename}").`);
-      }
-      const temp = ctx.sessions.tempPath();
-      const kind = /\.json$/i.test(filename) ? 'json' : 'jsonl';
-      const size = await receiveDataset(part.file, temp, ctx.config.maxUploadBytes, kind);
+      // A caller who could not get a session anyway is told before the file is received.
+      const uploader = uploaderKey(caller?.id ?? null, request.ip);
+      ctx.sessions.assertRoom(uploader);
+      // Every part is read to the end of the body, so that a second file part or a malformed body is a 400 rather
+      // than ignored. Text fields carry nothing the server uses.
+      let received: { temp: string; filename: string; size: number } | undefined;
       try {
-        const meta = await ctx.sessions.create(temp, { ownerId: caller?.id ?? null, filename, size });
-        return { session_id: meta.id, filename, size, message: 'Upload successful' };
+        for await (const part of request.parts()) {
+          if (part.type !== 'file') continue;
+          const filename = displayFileName(part.filename);
+          let problem: string | null = null;
+          if (part.fieldname !== 'file') problem = `Unexpected file field "${part.fieldname}": send the dataset in a field named "file".`;
+          else if (received) problem = 'Two "file" parts: send one dataset per upload.';
+          else if (!ACCEPTED_EXTENSIONS.test(filename)) problem = `Expected a .jsonl, .ndjson or .json file (got "${filename}").`;
+          if (problem !== null) {
+            part.file.resume();
+            throw new HttpError(400, problem);
+          }
+          const temp = ctx.sessions.tempPath();
+          received = { temp, filename, size: 0 };
+          received.size = await receiveDataset(part.file, temp, ctx.config.maxUploadBytes, /\.json$/i.test(filename) ? 'json' : 'jsonl');
+        }
+      } catch (error) {
+        if (received) await removeQuietly(received.temp);
+        throw error;
+      }
+      if (!received) throw new HttpError(400, 'Expected a multipart/form-data body with a file field named "file".');
+      const { temp, filename, size } = received;
+      try {
+        const meta = await ctx.sessions.create(temp, { ownerId: caller?.id ?? null, filename, size, uploader });
+        // `stats` for SLMGEN's web UI (browser callers only: see uploadStats).
+        return {
+          session_id: meta.id,
+          filename,
+          size,
+          message: 'Upload successful',
+          claim_token: meta.claimToken ?? null,
+          ...(await uploadStats(ctx.reports, meta.id, request.headers.origin)),
+        };
       } catch (error) {
         await removeQuietly(temp);
         throw error;

@@ -4,11 +4,18 @@
  * defined and its `pglite.wasm`, `initdb.wasm` and `pglite.data` next to the bundle (see the server report).
  */
 import { PGlite } from '@electric-sql/pglite';
+import { makePrivateTree } from '../fsUtil';
 import type { SqlDriver, SqlExecutor } from './sqlDriver';
 
-/** Open (creating if needed) an embedded database in `dir`; `undefined` keeps it in memory. */
+/**
+ * Open (creating if needed) an embedded database in `dir`; `undefined` keeps it in memory. PGlite creates its files
+ * with the process umask (666 under umask 0), so the directory is made 700 before it opens (nobody else can reach
+ * what is inside from then on) and every file in it 600, every folder 700, after opening and again at close.
+ */
 export async function openPgliteDriver(dir: string | undefined): Promise<SqlDriver> {
+  if (dir !== undefined) await makePrivateTree(dir);
   const db = await PGlite.create(dir === undefined ? {} : { dataDir: dir });
+  if (dir !== undefined) await makePrivateTree(dir);
   return {
     kind: 'pglite',
     async transaction(fn) {
@@ -27,6 +34,7 @@ export async function openPgliteDriver(dir: string | undefined): Promise<SqlDriv
     },
     async close() {
       await db.close();
+      if (dir !== undefined) await makePrivateTree(dir);
     },
   };
 }
