@@ -33,7 +33,8 @@ def python_source(cell_source):
     lines = []
     for line in cell_source.split("\n"):
         stripped = line.lstrip()
-        lines.append("" if stripped.startswith(("%", "!")) else line)
+        # `pass` keeps a magic inside a block (`if INSTALL_PACKAGES:`) a statement, as IPython's call would be.
+        lines.append(line[: len(line) - len(stripped)] + "pass" if stripped.startswith(("%", "!")) else line)
     return "\n".join(lines)
 
 
@@ -64,7 +65,10 @@ def check(path):
         defs = [
             n
             for n in tree.body
-            if isinstance(n, ast.Import) or (isinstance(n, ast.FunctionDef) and n.name in ("parse_tool_call", "prepare_messages"))
+            if isinstance(n, ast.Import)
+            or (isinstance(n, ast.FunctionDef) and n.name in ("parse_tool_call", "prepare_messages"))
+            # what prepare_messages reads: the leading-blank-lines pattern and its counter
+            or (isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id in ("LEADING_BLANK", "blank_lead_counts") for t in n.targets))
         ]
         exec(compile(ast.Module(body=defs, type_ignores=[]), f"{path}:prepare", "exec"), ns)
     result["examples"] = ns["examples"]

@@ -145,3 +145,10 @@ export function ollamaModelfileBody(model: ModelEntry): string {
   if (model.defaultSystem !== null) body += `SYSTEM """${model.defaultSystem}"""\n`;
   return body;
 }
+
+/** Text the template puts between the response marker and the last reply that, at inference, the generation prompt
+ * already ends with (Qwen3 with thinking off: an empty think block), so that it is not trained. */
+export function replyPrefix(model: ModelEntry): string {
+  const { generation } = templateParts(model);
+  return generation.startsWith(model.responsePart) ? generation.slice(model.responsePart.length) : '';
+}

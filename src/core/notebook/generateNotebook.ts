@@ -10,23 +10,30 @@ import type { ModelEntry } from '../recommend/registry';
 import { estimateTraining } from '../recommend/trainingConfig';
 import type { ExportFormat, TrainingConfig, TrainingEstimates } from '../recommend/trainingConfig';
 import { encodeBase64 } from './base64';
-import { ollamaModelfileBody } from './chatTemplates';
+import { ollamaModelfileBody, replyPrefix } from './chatTemplates';
 import { examplesToJsonl } from './datasetJsonl';
 
-/** Pinned, mutually compatible package versions (the September 2025 Unsloth release line). */
-export const PINNED_VERSIONS = {
-  unsloth: '2025.9.11',
-  unsloth_zoo: '2025.9.14',
-  transformers: '4.56.2',
-  trl: '0.23.0',
-  peft: '0.17.1',
-  accelerate: '1.10.1',
-  datasets: '4.1.1',
-  bitsandbytes: '0.47.0',
+/** What the `trl` target pins: the releases the CI test runs the generated notebook with, top to bottom on CPU
+ * (test/unit/notebook/trlCpuRun.test.ts; scripts/setup-trl-venv.sh installs the same, with torch 2.13.0), plus
+ * bitsandbytes for 4-bit loading on CUDA, which that CPU run does not load. */
+export const TRL_PINNED_VERSIONS = {
+  transformers: '5.18.0',
+  trl: '1.13.0',
+  peft: '0.21.0',
+  accelerate: '1.15.0',
+  datasets: '5.0.1',
+  bitsandbytes: '0.50.2',
 } as const;
 
-/** torch major.minor of the Colab runtime the pinned Unsloth line was released against (Sept 2025: 2.8.0+cu126). */
-export const EXPECTED_TORCH = '2.8';
+/** What the `colab` target pins: the newest Unsloth release (October 2026). Unsloth caps the transformers and trl
+ * releases it supports, so the notebook lets it choose them instead of pinning the `trl` target's, and prints them. */
+export const UNSLOTH_PINNED_VERSIONS = {
+  unsloth: '2026.10.9',
+  unsloth_zoo: '2026.10.9',
+} as const;
+
+/** torch major.minor the pinned transformers line was tested with here (the CI run: 2.13.0 on CPU). */
+export const EXPECTED_TORCH = '2.13';
 
 /** Notebook flavours. */
 export type NotebookTarget = 'colab' | 'trl';
@@ -131,8 +138,9 @@ class CellList {
   markdown(id: string, text: string): void {
     this.cells.push({ cell_type: 'markdown', id: `${id}-md`, metadata: {}, source: toSource(text) });
   }
-  code(id: string, text: string): void {
-    this.cells.push({ cell_type: 'code', id, metadata: {}, execution_count: null, outputs: [], source: toSource(text) });
+  code(id: string, text: string, tags: string[] = []): void {
+    const metadata = tags.length > 0 ? { tags } : {};
+    this.cells.push({ cell_type: 'code', id, metadata, execution_count: null, outputs: [], source: toSource(text) });
   }
 }
 
@@ -195,7 +203,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
       `| Tokens (${report.encoding}${report.tokens_exact ? '' : ', estimated'}; the model's tokenizer counts differ) | ${fmtInt(report.total_tokens)} total, ${fmtInt(report.avg_tokens_per_example)} avg, p95 ${fmtInt(report.token_stats.total.p95)}, p99 ${fmtInt(report.token_stats.total.p99)} |`,
       `| Multi-turn | ${report.distribution.multi_turn_percentage.toFixed(1)}% |`,
       `| System prompts | ${ch.has_system_prompts ? 'yes' : 'no'} |`,
-      `| Language | ${md(ch.dominant_language)} (${md(ch.dominant_script)} script, ${(ch.multilingual_share * 100).toFixed(0)}% non-Latin) |`,
+      `| Language | ${md(ch.dominant_language)} (${md(ch.dominant_script)} script, ${(ch.multilingual_share * 100).toFixed(0)}% non-English) |`,
       `| Quality score | ${report.quality_score.toFixed(2)} |`,
       '',
       '## Model',
@@ -226,41 +234,70 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
     ].join('\n'),
   );
 
+  // 1b. Parameters (trl target): what a runner such as papermill, or SLMGEN's CPU test, overrides.
+  if (!unsloth) {
+    c.markdown(
+      'parameters',
+      '## Parameters\n\nDefaults for a CUDA machine. A runner may replace this cell (it is tagged `parameters`, as papermill expects): SLMGEN\'s CI runs this notebook on CPU against a tiny local model with `INSTALL_PACKAGES = False`, `DEVICE = "cpu"`, `LOAD_IN_4BIT = False`, a few `MAX_STEPS` and `BUILD_GGUF = False`.',
+    );
+    c.code(
+      'parameters',
+      [
+        'INSTALL_PACKAGES = True  # False: use the packages already installed',
+        'MODEL_PATH = None  # a local checkpoint folder to load instead of MODEL_ID (set in the settings cell)',
+        'DEVICE = "cuda"  # "cpu" runs every step on the CPU: only practical for tiny models',
+        'LOAD_IN_4BIT = True  # QLoRA: 4-bit base weights through bitsandbytes (CUDA only)',
+        'MAX_STEPS = -1  # > 0: stop training after this many optimizer steps instead of NUM_EPOCHS',
+        'BUILD_GGUF = True  # False: skip the llama.cpp GGUF conversion (it clones and compiles llama.cpp)',
+      ].join('\n'),
+      ['parameters'],
+    );
+  }
+
   // 2. Installs.
-  const pins = PINNED_VERSIONS;
-  const common = `"transformers==${pins.transformers}" "trl==${pins.trl}" "peft==${pins.peft}" "accelerate==${pins.accelerate}" "datasets==${pins.datasets}" "bitsandbytes==${pins.bitsandbytes}"`;
-  c.markdown('install', `## 1. Install pinned packages\n\nVersions are pinned so that this notebook keeps working: ${unsloth ? `unsloth ${pins.unsloth}, ` : ''}transformers ${pins.transformers}, trl ${pins.trl}, peft ${pins.peft}, datasets ${pins.datasets}.`);
+  const trlPins = TRL_PINNED_VERSIONS;
+  const unslothPins = UNSLOTH_PINNED_VERSIONS;
+  const trlPackages = Object.entries(trlPins).map(([name, version]) => `"${name}==${version}"`).join(' ');
+  c.markdown(
+    'install',
+    unsloth
+      ? `## 1. Install pinned packages\n\nunsloth ${unslothPins.unsloth} and unsloth_zoo ${unslothPins.unsloth_zoo} (the newest release when this version of SLMGEN was made) are pinned; they choose the transformers, trl, peft and datasets releases they support, and the cell prints them.`
+      : `## 1. Install pinned packages\n\nThe releases SLMGEN's CI runs this notebook with (on CPU, against a tiny model of the same family, with torch ${EXPECTED_TORCH}): transformers ${trlPins.transformers}, trl ${trlPins.trl}, peft ${trlPins.peft}, accelerate ${trlPins.accelerate}, datasets ${trlPins.datasets}; bitsandbytes ${trlPins.bitsandbytes} for the 4-bit load. torch is the one your CUDA setup has.`,
+  );
+  const printVersions = [
+    'import importlib.metadata',
+    '',
+    `for package in ${py(unsloth ? ['torch', 'unsloth', 'unsloth_zoo', 'transformers', 'trl', 'peft', 'datasets'] : ['torch', ...Object.keys(trlPins)])}:`,
+    '    try:',
+    '        print(package, importlib.metadata.version(package))',
+    '    except importlib.metadata.PackageNotFoundError:',
+    '        print(package, "not installed")',
+  ];
   c.code(
     'install',
     unsloth
-      ? [
-          `%pip install -q "unsloth==${pins.unsloth}" "unsloth_zoo==${pins.unsloth_zoo}" ${common}`,
-          'import importlib.metadata',
-          '',
-          `EXPECTED_TORCH = ${py(EXPECTED_TORCH)}`,
-          'torch_version = importlib.metadata.version("torch")',
-          'print(f"Installed. torch {torch_version}")',
-          'if not torch_version.startswith(EXPECTED_TORCH + "."):',
-          `    print(f"Warning: unsloth ${pins.unsloth} was released for torch {EXPECTED_TORCH}.x; this runtime has torch {torch_version}. If the model load fails, restart the runtime and run %pip install \\"torch=={EXPECTED_TORCH}.*\\" first.")`,
-        ].join('\n')
-      : `%pip install -q ${common}\nprint("Installed.")`,
+      ? [`%pip install -q "unsloth==${unslothPins.unsloth}" "unsloth_zoo==${unslothPins.unsloth_zoo}"`, ...printVersions].join('\n')
+      : ['if INSTALL_PACKAGES:', `    %pip install -q ${trlPackages}`, ...printVersions].join('\n'),
   );
 
   // 3. GPU check.
   c.markdown('gpu', '## 2. Check the GPU');
+  const gpuCheck = [
+    'if not torch.cuda.is_available():',
+    `    raise RuntimeError(${py(unsloth ? 'No GPU found. In Colab: Runtime > Change runtime type > T4 GPU, then run again.' : 'No CUDA GPU found: this notebook needs an NVIDIA GPU (or DEVICE = "cpu" in the parameters cell, for tiny models).')})`,
+    'props = torch.cuda.get_device_properties(0)',
+    'gpu_gb = props.total_memory / 1024**3',
+    'print(f"GPU: {props.name}, {gpu_gb:.1f} GB")',
+    `PEAK_VRAM_ESTIMATE_GB = ${py(estimates.peak_vram_gb)}`,
+    'if gpu_gb < PEAK_VRAM_ESTIMATE_GB:',
+    '    print(f"Warning: training may need ~{PEAK_VRAM_ESTIMATE_GB} GB; lower BATCH_SIZE or MAX_SEQ_LENGTH if it runs out of memory.")',
+  ];
   c.code(
     'gpu',
     [
       'import torch',
       '',
-      'if not torch.cuda.is_available():',
-      `    raise RuntimeError(${py(unsloth ? 'No GPU found. In Colab: Runtime > Change runtime type > T4 GPU, then run again.' : 'No CUDA GPU found: this notebook needs an NVIDIA GPU.')})`,
-      'props = torch.cuda.get_device_properties(0)',
-      'gpu_gb = props.total_memory / 1024**3',
-      'print(f"GPU: {props.name}, {gpu_gb:.1f} GB")',
-      `PEAK_VRAM_ESTIMATE_GB = ${py(estimates.peak_vram_gb)}`,
-      'if gpu_gb < PEAK_VRAM_ESTIMATE_GB:',
-      '    print(f"Warning: training may need ~{PEAK_VRAM_ESTIMATE_GB} GB; lower BATCH_SIZE or MAX_SEQ_LENGTH if it runs out of memory.")',
+      ...(unsloth ? gpuCheck : ['if DEVICE == "cuda":', ...gpuCheck.map((l) => `    ${l}`), 'else:', '    print(f"Running on {DEVICE}, without a GPU")']),
     ].join('\n'),
   );
 
@@ -270,7 +307,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
       'hf-login',
       `## 3. Log in to Hugging Face (gated model)\n\n${md(model.name)} is gated: open https://huggingface.co/${model.hfRepo}, accept the license, then create a read token at https://huggingface.co/settings/tokens and paste it below.`,
     );
-    c.code('hf-login', 'from huggingface_hub import login\n\nlogin()');
+    c.code('hf-login', `from huggingface_hub import login\n\n${unsloth ? 'login()' : 'if MODEL_PATH is None:\n    login()'}`);
   }
 
   // 5. Settings: every training_config value and the model facts, in one place.
@@ -301,6 +338,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
       `INSTRUCTION_PART = ${py(model.instructionPart)}`,
       `RESPONSE_PART = ${py(model.responsePart)}`,
       `STOP_TOKENS = ${py(model.stopTokens)}`,
+      `REPLY_PREFIX = ${py(replyPrefix(model))}  # opens the last reply; at inference it ends the prompt, so it is not trained`,
       `SYSTEM_ROLE = ${py(model.systemRole)}  # native, merged (folded into the first user turn) or rejected`,
       `STRICT_ALTERNATION = ${py(model.strictAlternation)}`,
       `TEMPLATE_KWARGS = ${templateKwargs(model)}`,
@@ -410,25 +448,34 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
       [
         'from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig',
         '',
-        'BF16 = torch.cuda.is_bf16_supported()',
-        'COMPUTE_DTYPE = torch.bfloat16 if BF16 else torch.float16',
-        'tokenizer = AutoTokenizer.from_pretrained(MODEL_ID)',
+        '# float32 on CPU; on CUDA bfloat16 where the GPU supports it, else float16.',
+        'if DEVICE == "cuda":',
+        '    COMPUTE_DTYPE = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16',
+        'else:',
+        '    COMPUTE_DTYPE = torch.float32',
+        'MODEL_SOURCE = MODEL_PATH or MODEL_ID',
+        'tokenizer = AutoTokenizer.from_pretrained(MODEL_SOURCE)',
         'if tokenizer.pad_token is None:',
         '    tokenizer.pad_token = tokenizer.eos_token',
         'text_tokenizer = tokenizer',
-        'model = AutoModelForCausalLM.from_pretrained(',
-        '    MODEL_ID,',
-        '    quantization_config=BitsAndBytesConfig(',
+        'quantization = (',
+        '    BitsAndBytesConfig(',
         '        load_in_4bit=True,',
         '        bnb_4bit_quant_type="nf4",',
         '        bnb_4bit_use_double_quant=True,',
         '        bnb_4bit_compute_dtype=COMPUTE_DTYPE,',
-        '    ),',
-        '    torch_dtype=COMPUTE_DTYPE,',
-        ...(gemmaEager ? ['    # Gemma: eager attention (its attention logit soft-capping is not supported by SDPA).', '    attn_implementation="eager",'] : []),
-        '    device_map={"": 0},',
+        '    )',
+        '    if LOAD_IN_4BIT',
+        '    else None',
         ')',
-        'print(f"Loaded {MODEL_ID}")',
+        'model = AutoModelForCausalLM.from_pretrained(',
+        '    MODEL_SOURCE,',
+        '    quantization_config=quantization,',
+        '    dtype=COMPUTE_DTYPE,',
+        ...(gemmaEager ? ['    # Gemma: eager attention (its attention logit soft-capping is not supported by SDPA).', '    attn_implementation="eager",'] : []),
+        '    device_map={"": 0 if DEVICE == "cuda" else DEVICE},',
+        ')',
+        'print(f"Loaded {MODEL_SOURCE}{\' in 4-bit\' if LOAD_IN_4BIT else \'\'} on {DEVICE}")',
       ].join('\n'),
     );
   }
@@ -442,10 +489,10 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
     'chat-template',
     `## 8. Apply the chat template\n\nThe model's own ${model.family} template (Unsloth name \`${model.chatTemplate}\`). ${model.systemRole === 'native' ? '' : 'System prompts are folded into the first user turn, as this template requires. '}${model.strictAlternation ? 'Consecutive turns of the same role are merged, since the template requires strict user/assistant alternation. ' : ''}Examples longer than \`MAX_SEQ_LENGTH\` tokens are reported and left out rather than silently truncated.`,
   );
-  c.code('chat-template', chatTemplateCode());
+  c.code('chat-template', chatTemplateCode(unsloth));
 
   // 11. Trainer with response-only loss.
-  c.markdown('trainer', `## 9. Set up the trainer\n\nLoss is computed on the assistant replies only: tokens up to and including ${inlineCode(JSON.stringify(model.responsePart))} are masked out.`);
+  c.markdown('trainer', `## 9. Set up the trainer\n\nLoss is computed on each assistant reply and its end-of-turn token ${inlineCode(JSON.stringify(model.stopTokens[0] ?? ''))} only: everything up to and including ${inlineCode(JSON.stringify(model.responsePart))}${replyPrefix(model) ? ` and ${inlineCode(JSON.stringify(replyPrefix(model)))}` : ''}, and what follows the end-of-turn token, is masked out.`);
   c.code('trainer', unsloth ? unslothTrainerCode(loader) : trlTrainerCode());
 
   // 12. Masking check.
@@ -458,6 +505,10 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
       'trained = [t for t in labels if t != -100]',
       'if not trained:',
       '    raise RuntimeError(f"Masking check failed: no token of the first example is trained. Is {RESPONSE_PART!r} in the text?")',
+      'ids = list(sample["input_ids"])',
+      'bos_id = text_tokenizer.bos_token_id',
+      'if TEMPLATE_BOS is not None and (ids[:1] != [bos_id] or ids.count(bos_id) != 1):',
+      '    raise RuntimeError(f"Masking check failed: the first example should start with one {TEMPLATE_BOS}, it starts {ids[:3]}")',
       'print("Full text:\\n" + text_tokenizer.decode(sample["input_ids"]))',
       'print("\\nTrained on:\\n" + text_tokenizer.decode(trained))',
       'untrained = sum(1 for row in trainer.train_dataset["labels"] if all(t == -100 for t in row))',
@@ -599,7 +650,8 @@ function trlLoraCode(model: ModelEntry): string {
     'from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training',
     '',
     'torch.manual_seed(SEED)',
-    'model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=True)',
+    'if LOAD_IN_4BIT:',
+    '    model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=True)',
     'model = get_peft_model(',
     '    model,',
     '    LoraConfig(',
@@ -615,9 +667,10 @@ function trlLoraCode(model: ModelEntry): string {
   ].join('\n');
 }
 
-function chatTemplateCode(): string {
+function chatTemplateCode(unsloth: boolean): string {
   return [
     'import json',
+    'import re',
     '',
     'from datasets import Dataset',
     '',
@@ -636,17 +689,29 @@ function chatTemplateCode(): string {
     '    return {**call, "function": {**fn, "arguments": arguments}}',
     '',
     '',
+    '# Whitespace up to a message\'s last leading line break: after a role line it would merge with that line\'s',
+    '# break into one token, and the turn marker would no longer be found in the tokens.',
+    'LEADING_BLANK = re.compile(r"^\\s*[\\r\\n]")',
+    'blank_lead_counts = {}',
+    '',
+    '',
     'def prepare_messages(messages):',
     '    """Adapt OpenAI-format messages to what this template accepts."""',
     '    msgs = []',
     '    for m in messages:',
     '        role = "tool" if m["role"] == "function" else m["role"]',
-    '        msg = {"role": role, "content": m.get("content") or ""}',
+    '        content = m.get("content") or ""',
+    '        stripped = LEADING_BLANK.sub("", content)',
+    '        if stripped != content:',
+    '            blank_lead_counts[role] = blank_lead_counts.get(role, 0) + 1',
+    '        msg = {"role": role, "content": stripped}',
     '        for key in ("name", "tool_call_id"):',
     '            if key in m:',
     '                msg[key] = m[key]',
     '        if "tool_calls" in m:',
     '            msg["tool_calls"] = [parse_tool_call(c) for c in m["tool_calls"]]',
+    '        elif isinstance(m.get("function_call"), dict):',
+    '            msg["tool_calls"] = [parse_tool_call({"type": "function", "function": m["function_call"]})]',
     '        msgs.append(msg)',
     '    if SYSTEM_ROLE != "native":',
     '        system = "\\n\\n".join(m["content"] for m in msgs if m["role"] == "system")',
@@ -662,6 +727,10 @@ function chatTemplateCode(): string {
     '        for m in msgs:',
     '            role = "user" if m["role"] == "tool" else m["role"]',
     '            text = "Tool result:\\n" + m["content"] if m["role"] == "tool" else m["content"]',
+    '            if m.get("tool_calls"):',
+    '                # This template has no tool-call turns: the calls are kept as text the model learns to write.',
+    '                calls = json.dumps([c.get("function", c) for c in m["tool_calls"]], ensure_ascii=False)',
+    '                text = (text + "\\n" if text else "") + "Tool calls: " + calls',
     '            if merged and merged[-1]["role"] == role:',
     '                merged[-1]["content"] += "\\n\\n" + text',
     '            else:',
@@ -670,7 +739,7 @@ function chatTemplateCode(): string {
     '    return msgs',
     '',
     '',
-    'def to_text(example):',
+    'def render(example):',
     '    kwargs = dict(TEMPLATE_KWARGS)',
     '    if example.get("tools"):',
     '        kwargs["tools"] = example["tools"]',
@@ -679,14 +748,28 @@ function chatTemplateCode(): string {
     '    )',
     '',
     '',
-    'def n_tokens(text):',
-    '    return len(text_tokenizer(text, add_special_tokens=False)["input_ids"])',
-    '',
-    '',
     '# Fail early if the tokenizer\'s template is not the family the registry describes.',
-    'probe = to_text({"messages": [{"role": "user", "content": "ping"}, {"role": "assistant", "content": "pong"}]})',
+    'probe = render({"messages": [{"role": "user", "content": "ping"}, {"role": "assistant", "content": "pong"}]})',
     'if INSTRUCTION_PART not in probe or RESPONSE_PART not in probe:',
     '    raise RuntimeError(f"Unexpected chat template output: {probe!r}")',
+    '# The BOS text the template writes at the start (Llama 3, Gemma), checked once per example after tokenizing.',
+    'TEMPLATE_BOS = text_tokenizer.bos_token if text_tokenizer.bos_token and probe.startswith(text_tokenizer.bos_token) else None',
+    ...(unsloth
+      ? [
+          '# Unsloth tokenizes the text with the tokenizer\'s special tokens, which add BOS (it looks for the BOS text only',
+          '# in the first character and literally in the template, which writes {{ bos_token }}): so the text goes without it.',
+          'ADD_SPECIAL_TOKENS = True',
+          '',
+          '',
+          'def to_text(example):',
+          '    text = render(example)',
+          '    return text[len(TEMPLATE_BOS):] if TEMPLATE_BOS and text.startswith(TEMPLATE_BOS) else text',
+        ]
+      : ['# The text keeps the template\'s BOS and is tokenized without special tokens.', 'ADD_SPECIAL_TOKENS = False', 'to_text = render']),
+    '',
+    '',
+    'def n_tokens(text):',
+    '    return len(text_tokenizer(text, add_special_tokens=ADD_SPECIAL_TOKENS)["input_ids"])',
     '',
     '',
     'def to_dataset(items, label):',
@@ -701,11 +784,19 @@ function chatTemplateCode(): string {
     'eval_dataset = to_dataset(eval_examples, "validation") if eval_examples else None',
     'if train_dataset is None:',
     '    raise RuntimeError("No training example fits MAX_SEQ_LENGTH; raise it in the settings cell.")',
+    'tool_examples = sum(1 for e in examples if e.get("tools"))',
+    'if tool_examples:',
+    '    # Some templates ignore `tools`: then the schemas are not in the training text, which the user must know.',
+    '    probe_tool = {"type": "function", "function": {"name": "slmgen_probe_tool", "description": "probe", "parameters": {"type": "object", "properties": {}}}}',
+    '    if "slmgen_probe_tool" not in render({"messages": [{"role": "user", "content": "ping"}, {"role": "assistant", "content": "pong"}], "tools": [probe_tool]}):',
+    '        print(f"Warning: this chat template does not write tools into the text; the tool schemas of {tool_examples} examples are not trained.")',
+    'for role, count in sorted(blank_lead_counts.items()):',
+    '    print(f"Removed the leading blank lines of {count} {role} messages (they would merge with the role line\'s break).")',
     'print(train_dataset[0]["text"][:800])',
   ].join('\n');
 }
 
-function sftConfigLines(extra: string[]): string[] {
+function sftConfigLines(extra: string[], trl: boolean): string[] {
   return [
     '    args=SFTConfig(',
     '        output_dir="outputs",',
@@ -717,12 +808,24 @@ function sftConfigLines(extra: string[]): string[] {
     '        gradient_accumulation_steps=GRADIENT_ACCUMULATION_STEPS,',
     '        num_train_epochs=NUM_EPOCHS,',
     '        learning_rate=LEARNING_RATE,',
-    '        warmup_ratio=WARMUP_RATIO,',
+    // transformers 5 dropped warmup_ratio (warmup_steps below 1 is the fraction of the steps); Unsloth picks its release.
+    trl ? '        warmup_steps=WARMUP_RATIO,' : '        **WARMUP,',
     '        lr_scheduler_type="linear",',
-    '        optim="adamw_8bit",',
-    '        weight_decay=0.01,',
-    '        fp16=not torch.cuda.is_bf16_supported(),',
-    '        bf16=torch.cuda.is_bf16_supported(),',
+    ...(trl
+      ? [
+          '        max_steps=MAX_STEPS,',
+          '        optim="adamw_8bit" if LOAD_IN_4BIT else "adamw_torch",',
+          '        weight_decay=0.01,',
+          '        fp16=COMPUTE_DTYPE == torch.float16,',
+          '        bf16=COMPUTE_DTYPE == torch.bfloat16,',
+          '        use_cpu=DEVICE == "cpu",',
+        ]
+      : [
+          '        optim="adamw_8bit",',
+          '        weight_decay=0.01,',
+          '        fp16=not torch.cuda.is_bf16_supported(),',
+          '        bf16=torch.cuda.is_bf16_supported(),',
+        ]),
     '        logging_steps=LOGGING_STEPS,',
     '        eval_strategy="epoch" if eval_dataset is not None else "no",',
     '        save_strategy="no",',
@@ -734,18 +837,55 @@ function sftConfigLines(extra: string[]): string[] {
 
 function unslothTrainerCode(loader: string): string {
   return [
+    'import transformers',
     'from trl import SFTConfig, SFTTrainer',
     'from unsloth.chat_templates import train_on_responses_only',
+    '',
+    '# transformers 5 reads a warmup_steps below 1 as a fraction of the steps; 4.x has warmup_ratio for that.',
+    'WARMUP = {"warmup_steps" if int(transformers.__version__.split(".")[0]) >= 5 else "warmup_ratio": WARMUP_RATIO}',
     '',
     'trainer = SFTTrainer(',
     '    model=model,',
     '    processing_class=text_tokenizer,',
     '    train_dataset=train_dataset,',
     '    eval_dataset=eval_dataset,',
-    ...sftConfigLines(['        dataset_text_field="text",', '        dataset_num_proc=2,']),
+    ...sftConfigLines(['        dataset_text_field="text",', '        dataset_num_proc=2,'], false),
     ')',
     `# Response-only loss with the family's markers (${loader} model).`,
     'trainer = train_on_responses_only(trainer, instruction_part=INSTRUCTION_PART, response_part=RESPONSE_PART)',
+    '',
+    '# Unsloth trains from each response marker up to the next instruction marker (or the end). Keep each reply and its',
+    '# end-of-turn token only: untrain what follows that token (the template\'s line break) and, at the start of a',
+    '# reply, REPLY_PREFIX (at inference the prompt ends with it).',
+    'END_OF_TURN_ID = text_tokenizer.convert_tokens_to_ids(STOP_TOKENS[0])',
+    'PREFIX_IDS = text_tokenizer(REPLY_PREFIX, add_special_tokens=False)["input_ids"] if REPLY_PREFIX else []',
+    '',
+    '',
+    'def keep_reply_tokens(batch):',
+    '    all_labels = []',
+    '    for ids, labels in zip(batch["input_ids"], batch["labels"]):',
+    '        ids, labels = list(ids), list(labels)',
+    '        i = 0',
+    '        while i < len(labels):',
+    '            if labels[i] == -100:',
+    '                i += 1',
+    '                continue',
+    '            if PREFIX_IDS and ids[i : i + len(PREFIX_IDS)] == PREFIX_IDS:',
+    '                labels[i : i + len(PREFIX_IDS)] = [-100] * len(PREFIX_IDS)',
+    '                i += len(PREFIX_IDS)',
+    '            ended = False',
+    '            while i < len(labels) and labels[i] != -100:',
+    '                if ended:',
+    '                    labels[i] = -100',
+    '                ended = ended or ids[i] == END_OF_TURN_ID',
+    '                i += 1',
+    '        all_labels.append(labels)',
+    '    return {"labels": all_labels}',
+    '',
+    '',
+    'trainer.train_dataset = trainer.train_dataset.map(keep_reply_tokens, batched=True)',
+    'if trainer.eval_dataset is not None:',
+    '    trainer.eval_dataset = trainer.eval_dataset.map(keep_reply_tokens, batched=True)',
   ].join('\n');
 }
 
@@ -755,15 +895,18 @@ function trlTrainerCode(): string {
     '',
     '',
     'def reply_spans(text):',
-    '    """Character spans of the assistant replies: after each RESPONSE_PART up to the next INSTRUCTION_PART."""',
+    '    """Character spans of the assistant replies with their end-of-turn token: from after each RESPONSE_PART (and',
+    '    REPLY_PREFIX, which ends the prompt at inference) through the next STOP_TOKENS[0], or to the end."""',
     '    spans, start = [], 0',
     '    while True:',
     '        i = text.find(RESPONSE_PART, start)',
     '        if i < 0:',
     '            return spans',
     '        begin = i + len(RESPONSE_PART)',
-    '        end = text.find(INSTRUCTION_PART, begin)',
-    '        end = len(text) if end < 0 else end',
+    '        if REPLY_PREFIX and text.startswith(REPLY_PREFIX, begin):',
+    '            begin += len(REPLY_PREFIX)',
+    '        end = text.find(STOP_TOKENS[0], begin)',
+    '        end = len(text) if end < 0 else end + len(STOP_TOKENS[0])',
     '        spans.append((begin, end))',
     '        start = end',
     '',
@@ -803,7 +946,7 @@ function trlTrainerCode(): string {
     '    train_dataset=train_dataset,',
     '    eval_dataset=eval_dataset,',
     '    data_collator=collate,',
-    ...sftConfigLines(['        dataset_kwargs={"skip_prepare_dataset": True},', '        remove_unused_columns=False,']),
+    ...sftConfigLines(['        dataset_kwargs={"skip_prepare_dataset": True},', '        remove_unused_columns=False,'], true),
     ')',
   ].join('\n');
 }
@@ -817,7 +960,7 @@ function testGenerationCode(unsloth: boolean, loader: string): string {
     'prompt_msgs = msgs[:last]',
     'inputs = text_tokenizer.apply_chat_template(',
     '    prompt_msgs, add_generation_prompt=True, tokenize=True, return_dict=True, return_tensors="pt", **TEMPLATE_KWARGS',
-    ').to("cuda")',
+    `).to(${unsloth ? '"cuda"' : 'model.device'})`,
     'stop_ids = [text_tokenizer.convert_tokens_to_ids(t) for t in STOP_TOKENS]',
     'stop_ids = [i for i in stop_ids if isinstance(i, int) and i != text_tokenizer.unk_token_id]',
     'with torch.no_grad():',
@@ -830,12 +973,14 @@ function testGenerationCode(unsloth: boolean, loader: string): string {
   ].join('\n');
 }
 
-function modelfileLines(quant: string, modelfileBody: string): string[] {
+/** `gguf` is a Python expression for the GGUF file's path. */
+function modelfileLines(gguf: string, modelfileBody: string): string[] {
   return [
     '',
     '# Ollama: a Modelfile whose TEMPLATE and stop tokens match the training chat template.',
     `MODELFILE_BODY = ${py(modelfileBody)}`,
-    `gguf = find_gguf(${py(quant)})`,
+    `gguf = ${gguf}`,
+    'os.makedirs(os.path.dirname(gguf), exist_ok=True)',
     'modelfile_path = os.path.join(os.path.dirname(gguf), "Modelfile")',
     'with open(modelfile_path, "w", encoding="utf-8") as f:',
     '    f.write(f"FROM ./{os.path.basename(gguf)}\\n" + MODELFILE_BODY)',
@@ -854,8 +999,8 @@ const FIND_GGUF = [
   '    return sorted(found)[0]',
 ];
 
-function exportTail(lines: string[], quants: string[], ollama: boolean, modelfileBody: string): string {
-  if (ollama) lines.push(...modelfileLines(quants[0] ?? 'q4_k_m', modelfileBody));
+function exportTail(lines: string[], gguf: string, ollama: boolean, modelfileBody: string): string {
+  if (ollama) lines.push(...modelfileLines(gguf, modelfileBody));
   lines.push('print("Exports done. The LoRA adapter is in lora_adapter/.")');
   return lines.join('\n');
 }
@@ -869,7 +1014,7 @@ function unslothExportCode(quants: string[], ollama: boolean, modelfileBody: str
     lines.push(`model.save_pretrained_gguf("model-gguf-${q}", tokenizer, quantization_method=${py(q)})`);
     lines.push(`print("Saved", find_gguf(${py(q)}))`);
   }
-  return exportTail(lines, quants, ollama, modelfileBody);
+  return exportTail(lines, `find_gguf(${py(quants[0] ?? 'q4_k_m')})`, ollama, modelfileBody);
 }
 
 function trlExportCode(quants: string[], ollama: boolean, modelfileBody: string, eager: boolean): string {
@@ -881,9 +1026,10 @@ function trlExportCode(quants: string[], ollama: boolean, modelfileBody: string,
   lines.push('    # Free the 4-bit training model before reloading the base in 16-bit for merging.');
   lines.push('    del trainer, model');
   lines.push('    gc.collect()');
-  lines.push('    torch.cuda.empty_cache()');
+  lines.push('    if DEVICE == "cuda":');
+  lines.push('        torch.cuda.empty_cache()');
   lines.push('    merged = AutoPeftModelForCausalLM.from_pretrained(');
-  lines.push(`        "lora_adapter", torch_dtype=COMPUTE_DTYPE, device_map="auto"${eager ? ', attn_implementation="eager"' : ''}`);
+  lines.push(`        "lora_adapter", dtype=COMPUTE_DTYPE, device_map="auto" if DEVICE == "cuda" else {"": DEVICE}${eager ? ', attn_implementation="eager"' : ''}`);
   lines.push('    )');
   lines.push('    merged = merged.merge_and_unload()');
   lines.push('    merged.save_pretrained("model-merged-16bit")');
@@ -892,18 +1038,22 @@ function trlExportCode(quants: string[], ollama: boolean, modelfileBody: string,
   if (quants.length > 0) {
     lines.push('');
     lines.push('# GGUF via llama.cpp: convert to f16, then quantize.');
-    lines.push('if not os.path.isdir("llama.cpp"):');
-    lines.push('    subprocess.run(["git", "clone", "--depth", "1", "https://github.com/ggml-org/llama.cpp"], check=True)');
+    lines.push('if BUILD_GGUF:');
+    lines.push('    if not os.path.isdir("llama.cpp"):');
+    lines.push('        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/ggml-org/llama.cpp"], check=True)');
     // llama.cpp's requirements files pin a CPU-only torch; the converter only needs these on top of our stack.
-    lines.push('subprocess.run([sys.executable, "-m", "pip", "install", "-q", "gguf", "sentencepiece", "protobuf"], check=True)');
-    lines.push('os.makedirs("model-gguf", exist_ok=True)');
-    lines.push('subprocess.run([sys.executable, "llama.cpp/convert_hf_to_gguf.py", "model-merged-16bit", "--outtype", "f16", "--outfile", "model-gguf/model-f16.gguf"], check=True)');
-    lines.push('subprocess.run(["cmake", "-S", "llama.cpp", "-B", "llama.cpp/build", "-DLLAMA_CURL=OFF"], check=True)');
-    lines.push('subprocess.run(["cmake", "--build", "llama.cpp/build", "--target", "llama-quantize", "-j"], check=True)');
+    lines.push('    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "gguf", "sentencepiece", "protobuf"], check=True)');
+    lines.push('    os.makedirs("model-gguf", exist_ok=True)');
+    lines.push('    subprocess.run([sys.executable, "llama.cpp/convert_hf_to_gguf.py", "model-merged-16bit", "--outtype", "f16", "--outfile", "model-gguf/model-f16.gguf"], check=True)');
+    lines.push('    subprocess.run(["cmake", "-S", "llama.cpp", "-B", "llama.cpp/build", "-DLLAMA_CURL=OFF"], check=True)');
+    lines.push('    subprocess.run(["cmake", "--build", "llama.cpp/build", "--target", "llama-quantize", "-j"], check=True)');
     for (const q of quants) {
-      lines.push(`subprocess.run(["llama.cpp/build/bin/llama-quantize", "model-gguf/model-f16.gguf", "model-gguf/model-${q}.gguf", ${py(q.toUpperCase())}], check=True)`);
-      lines.push(`print("Saved", find_gguf(${py(q)}))`);
+      lines.push(`    subprocess.run(["llama.cpp/build/bin/llama-quantize", "model-gguf/model-f16.gguf", "model-gguf/model-${q}.gguf", ${py(q.toUpperCase())}], check=True)`);
+      lines.push(`    print("Saved", find_gguf(${py(q)}))`);
     }
+    lines.push('else:');
+    lines.push('    print("BUILD_GGUF is False: no GGUF file was built")');
   }
-  return exportTail(lines, quants, ollama, modelfileBody);
+  // The path llama-quantize writes to, known before it runs: the Modelfile is written even when BUILD_GGUF is False.
+  return exportTail(lines, `os.path.join("model-gguf", ${py(`model-${quants[0] ?? 'q4_k_m'}.gguf`)})`, ollama, modelfileBody);
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { encodeBase64 } from '../../../src/core/notebook/base64';
 import { ollamaModelfileBody, ollamaTemplate, renderChat } from '../../../src/core/notebook/chatTemplates';
 import { examplesToJsonl } from '../../../src/core/notebook/datasetJsonl';
-import { EXPECTED_TORCH, PINNED_VERSIONS, generateNotebook, py, targetModulesFor } from '../../../src/core/notebook/generateNotebook';
+import { TRL_PINNED_VERSIONS, UNSLOTH_PINNED_VERSIONS, generateNotebook, py, targetModulesFor } from '../../../src/core/notebook/generateNotebook';
 import type { GeneratedNotebook, NotebookTarget } from '../../../src/core/notebook/generateNotebook';
 import { MODELS, findModel } from '../../../src/core/recommend/registry';
 import type { ModelEntry, TemplateFamily } from '../../../src/core/recommend/registry';
@@ -123,11 +123,12 @@ describe('notebook generator', () => {
         assert.equal(meta.accelerator, t === 'colab' ? 'GPU' : undefined);
         assert.equal(nb.notebook.cells.some((c) => c.id === 'hf-login'), m.isGated, m.id);
         const install = cell(nb, 'install');
-        assert.ok(install.startsWith('%pip install'));
-        for (const [pkg, version] of Object.entries(PINNED_VERSIONS)) {
-          if (t === 'trl' && pkg.startsWith('unsloth')) assert.ok(!install.includes(pkg));
-          else assert.ok(install.includes(`"${pkg}==${version}"`), `${pkg} pinned`);
-        }
+        assert.ok(install.startsWith(t === 'colab' ? '%pip install' : 'if INSTALL_PACKAGES:\n    %pip install'));
+        const pins: Record<string, string> = t === 'colab' ? UNSLOTH_PINNED_VERSIONS : TRL_PINNED_VERSIONS;
+        const other: Record<string, string> = t === 'colab' ? TRL_PINNED_VERSIONS : UNSLOTH_PINNED_VERSIONS;
+        for (const [pkg, version] of Object.entries(pins)) assert.ok(install.includes(`"${pkg}==${version}"`), `${pkg} pinned`);
+        for (const pkg of Object.keys(other)) assert.ok(!install.includes(`"${pkg}==`), `${t} does not pin ${pkg}`);
+        assert.equal(nb.notebook.cells.some((c) => c.id === 'parameters' && (c.metadata.tags as string[])[0] === 'parameters'), t === 'trl');
         for (const c of nb.notebook.cells) {
           c.source.forEach((line, i) => assert.equal(line.endsWith('\n'), i < c.source.length - 1));
         }
@@ -227,7 +228,7 @@ describe('notebook generator', () => {
       assert.ok(exports.includes('del trainer, model'));
       assert.ok(exports.includes('torch.cuda.empty_cache()'));
       assert.ok(exports.indexOf('del trainer, model') < exports.indexOf('AutoPeftModelForCausalLM.from_pretrained('));
-      assert.ok(exports.includes('torch_dtype=COMPUTE_DTYPE'));
+      assert.ok(exports.includes('dtype=COMPUTE_DTYPE') && !exports.includes('torch_dtype'));
       assert.ok(!exports.includes('torch.float16'));
       assert.ok(!exports.includes('requirements'), 'llama.cpp requirement files pull a CPU-only torch');
       assert.ok(exports.includes('[sys.executable, "-m", "pip", "install", "-q", "gguf", "sentencepiece", "protobuf"]'));
@@ -238,12 +239,11 @@ describe('notebook generator', () => {
     assert.ok(!cell(generated.get('gemma-3-1b-colab')!, 'load-model').includes('attn_implementation'));
   });
 
-  it('Colab: the install cell checks torch, the summary explains lora_dropout', () => {
+  it('the install cell prints the installed versions; Colab: the summary explains lora_dropout', () => {
     const model = findModel('qwen3-0.6b')!;
-    const install = cell(generated.get('qwen3-0.6b-colab')!, 'install');
-    assert.ok(install.includes(`EXPECTED_TORCH = ${py(EXPECTED_TORCH)}`));
-    assert.ok(install.includes('importlib.metadata.version("torch")'));
-    assert.ok(!cell(generated.get('qwen3-0.6b-trl')!, 'install').includes('EXPECTED_TORCH'));
+    assert.ok(cell(generated.get('qwen3-0.6b-colab')!, 'install').includes('for package in ["torch", "unsloth", "unsloth_zoo", "transformers", "trl", "peft", "datasets"]:'));
+    assert.ok(cell(generated.get('qwen3-0.6b-trl')!, 'install').includes('for package in ["torch", "transformers", "trl", "peft", "accelerate", "datasets", "bitsandbytes"]:'));
+    assert.ok(cell(generated.get('qwen3-0.6b-trl')!, 'install').includes('importlib.metadata.version(package)'));
     const zero = gen(model, 'colab', configFor(model, { lora_dropout: 0 }));
     assert.match(cell(zero, 'summary-md'), /lora_dropout is 0 because Unsloth's fast LoRA path requires it/);
     const some = gen(model, 'colab', configFor(model, { lora_dropout: 0.1 }));
@@ -327,7 +327,7 @@ describe('notebook generator', () => {
       ['batch_size', 3, ['BATCH_SIZE = 3'], ['per_device_train_batch_size=BATCH_SIZE', 'per_device_eval_batch_size=BATCH_SIZE']],
       ['gradient_accumulation_steps', 11, ['GRADIENT_ACCUMULATION_STEPS = 11'], ['gradient_accumulation_steps=GRADIENT_ACCUMULATION_STEPS']],
       ['max_seq_length', 3072, ['MAX_SEQ_LENGTH = 3072'], ['max_length=MAX_SEQ_LENGTH', 'n_tokens(t) <= MAX_SEQ_LENGTH']],
-      ['warmup_ratio', 0.12, ['WARMUP_RATIO = 0.12'], ['warmup_ratio=WARMUP_RATIO']],
+      ['warmup_ratio', 0.12, ['WARMUP_RATIO = 0.12'], []], // per target: below
       ['eval_split', 0.4, ['EVAL_SPLIT = 0.4'], ['n * EVAL_SPLIT']],
       ['seed', 1234, ['SEED = 1234'], ['random.Random(SEED)', 'seed=SEED']],
       ['export', ['gguf_q8_0'], ['EXPORT_FORMATS = ["gguf_q8_0"]'], ['"merged_16bit" in EXPORT_FORMATS', 'find_gguf("q8_0")']],
@@ -346,6 +346,12 @@ describe('notebook generator', () => {
         }
       });
     }
+    it('warmup_ratio reaches SFTConfig: warmup_steps on transformers 5 (trl), by the installed version (Colab)', () => {
+      assert.ok(cell(gen(model, 'trl', base), 'trainer').includes('        warmup_steps=WARMUP_RATIO,\n'));
+      const colab = cell(gen(model, 'colab', base), 'trainer');
+      assert.ok(colab.includes('WARMUP = {"warmup_steps" if int(transformers.__version__.split(".")[0]) >= 5 else "warmup_ratio": WARMUP_RATIO}'));
+      assert.ok(colab.includes('        **WARMUP,\n'));
+    });
     it('max_seq_length also sizes the Unsloth model load', () => {
       assert.ok(cell(gen(model, 'colab', base), 'load-model').includes('max_seq_length=MAX_SEQ_LENGTH'));
     });

