@@ -328,7 +328,12 @@ function fileLevelFindings(input: ReportInput, add: (f: Finding) => void): void 
     const mainFirst = input.firstOfFormat.get(main) as number;
     for (const [fmt, count] of ranked.slice(1)) {
       const first = input.firstOfFormat.get(fmt) as number;
-      const message = `The file mixes formats: ${plural(count, `${fmt} record`)} among ${plural(mainCount, `${main} record`)}; trainers expect one format per file. Convert ${agree(count, 'it', 'them')} to ${main}.`;
+      // Preference pairs cannot be converted to or from SFT records: they belong in their own file.
+      const advice =
+        main === 'preference' || fmt === 'preference'
+          ? `Preference pairs (chosen/rejected) and SFT examples belong in separate files${fmt === 'preference' ? ' (or train on the chosen replies: --use-chosen)' : ''}.`
+          : `Convert ${agree(count, 'it', 'them')} to ${main}.`;
+      const message = `The file mixes formats: ${plural(count, `${fmt} record`)} among ${plural(mainCount, `${main} record`)}; trainers expect one format per file. ${advice}`;
       add(makeFinding('mixed-formats', message, rangeOf(first), [{ range: rangeOf(mainFirst), message: `First ${main} record` }]));
     }
   }

@@ -80,6 +80,16 @@ describe('real-world shapes: preference data (10)', () => {
     assert.ok(!codes(report).includes('last-not-assistant'));
   });
 
+  it('mixed with SFT records, says they belong in separate files instead of "convert to preference"', () => {
+    const chat = { messages: [{ role: 'user', content: 'Hi there' }, { role: 'assistant', content: 'Hello, how can I help?' }] };
+    const mostlyPairs = ofCode(analyzeText(jsonl([...pairs, chat]), estimateOptions()).report, 'mixed-formats');
+    assert.equal(mostlyPairs.length, 1);
+    assert.match(mostlyPairs[0]?.message ?? '', /1 openai record among 6 preference records; .* Preference pairs \(chosen\/rejected\) and SFT examples belong in separate files\.$/);
+    const mostlyChat = ofCode(analyzeText(jsonl([chat, chat, chat, chat, chat, chat, chat, pairs[0]]), estimateOptions()).report, 'mixed-formats');
+    assert.match(mostlyChat[0]?.message ?? '', /belong in separate files \(or train on the chosen replies: --use-chosen\)\.$/);
+    assert.ok(!/Convert/.test(`${mostlyPairs[0]?.message} ${mostlyChat[0]?.message}`));
+  });
+
   it('with "use chosen as the reply" the chosen replies become SFT examples', () => {
     const { report, examples } = analyzeText(jsonl(pairs), { ...estimateOptions(), useChosen: true });
     assert.ok(!codes(report).includes('preference-data'));
