@@ -166,14 +166,9 @@ class DatasetChecker extends Transform {
         done();
         return;
       }
-      const problem = this.decide();
-      if (problem !== null) {
-        done(new UploadRejected(400, problem));
-        return;
-      }
-      const head = Buffer.concat(this.head);
-      this.head = [];
-      done(this.check(head), head);
+      const head = this.releaseHead();
+      if (head instanceof UploadRejected) done(head);
+      else done(this.check(head), head);
       return;
     }
     done(this.check(chunk), chunk);
@@ -181,13 +176,11 @@ class DatasetChecker extends Transform {
 
   override _flush(done: TransformCallback): void {
     if (this.layout === null) {
-      const problem = this.decide();
-      if (problem !== null) {
-        done(new UploadRejected(400, problem));
+      const head = this.releaseHead();
+      if (head instanceof UploadRejected) {
+        done(head);
         return;
       }
-      const head = Buffer.concat(this.head);
-      this.head = [];
       const error = this.check(head);
       if (error) {
         done(error);
@@ -211,6 +204,15 @@ class DatasetChecker extends Transform {
    * JSON array, any other is JSON Lines, whatever its extension. Returns why the file cannot be read at all
    * (compressed, UTF-16/UTF-32), or null.
    */
+  /** Decides the layout from the bytes held so far and hands them over (or the rejection). */
+  private releaseHead(): Buffer | UploadRejected {
+    const problem = this.decide();
+    if (problem !== null) return new UploadRejected(400, problem);
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    return head;
+  }
+
   private decide(): string | null {
     const layout = layoutOf(Buffer.concat(this.head));
     this.layout = layout;
