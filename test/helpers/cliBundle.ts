@@ -14,7 +14,7 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '../..');
 
 /** Bundles a CLI process loads: the CLI itself and the worker threads it starts. */
-export const CLI_BUNDLES = ['dist/cli.js', 'dist/worker.js', 'dist/fileWorker.js'];
+export const CLI_BUNDLES = ['dist/cli.js', 'dist/worker.js', 'dist/fileWorker.js', 'dist/modelTokenWorker.js'];
 /** What the bundles are built from (node_modules changes only with the lockfile). */
 export const BUILD_INPUTS = ['src', 'esbuild.mjs', 'package-lock.json'];
 /** Where the lock of a build lives, relative to the root. */

@@ -1,12 +1,19 @@
 /**
- * `slmgen analyze FILE… [--json] [--encoding E] [--count raw|openai] [--max-seq-length N] [--near-threshold J] [--estimate]`:
- * a human summary per file, or one JSON report object per file (one per line) with `--json`.
+ * `slmgen analyze FILE… [--json] [--model ID] [--encoding E] [--count raw|openai] [--max-seq-length N] [--near-threshold J]
+ * [--estimate]`: a human summary per file, or one JSON report object per file (one per line) with `--json`. With
+ * `--model`, every usable example is also counted with that model's own tokenizer and chat template (`tokenizer`,
+ * `model_tokens`, findings `truncated-for-model` and `no-trainable-tokens`).
  */
 import { parseArgs } from 'node:util';
-import type { DatasetReport } from '../../core/analysis/report';
+import type { DatasetReport, FindingJson } from '../../core/analysis/report';
 import { codeInfo } from '../../core/checks/codes';
+import type { ModelTokenizerInfo, ModelTokensSection } from '../../core/notebook/modelTokens';
+import { modelTokensReport } from '../../core/notebook/modelTokens';
+import type { ModelEntry } from '../../core/recommend/registry';
+import { MODELS, findModel } from '../../core/recommend/registry';
 import type { Severity } from '../../core/types';
 import { plural } from '../../core/text/plural';
+import { countModelTokens, modelTokenCounter } from '../../node/modelTokenizerCounts';
 import type { CliCommand, CliIo } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io';
 import { analysisOptionSpecs, analysisOptions, unreadableReason } from '../options';
@@ -67,12 +74,58 @@ export function formatSummary(file: string, r: DatasetReport): string {
   return lines.join('\n') + '\n';
 }
 
-async function analyzeOne(file: string, io: CliIo, json: boolean, values: Parameters<typeof analysisOptions>[0]): Promise<boolean> {
+/** The chosen model and which tokenizer counts for it (its counter is made per counting thread). */
+interface ModelCounting {
+  model: ModelEntry;
+  tokenizer: ModelTokenizerInfo | null;
+  reason?: string;
+}
+
+/** The summary lines of the model's own counts. */
+function modelTokenLines(m: ModelTokensSection): string[] {
+  const by = m.tokenizer === null ? `approximate: ${m.reason ?? 'o200k_base over its chat template'}` : `${m.tokenizer.name}, ${m.tokenizer.package}`;
+  return [
+    `  ${m.model} tokens (${by}): total ${fmt(m.total_tokens)}, trainable ${fmt(m.total_trainable)}; per example p95 ${m.p95}, p99 ${m.p99}`,
+    `  over max_seq_length ${fmt(m.max_seq_length)} (${m.max_seq_length_from === 'option' ? '--max-seq-length' : "the notebook's default"}) for ${m.model}: ${fmt(m.truncated.length)} examples`,
+  ];
+}
+
+/** Merge the model findings into the report's, in file order. */
+function withFindings(report: DatasetReport, findings: FindingJson[], omitted: Record<string, number>): DatasetReport {
+  const all = [...report.findings, ...findings].sort((a, b) => a.line - b.line || a.column - b.column);
+  const findingsOmitted = { ...report.findings_omitted };
+  for (const [code, n] of Object.entries(omitted)) findingsOmitted[code] = (findingsOmitted[code] ?? 0) + n;
+  return { ...report, findings: all, findings_omitted: findingsOmitted };
+}
+
+async function analyzeOne(file: string, io: CliIo, json: boolean, values: Parameters<typeof analysisOptions>[0], counting: ModelCounting | null): Promise<boolean> {
   const progress = progressBar(io, file);
   try {
-    const { report } = await runAnalysis(file, { ...analysisOptions(values), onProgress: progress.onProgress, findingCapPerCode: 1000 });
+    const options = analysisOptions(values);
+    let { report } = await runAnalysis(file, { ...options, onProgress: progress.onProgress, findingCapPerCode: FINDING_CAP });
+    let section: ModelTokensSection | null = null;
+    if (counting !== null) {
+      const rows = await countModelTokens(counting.model, file, { useChosen: options.useChosen, maxLineBytes: options.maxLineBytes, threads: options.workers, onProgress: progress.onProgress });
+      const r = modelTokensReport({
+        model: counting.model,
+        rows,
+        tokenizer: counting.tokenizer,
+        reason: counting.reason,
+        report,
+        maxSeqLength: values['max-seq-length'] === undefined ? undefined : options.maxSeqLength,
+        findingCapPerCode: FINDING_CAP,
+      });
+      section = r.section;
+      report = withFindings(report, r.findings, r.omitted);
+    }
     progress.done();
-    io.stdout(json ? JSON.stringify({ file, ...report }) + '\n' : formatSummary(file, report));
+    if (json) {
+      const extra = counting === null ? {} : { tokenizer: counting.tokenizer, model_tokens: section };
+      io.stdout(JSON.stringify({ file, ...report, ...extra }) + '\n');
+    } else {
+      const summary = formatSummary(file, report);
+      io.stdout(section === null ? summary : summary + modelTokenLines(section).join('\n') + '\n');
+    }
     return report.format_valid;
   } catch (err) {
     progress.done();
@@ -80,15 +133,25 @@ async function analyzeOne(file: string, io: CliIo, json: boolean, values: Parame
   }
 }
 
+/** Findings kept per code in the report. */
+const FINDING_CAP = 1000;
+
 /** The analyze command. */
 export const analyzeCommand: CliCommand = async (args, io) => {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, ...analysisOptionSpecs },
+    options: { json: { type: 'boolean' }, model: { type: 'string' }, ...analysisOptionSpecs },
   });
   if (positionals.length === 0) throw new UsageError('analyze needs at least one FILE');
   analysisOptions(values);
+  let counting: ModelCounting | null = null;
+  if (values.model !== undefined) {
+    const model = findModel(values.model);
+    if (!model) throw new UsageError(`unknown --model "${values.model}"; one of: ${MODELS.map((m) => m.id).join(', ')} (HF repo ids and SLMGEN keys work too)`);
+    const { tokenizer, reason } = modelTokenCounter(model);
+    counting = { model, tokenizer, reason };
+  }
   // A file that cannot be read is reported and skipped: the others are still analysed (exit 2 at the end).
   let allValid = true;
   let unreadable = false;
@@ -99,7 +162,7 @@ export const analyzeCommand: CliCommand = async (args, io) => {
       unreadable = true;
       continue;
     }
-    allValid = (await analyzeOne(file, io, values.json === true, values)) && allValid;
+    allValid = (await analyzeOne(file, io, values.json === true, values, counting)) && allValid;
   }
   return unreadable ? EXIT_USAGE : allValid ? EXIT_OK : EXIT_FINDINGS;
 };

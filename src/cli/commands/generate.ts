@@ -8,10 +8,12 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rea
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateNotebook } from '../../core/notebook/generateNotebook';
+import { modelTokenStats } from '../../core/notebook/modelTokens';
 import type { NotebookTarget } from '../../core/notebook/generateNotebook';
 import { MODELS, findModel } from '../../core/recommend/registry';
 import { resolveTrainingConfig } from '../../core/recommend/trainingConfig';
 import { gzip } from '../../node/gzip';
+import { countModelTokens, modelTokenCounter } from '../../node/modelTokenizerCounts';
 import { nonFiniteNumberPath, outOfRangeMessage } from '../../shared/jsonNumbers';
 import type { CliCommand } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
@@ -141,11 +143,15 @@ export const generateCommand: CliCommand = async (args, io) => {
     io.stderr(`slmgen generate: ${file} has no valid examples (see \`slmgen lint ${file}\`)${hint}\n`);
     return EXIT_FINDINGS;
   }
-  const resolved = resolveTrainingConfig(userConfig, report, model, values.preset, { target });
+  // The model's own token counts (its tokenizer and chat template where they are installed) set max_seq_length.
+  const counting = modelTokenCounter(model);
+  const rows = await countModelTokens(model, file, { useChosen: options.useChosen, maxLineBytes: options.maxLineBytes, threads: options.workers });
+  const modelTokens = modelTokenStats(model, counting.tokenizer !== null, rows);
+  const resolved = resolveTrainingConfig(userConfig, report, model, values.preset, { target, modelTokens });
   if (!resolved.ok) throw new UsageError(`invalid training config: ${resolved.errors.join('; ')}`);
 
   const embed = values['no-embed'] !== true;
-  const nb = generateNotebook({ report, examples, model, config: resolved.config, target, embed, datasetFileName: basename(file), gzip, preset: resolved.preset });
+  const nb = generateNotebook({ report, examples, model, config: resolved.config, target, embed, datasetFileName: basename(file), gzip, preset: resolved.preset, modelTokens });
   for (const w of nb.warnings) io.stderr(`slmgen generate: warning: ${w}\n`);
   const { path: notebookPath, createDir } = outputPath(values.out, nb.fileName);
   const datasetPath = embed ? null : join(dirname(notebookPath), nb.datasetFileName);
@@ -164,12 +170,13 @@ export const generateCommand: CliCommand = async (args, io) => {
 
   const e = resolved.estimates;
   if (values.json) {
-    io.stdout(`${JSON.stringify({ notebook_path: notebookPath, dataset_path: datasetPath, model_id: model.id, target, preset: resolved.preset, training_config: resolved.config, derived: resolved.derived, estimates: e })}\n`);
+    io.stdout(`${JSON.stringify({ notebook_path: notebookPath, dataset_path: datasetPath, model_id: model.id, target, preset: resolved.preset, training_config: resolved.config, derived: resolved.derived, estimates: e, tokenizer: counting.tokenizer })}\n`);
   } else {
     io.stdout(`Wrote ${notebookPath} (${model.name}, ${target}, ${examples.length.toLocaleString('en-US')} examples${embed ? ' embedded' : ''})\n`);
     if (datasetPath !== null) io.stdout(`Wrote ${datasetPath}: upload it next to the notebook\n`);
     if (report.invalid_examples > 0) io.stdout(`Left out ${report.invalid_examples} invalid records (see \`slmgen lint ${file}\`)\n`);
     io.stdout(`Config (${resolved.preset}): rank ${resolved.config.lora_rank}, alpha ${resolved.config.lora_alpha}, lr ${resolved.config.learning_rate}, ${resolved.config.num_epochs} epochs, batch ${resolved.config.batch_size}×${resolved.config.gradient_accumulation_steps}, max_seq_length ${resolved.config.max_seq_length}, eval_split ${resolved.config.eval_split}\n`);
+    io.stdout(`Token counts: ${counting.tokenizer === null ? `approximate (${counting.reason ?? 'o200k_base'})` : `${counting.tokenizer.name} (${counting.tokenizer.package})`}\n`);
     io.stdout(`Estimate: T4 ~${e.minutes.t4} min, L4 ~${e.minutes.l4} min, A100 ~${e.minutes.a100} min; peak ~${e.peak_vram_gb} GB${e.fits_t4 ? '' : ' (more than a T4 has)'}\n`);
     if (model.isGated) io.stdout(`${model.name} is gated: accept its license at https://huggingface.co/${model.hfRepo} before running.\n`);
   }

@@ -1,13 +1,18 @@
 /**
- * `slmgen recommend FILE --task T --deploy D [--json] [--top N]`: analyse the dataset and rank every registry model
- * for the task and deployment target, with the reasons behind each score.
+ * `slmgen recommend FILE --task T --deploy D [--json] [--top N] [--model ID]`: analyse the dataset and rank every
+ * registry model for the task and deployment target, with the reasons behind each score. With `--model`, that model's
+ * context-fit term uses its own token counts (its tokenizer and chat template).
  */
 import { parseArgs } from 'node:util';
+import { modelTokenStats } from '../../core/notebook/modelTokens';
+import type { ModelTokenStats } from '../../core/notebook/modelTokens';
 import { parseDeploymentTarget, parseTaskType, recommendModels } from '../../core/recommend/recommend';
+import { MODELS, findModel } from '../../core/recommend/registry';
 import type { Recommendation } from '../../core/recommend/recommend';
 import type { CliCommand } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { analysisOptionSpecs, analysisOptions, assertReadableFile } from '../options';
+import { countModelTokens, modelTokenCounter } from '../../node/modelTokenizerCounts';
 import { progressBar } from '../progress';
 import { runAnalysis } from '../runAnalysis';
 
@@ -27,7 +32,7 @@ export const recommendCommand: CliCommand = async (args, io) => {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { task: { type: 'string' }, deploy: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' }, ...analysisOptionSpecs },
+    options: { task: { type: 'string' }, deploy: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' }, model: { type: 'string' }, ...analysisOptionSpecs },
   });
   if (positionals.length !== 1) throw new UsageError('recommend needs exactly one FILE');
   const task = parseTaskType(values.task ?? 'instruction_following');
@@ -36,6 +41,8 @@ export const recommendCommand: CliCommand = async (args, io) => {
   if (!deploy.ok) throw new UsageError(`--deploy: ${deploy.message}`);
   const top = values.top === undefined ? 5 : Number(values.top);
   if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a positive integer; got "${values.top}"`);
+  const model = values.model === undefined ? undefined : findModel(values.model);
+  if (values.model !== undefined && model === undefined) throw new UsageError(`unknown --model "${values.model}"; one of: ${MODELS.map((m) => m.id).join(', ')} (HF repo ids and SLMGEN keys work too)`);
   const options = analysisOptions(values);
   const file = positionals[0] ?? '';
   assertReadableFile(file);
@@ -46,7 +53,13 @@ export const recommendCommand: CliCommand = async (args, io) => {
     io.stderr(`slmgen recommend: ${file} has no valid examples (see \`slmgen lint ${file}\`)\n`);
     return EXIT_FINDINGS;
   }
-  const recs = recommendModels(report, task.value, deploy.value);
+  let modelTokens: ModelTokenStats | undefined;
+  if (model !== undefined) {
+    const exact = modelTokenCounter(model).tokenizer !== null;
+    const rows = await countModelTokens(model, file, { useChosen: options.useChosen, maxLineBytes: options.maxLineBytes, threads: options.workers });
+    modelTokens = modelTokenStats(model, exact, rows);
+  }
+  const recs = recommendModels(report, task.value, deploy.value, modelTokens);
   if (values.json) {
     io.stdout(`${JSON.stringify({ file, task_type: task.value, deployment_target: deploy.value, total_examples: report.total_examples, recommendations: recs })}\n`);
   } else {

@@ -64,6 +64,8 @@ export const FINDING_CODES = [
   { code: 'preference-identical', severity: 'warning', group: 'conversation', title: 'Identical preference pair', description: 'The chosen and rejected replies are the same, so the pair expresses no preference.' },
   { code: 'preference-prompt-mismatch', severity: 'error', group: 'conversation', title: 'Preference pair without a shared prompt', description: 'The chosen and rejected conversations differ before their last reply, so they do not answer one shared prompt.' },
   { code: 'too-long', severity: 'warning', group: 'conversation', title: 'Example too long', description: 'The example has more tokens than the maximum sequence length and will be truncated.' },
+  { code: 'truncated-for-model', severity: 'warning', group: 'conversation', title: 'Too long for the chosen model', description: 'With the chosen model\'s own tokenizer and chat template (CLI --model), the example has more tokens than the notebook\'s max_seq_length; the notebook leaves it out.' },
+  { code: 'no-trainable-tokens', severity: 'warning', group: 'conversation', title: 'Nothing to train', description: 'With the chosen model\'s chat template (CLI --model), the masking that trains only assistant replies and their end-of-turn token leaves no token of this example to learn from.' },
   // Cross-record checks.
   { code: 'exact-duplicate', severity: 'warning', group: 'duplicates', title: 'Exact duplicate', description: 'The example repeats an earlier one.' },
   { code: 'near-duplicate', severity: 'warning', group: 'duplicates', title: 'Near duplicate', description: 'The example is almost identical to an earlier one.' },

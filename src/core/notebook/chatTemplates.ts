@@ -146,6 +146,16 @@ export function ollamaModelfileBody(model: ModelEntry): string {
   return body;
 }
 
+/**
+ * Keyword arguments the notebooks pass to the model's chat template: Qwen3 trains and prompts without thinking;
+ * Llama 3 pins the date its template would otherwise take from today.
+ */
+export function templateKwargs(model: ModelEntry): Record<string, unknown> {
+  if (model.family === 'qwen3') return { enable_thinking: false };
+  if (model.family === 'llama3') return { date_string: '26 Jul 2024' };
+  return {};
+}
+
 /** Text the template puts between the response marker and the last reply that, at inference, the generation prompt
  * already ends with (Qwen3 with thinking off: an empty think block), so that it is not trained. */
 export function replyPrefix(model: ModelEntry): string {

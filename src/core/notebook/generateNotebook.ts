@@ -10,7 +10,8 @@ import type { ModelEntry } from '../recommend/registry';
 import { estimateTraining } from '../recommend/trainingConfig';
 import type { ExportFormat, TrainingConfig, TrainingEstimates } from '../recommend/trainingConfig';
 import { encodeBase64 } from './base64';
-import { ollamaModelfileBody, replyPrefix } from './chatTemplates';
+import { ollamaModelfileBody, replyPrefix, templateKwargs } from './chatTemplates';
+import type { ModelTokenStats } from './modelTokens';
 import { examplesToJsonl } from './datasetJsonl';
 
 /** What the `trl` target pins: the releases the CI test runs the generated notebook with, top to bottom on CPU
@@ -78,6 +79,8 @@ export interface GenerateNotebookInput {
   now?: Date;
   /** Name of the preset the config came from, for the summary. */
   preset?: string;
+  /** The model's own token counts of the data, for the estimates (as given to `resolveTrainingConfig`). */
+  modelTokens?: ModelTokenStats;
 }
 
 /** Output of `generateNotebook`. */
@@ -165,7 +168,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
   const sourceName = input.datasetFileName ?? 'dataset.jsonl';
   const datasetFileName = `${baseName(sourceName)}.normalized.jsonl`;
   const datasetJsonl = examplesToJsonl(examples);
-  const estimates = estimateTraining(config, report, model);
+  const estimates = estimateTraining(config, report, model, input.modelTokens);
   const unsloth = target === 'colab';
   const loader = model.unslothLoader;
   const quants = ggufQuants(config.export);
@@ -341,7 +344,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
       `REPLY_PREFIX = ${py(replyPrefix(model))}  # opens the last reply; at inference it ends the prompt, so it is not trained`,
       `SYSTEM_ROLE = ${py(model.systemRole)}  # native, merged (folded into the first user turn) or rejected`,
       `STRICT_ALTERNATION = ${py(model.strictAlternation)}`,
-      `TEMPLATE_KWARGS = ${templateKwargs(model)}`,
+      `TEMPLATE_KWARGS = ${templateKwargsPy(model)}`,
     ].join('\n'),
   );
 
@@ -613,11 +616,9 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
   };
 }
 
-function templateKwargs(model: ModelEntry): string {
-  // Qwen3: train and prompt without thinking; Llama 3: pin the date the template would otherwise take from today.
-  if (model.family === 'qwen3') return '{"enable_thinking": False}';
-  if (model.family === 'llama3') return '{"date_string": "26 Jul 2024"}';
-  return '{}';
+/** The template's keyword arguments as a Python dict literal. */
+function templateKwargsPy(model: ModelEntry): string {
+  return `{${Object.entries(templateKwargs(model)).map(([k, v]) => `${JSON.stringify(k)}: ${py(v)}`).join(', ')}}`;
 }
 
 function unslothLoraCode(model: ModelEntry): string {

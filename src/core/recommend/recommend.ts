@@ -4,6 +4,7 @@
  * what that term contributed, so reasons and score always agree.
  */
 import type { DatasetReport } from '../analysis/report';
+import type { ModelTokenStats } from '../notebook/modelTokens';
 import { MODELS } from './registry';
 import type { ModelEntry } from './registry';
 
@@ -166,18 +167,21 @@ function countFindings(report: DatasetReport, code: string): number {
 }
 
 /** The data-fit terms (before the 0–20 clamp). Each term reads only report facts and registry facts. */
-function dataTerms(model: ModelEntry, report: DatasetReport): ScoreTerm[] {
+function dataTerms(model: ModelEntry, report: DatasetReport, modelTokens?: ModelTokenStats): ScoreTerm[] {
   const terms: ScoreTerm[] = [];
   const add = (key: string, points: number, reason: string): void => {
     terms.push({ part: 'data', key, points, reason: `${reason} (${signed(points)})` });
   };
-  const p95 = report.token_stats.total.p95;
-  const p99 = report.token_stats.total.p99;
+  // The model's own counts (chat template included) when they were made for this model.
+  const own = modelTokens !== undefined && modelTokens.model === model.id ? modelTokens : undefined;
+  const p95 = own?.p95 ?? report.token_stats.total.p95;
+  const p99 = own?.p99 ?? report.token_stats.total.p99;
+  const unit = own === undefined ? 'tokens' : own.exact ? `${model.name} tokens` : `tokens (${model.name}'s template, o200k_base approximation)`;
   const ctx = model.contextLength;
   if (report.total_examples > 0) {
-    if (p95 > ctx) add('context-p95', -8, `p95 example length ${fmt(p95)} tokens exceeds the ${fmt(ctx)}-token context: many examples would be truncated`);
-    else if (p99 > ctx) add('context-p99', -4, `p99 example length ${fmt(p99)} tokens exceeds the ${fmt(ctx)}-token context: some examples would be truncated`);
-    else add('context-fits', 2, `p99 example length ${fmt(p99)} tokens fits the ${fmt(ctx)}-token context`);
+    if (p95 > ctx) add('context-p95', -8, `p95 example length ${fmt(p95)} ${unit} exceeds the ${fmt(ctx)}-token context: many examples would be truncated`);
+    else if (p99 > ctx) add('context-p99', -4, `p99 example length ${fmt(p99)} ${unit} exceeds the ${fmt(ctx)}-token context: some examples would be truncated`);
+    else add('context-fits', 2, `p99 example length ${fmt(p99)} ${unit} fits the ${fmt(ctx)}-token context`);
   }
   const n = report.total_examples;
   if (n < model.minExamples) add('size-small', -5, `${fmt(n)} examples is below the ${model.minExamples} this ${model.size} model needs`);
@@ -215,11 +219,11 @@ function dataTerms(model: ModelEntry, report: DatasetReport): ScoreTerm[] {
 }
 
 /** Score one model. The data part is the base plus the terms, clamped to 0–20; a clamp is itself a term. */
-export function scoreModel(model: ModelEntry, report: DatasetReport, task: TaskType, deployment: DeploymentTarget): Omit<Recommendation, 'rank'> {
+export function scoreModel(model: ModelEntry, report: DatasetReport, task: TaskType, deployment: DeploymentTarget, modelTokens?: ModelTokenStats): Omit<Recommendation, 'rank'> {
   const t = taskTerm(model, task);
   const d = deployTerm(model, deployment);
   const dataBase: ScoreTerm = { part: 'data', key: 'data-base', points: DATA_BASE, reason: `data fit base, before the data terms (+${DATA_BASE}/20)` };
-  const dt = dataTerms(model, report);
+  const dt = dataTerms(model, report, modelTokens);
   const raw = DATA_BASE + dt.reduce((s, x) => s + x.points, 0);
   const data = Math.max(0, Math.min(20, raw));
   const terms = [t, d, dataBase, ...dt];
@@ -248,9 +252,10 @@ export function scoreModel(model: ModelEntry, report: DatasetReport, task: TaskT
 /**
  * Rank every registry model for a dataset, task and deployment target. Order: total score (desc), then data fit
  * (desc: the data evidence breaks ties), then smaller inference VRAM (cheaper to run), then registry order.
+ * `modelTokens`, one model's own token counts, replace the o200k_base lengths in that model's context-fit term.
  */
-export function recommendModels(report: DatasetReport, task: TaskType, deployment: DeploymentTarget): Recommendation[] {
-  const scored = MODELS.map((m, index) => ({ index, m, r: scoreModel(m, report, task, deployment) }));
+export function recommendModels(report: DatasetReport, task: TaskType, deployment: DeploymentTarget, modelTokens?: ModelTokenStats): Recommendation[] {
+  const scored = MODELS.map((m, index) => ({ index, m, r: scoreModel(m, report, task, deployment, modelTokens) }));
   scored.sort(
     (a, b) =>
       b.r.score_100 - a.r.score_100 ||

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { DatasetReport } from '../analysis/report';
+import type { ModelTokenStats } from '../notebook/modelTokens';
 import type { ModelEntry } from './registry';
 
 /** Export formats the notebook can produce. */
@@ -129,6 +130,8 @@ export interface DerivedDefaults {
 export interface ResolveOptions {
   /** Notebook target: `colab` (Unsloth) defaults lora_dropout to 0 unless the user set it. */
   target?: 'colab' | 'trl';
+  /** The chosen model's own token counts of the data; when given for this model they replace the o200k_base figures. */
+  modelTokens?: ModelTokenStats;
 }
 
 /** Result of resolving a training configuration. */
@@ -146,18 +149,34 @@ export function evalCount(examples: number, split: number): number {
   return Math.min(examples - 1, Math.max(1, Math.round(examples * split)));
 }
 
-/** Defaults derived from the dataset for one model and preset. */
-export function deriveDefaults(report: DatasetReport, model: ModelEntry, preset: Preset): { config: TrainingConfig; derived: DerivedDefaults } {
+/** The model's own counts when they are of this model, else undefined. */
+function ownTokens(model: ModelEntry, modelTokens: ModelTokenStats | undefined): ModelTokenStats | undefined {
+  return modelTokens !== undefined && modelTokens.model === model.id ? modelTokens : undefined;
+}
+
+/**
+ * Defaults derived from the dataset for one model and preset. With the model's own token counts (template included),
+ * max_seq_length covers their p99 (× the tokenizer margin when they are the o200k_base approximation).
+ */
+export function deriveDefaults(report: DatasetReport, model: ModelEntry, preset: Preset, modelTokens?: ModelTokenStats): { config: TrainingConfig; derived: DerivedDefaults } {
   const n = report.total_examples;
-  const p99 = report.token_stats.total.p99;
+  const own = ownTokens(model, modelTokens);
+  const p99 = own?.p99 ?? report.token_stats.total.p99;
   const msgs = report.token_stats.messages_per_example.p99;
-  const need = Math.ceil(p99 * TOKENIZER_MARGIN + msgs * TEMPLATE_TOKENS_PER_MESSAGE);
+  const need =
+    own === undefined ? Math.ceil(p99 * TOKENIZER_MARGIN + msgs * TEMPLATE_TOKENS_PER_MESSAGE) : Math.ceil(own.exact ? own.p99 : own.p99 * TOKENIZER_MARGIN);
   const cap = Math.min(model.contextLength, MAX_DEFAULT_SEQ_LENGTH);
   const fitting = SUPPORTED_SEQ_LENGTHS.find((l) => l >= need);
   const seq = Math.min(fitting ?? cap, cap);
+  const basis =
+    own === undefined
+      ? `p99 of ${p99} tokens × ${TOKENIZER_MARGIN} tokenizer margin + template overhead = ${need}`
+      : own.exact
+        ? `p99 of ${p99} tokens with ${model.name}'s own tokenizer and chat template`
+        : `p99 of ${p99} tokens of the chat template (o200k_base approximation) × ${TOKENIZER_MARGIN} tokenizer margin = ${need}`;
   const seqWhy =
     seq >= need
-      ? `p99 of ${p99} tokens × ${TOKENIZER_MARGIN} tokenizer margin + template overhead = ${need}, rounded up to ${seq}`
+      ? `${basis}, rounded up to ${seq}`
       : `p99 needs ${need} tokens but defaults stop at ${cap} (model context ${model.contextLength}, T4 memory); longer examples are dropped by the length check`;
   const band = n < 500 ? 0 : n < 2000 ? 1 : n < 10000 ? 2 : 3;
   const epochs = preset.epochsBySize[band] ?? 1;
@@ -180,12 +199,16 @@ const GPUS = {
   a100: { tflops: 312, mfu: 0.35 },
 } as const;
 
-/** Time and memory estimates for a config. */
-export function estimateTraining(config: TrainingConfig, report: DatasetReport, model: ModelEntry): TrainingEstimates {
+/** Time and memory estimates for a config (per-example tokens from the model's own counts when given for it). */
+export function estimateTraining(config: TrainingConfig, report: DatasetReport, model: ModelEntry, modelTokens?: ModelTokenStats): TrainingEstimates {
   const n = report.total_examples;
   const evalN = evalCount(n, config.eval_split);
   const trainN = n - evalN;
-  const perExample = report.avg_tokens_per_example * TOKENIZER_MARGIN + report.token_stats.messages_per_example.mean * TEMPLATE_TOKENS_PER_MESSAGE;
+  const own = ownTokens(model, modelTokens);
+  const perExample =
+    own === undefined
+      ? report.avg_tokens_per_example * TOKENIZER_MARGIN + report.token_stats.messages_per_example.mean * TEMPLATE_TOKENS_PER_MESSAGE
+      : own.mean * (own.exact ? 1 : TOKENIZER_MARGIN);
   const tokensPerEpoch = Math.round(trainN * Math.min(perExample, config.max_seq_length));
   const effectiveBatch = config.batch_size * config.gradient_accumulation_steps;
   const stepsPerEpoch = Math.ceil(trainN / effectiveBatch);
@@ -205,7 +228,9 @@ export function estimateTraining(config: TrainingConfig, report: DatasetReport, 
     peak_vram_gb: peak,
     fits_t4: peak <= 15,
     formula: [
-      `tokens/epoch = train examples × min(avg tokens × ${TOKENIZER_MARGIN} + ${TEMPLATE_TOKENS_PER_MESSAGE} × messages, max_seq_length)`,
+      own === undefined
+        ? `tokens/epoch = train examples × min(avg tokens × ${TOKENIZER_MARGIN} + ${TEMPLATE_TOKENS_PER_MESSAGE} × messages, max_seq_length)`
+        : `tokens/epoch = train examples × min(mean ${model.name} tokens per example${own.exact ? '' : ` (o200k_base approximation) × ${TOKENIZER_MARGIN}`}, max_seq_length)`,
       'minutes = 8 × parameters × tokens/epoch × epochs ÷ (peak TFLOPS × utilization) ÷ 60, with T4 65 × 0.18, L4 121 × 0.25, A100 312 × 0.35 (excludes ~3 min model load)',
       'peak VRAM GB = 0.5 + 0.6 × params(B) [4-bit weights] + params(B) × 0.000475 × rank × 10 [LoRA weights, grads, 8-bit Adam] + batch × max_seq_length × 0.00028 × √params(B) [checkpointed activations] + 0.5 [CUDA context]',
     ],
@@ -237,7 +262,7 @@ export function resolveTrainingConfig(input: unknown, report: DatasetReport, mod
     }
   }
   if (errors.length > 0 || chosen === undefined) return { ok: false, errors };
-  const { config: defaults, derived } = deriveDefaults(report, model, PRESETS[chosen]);
+  const { config: defaults, derived } = deriveDefaults(report, model, PRESETS[chosen], options.modelTokens);
   const config: TrainingConfig = { ...defaults, ...user };
   // A user rank without a user alpha keeps the presets' alpha = 2 × rank.
   if (user.lora_rank !== undefined && user.lora_alpha === undefined) config.lora_alpha = Math.min(512, 2 * user.lora_rank);
@@ -250,7 +275,7 @@ export function resolveTrainingConfig(input: unknown, report: DatasetReport, mod
     errors.push(`max_seq_length: must be at most ${model.contextLength}, the context length of ${model.name} (got ${config.max_seq_length})`);
   }
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, config, preset: chosen, estimates: estimateTraining(config, report, model), derived };
+  return { ok: true, config, preset: chosen, estimates: estimateTraining(config, report, model, options.modelTokens), derived };
 }
 
 function issuesToErrors(issues: readonly { code: string; path: PropertyKey[]; keys?: string[] }[], input: Record<string, unknown>): string[] {

@@ -11,14 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ollamaTemplate } from '../../../src/core/notebook/chatTemplates';
 import { generateNotebook } from '../../../src/core/notebook/generateNotebook';
+import { trainingTokens } from '../../../src/core/notebook/modelTokens';
 import type { GeneratedNotebook, NotebookTarget } from '../../../src/core/notebook/generateNotebook';
 import { MODELS } from '../../../src/core/recommend/registry';
 import type { ModelEntry } from '../../../src/core/recommend/registry';
 import { resolveTrainingConfig } from '../../../src/core/recommend/trainingConfig';
 import { gzip } from '../../../src/node/gzip';
+import { loadModelTokenizer } from '../../../src/node/modelTokenizers';
 import { makeReport } from '../recommend/makeReport';
 import { renderGoTemplate } from './goTemplate';
 import { DATASET } from './maskingFixtures';
+import { maskingProblems } from './maskingCheck';
+import type { MaskingResult, Message } from './maskingCheck';
 import { loadRealTokenizer, pythonStrip, realPackageFor, renderRealTemplate } from './realTokenizers';
 import type { RealPackage } from './realTokenizers';
 
@@ -35,21 +39,6 @@ function notebookFor(model: ModelEntry, target: NotebookTarget): GeneratedNotebo
   return generateNotebook({ report, examples: DATASET, model, config: r.config, target, embed: true, gzip, now: new Date('2026-01-02T03:04:05Z') });
 }
 
-interface Message {
-  role: string;
-  content: string;
-}
-
-interface MaskingResult {
-  path: string;
-  target: NotebookTarget;
-  error?: string;
-  log: string;
-  rows?: { input_ids: number[]; labels: number[] }[];
-  train_messages?: Message[][];
-  train_renders?: string[];
-}
-
 /** Run the harness over notebooks of one tokenizer family. */
 function runHarness(pkg: RealPackage, dir: string, files: string[]): MaskingResult[] {
   const cmd = [process.execPath, '--import', 'tsx', SERVER, pkg];
@@ -61,66 +50,6 @@ function runHarness(pkg: RealPackage, dir: string, files: string[]): MaskingResu
   });
   assert.equal(out.status, 0, out.stderr);
   return out.stdout.trim().split('\n').map((l) => JSON.parse(l) as MaskingResult);
-}
-
-/** Runs of consecutive trained positions (label != -100), as [start, end). */
-function trainedRuns(labels: readonly number[]): [number, number][] {
-  const runs: [number, number][] = [];
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] === -100) continue;
-    if (i > 0 && labels[i - 1] !== -100) runs[runs.length - 1]![1] = i + 1;
-    else runs.push([i, i + 1]);
-  }
-  return runs;
-}
-
-/** How often `needle` occurs in `hay` (token ids). */
-function occurrences(hay: readonly number[], needle: readonly number[]): number {
-  let n = 0;
-  for (let i = 0; i + needle.length <= hay.length; i++) if (needle.every((t, k) => hay[i + k] === t)) n++;
-  return n;
-}
-
-/** The text the template renders for a reply: Llama 3 and Gemma trim each message. */
-function renderedReply(model: ModelEntry, content: string): string {
-  return model.family === 'llama3' || model.family === 'gemma' ? pythonStrip(content) : content;
-}
-
-/** Every way the masking can be wrong, as readable lines (empty when right). */
-export function maskingProblems(model: ModelEntry, pkg: RealPackage, r: MaskingResult): string[] {
-  const problems: string[] = [];
-  if (r.error) return [`notebook raised ${r.error}`];
-  const tok = loadRealTokenizer(pkg);
-  const eot = model.stopTokens[0]!;
-  const bos = tok.specialToken('bos');
-  const bosId = bos === null ? undefined : tok.idOf(bos);
-  const rows = r.rows ?? [];
-  const messages = r.train_messages ?? [];
-  if (rows.length !== messages.length || rows.length === 0) problems.push(`${rows.length} tokenized rows for ${messages.length} examples`);
-  rows.forEach((row, i) => {
-    const msgs = messages[i] ?? [];
-    const ids = row.input_ids;
-    if (bosId !== undefined) {
-      const count = ids.filter((id) => id === bosId).length;
-      if (ids[0] !== bosId || count !== 1) problems.push(`example ${i}: ${count} BOS tokens (${bosId}), starts [${ids.slice(0, 3).join(', ')}]`);
-    }
-    row.labels.forEach((l, k) => {
-      if (l !== -100 && l !== ids[k]) problems.push(`example ${i}: label ${l} at ${k} is not the input token ${ids[k]}`);
-    });
-    // Markers verbatim, once per turn, in the text and in the tokens.
-    for (const [marker, role] of [[model.responsePart, 'assistant'], [model.instructionPart, 'user']] as const) {
-      const turns = msgs.filter((m) => m.role === role).length;
-      const inText = (r.train_renders?.[i] ?? '').split(marker).length - 1;
-      const inTokens = occurrences(ids, tok.encode(marker, false));
-      if (inText !== turns || inTokens !== turns) problems.push(`example ${i}: ${JSON.stringify(marker)} ${inText} times in the text, ${inTokens} in the tokens, for ${turns} ${role} turns`);
-    }
-    const trained = trainedRuns(row.labels).map(([b, e]) => tok.decode(ids.slice(b, e)));
-    const expected = msgs.filter((m) => m.role === 'assistant').map((m) => renderedReply(model, m.content) + eot);
-    if (JSON.stringify(trained) !== JSON.stringify(expected)) {
-      problems.push(`example ${i}: trained ${JSON.stringify(trained)}, expected ${JSON.stringify(expected)}`);
-    }
-  });
-  return problems;
 }
 
 interface Case {
@@ -243,6 +172,15 @@ describe('notebooks against the real chat templates and tokenizers', function ()
       (r.train_messages ?? []).forEach((msgs, i) => {
         assert.equal(renderRealTemplate(tok, msgs, false, kwargs), r.train_renders![i], `${c.file} example ${i}`);
       });
+    }
+  });
+
+  it("the model token counter prepares and renders every example exactly as the notebook's own cells do", () => {
+    for (const c of cases.filter((x) => !x.broken)) {
+      const loaded = loadModelTokenizer(c.model);
+      assert.ok(loaded.ok);
+      const ours = DATASET.map((ex) => trainingTokens(c.model, loaded.tokenizer, loaded.render, ex).text).sort();
+      assert.deepEqual(ours, [...(results.get(c.file)!.train_renders ?? [])].sort(), c.file);
     }
   });
 
