@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { CancellationToken, Diagnostic, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import type { DatasetReport } from '../core/analysis/report';
+import type { RecordColumns } from '../core/analysis/recordColumns';
 import { codeInfo } from '../core/checks/codes';
 import type { ChatExample } from '../core/formats/chat';
 import { generateNotebook } from '../core/notebook/generateNotebook';
@@ -82,6 +83,8 @@ function fileOptions(settings: ServerSettings): AnalyzeFileOptions {
 /** The custom requests, and the reports of files analysed from disk. */
 export class DatasetRequests {
   private readonly diskReports = new Map<string, DatasetReport>();
+  /** Per file analysed from disk, its records' facts (for row lists) with the report they belong to. */
+  private readonly diskColumns = new Map<string, { report: DatasetReport; columns: RecordColumns }>();
   private readonly running = new Map<string, AbortController>();
 
   constructor(private readonly ctx: RequestContext) {}
@@ -89,6 +92,13 @@ export class DatasetRequests {
   /** A file analysed from disk is now open in the editor: its document's analysis takes over. */
   forget(uri: string): void {
     this.diskReports.delete(uri);
+    this.diskColumns.delete(uri);
+  }
+
+  /** The records' facts of a file analysed from disk, when they belong to `report`. */
+  columnsOf(uri: string, report: DatasetReport): RecordColumns | undefined {
+    const known = this.diskColumns.get(uri);
+    return known?.report === report ? known.columns : undefined;
   }
 
   /** Stop every analysis from disk. */
@@ -187,6 +197,7 @@ export class DatasetRequests {
       result = await analyzeFileInWorker(path, {
         ...fileOptions(this.ctx.settings()),
         findingCapPerCode: ANALYZE_FILE_FINDING_CAP,
+        collectColumns: true,
         signal: controller.signal,
         onProgress: ({ bytes, totalBytes }) => {
           const percent = totalBytes > 0 ? Math.floor((bytes * 100) / totalBytes) : 100;
@@ -207,6 +218,8 @@ export class DatasetRequests {
     }
     const { report, findings } = result;
     this.diskReports.set(uri, report);
+    if (result.columns) this.diskColumns.set(uri, { report, columns: result.columns });
+    else this.diskColumns.delete(uri);
     // An open document of the same file has its own (live) diagnostics.
     if (!this.ctx.docs.dataset(uri)) this.ctx.publish(uri, findings.map((f) => toDiagnostic(f, uri, null)));
     const omitted = report.findings_omitted;

@@ -61,6 +61,11 @@ export class LineText {
     return this.lines.join('');
   }
 
+  /** Lines `from` to `to` (0-based, inclusive), each with its line break. */
+  linesText(from: number, to: number): string {
+    return from === to ? (this.lines[from] ?? '') : this.lines.slice(from, to + 1).join('');
+  }
+
   /** Apply changes in order (each against the text the previous one left), then take the new version. */
   update(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     for (const change of changes) {

@@ -22,6 +22,8 @@ import {
   ConvertParams,
   DUPLICATES_METHOD,
   DocumentParams,
+  EXAMPLE_METHOD,
+  ExampleParams,
   GENERATE_NOTEBOOK_COMMAND,
   GENERATE_NOTEBOOK_METHOD,
   GenerateNotebookParams,
@@ -29,6 +31,9 @@ import {
   ANALYZE_DATASET_COMMAND,
   RECOMMEND_MODEL_COMMAND,
   REPORT_METHOD,
+  ROWS_METHOD,
+  ROWS_STATS_METHOD,
+  RowsParams,
   RecommendParams,
   SARIF_METHOD,
   SETTINGS_SECTION,
@@ -44,6 +49,7 @@ import { limitDiagnostics } from './diagnostics';
 import { OpenDocuments } from './openDocuments';
 import { datasetLensTitle, recordHoverMarkdown } from './recordHover';
 import { invalidParams, toResponseError, untilCancelled } from './requestErrors';
+import { RowRequests } from './rowRequests';
 import { parseServerSettings } from './serverSettings';
 import { TransformRequests } from './transformRequests';
 
@@ -75,6 +81,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   let docsValue: OpenDocuments | undefined;
   let requestsValue: DatasetRequests | undefined;
   let transformsValue: TransformRequests | undefined;
+  let rowsValue: RowRequests | undefined;
   let lensTimer: NodeJS.Timeout | undefined;
   const docs = (): OpenDocuments => {
     if (!docsValue) throw new Error('the server is not initialized');
@@ -87,6 +94,10 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   const transforms = (): TransformRequests => {
     if (!transformsValue) throw new Error('the server is not initialized');
     return transformsValue;
+  };
+  const rows = (): RowRequests => {
+    if (!rowsValue) throw new Error('the server is not initialized');
+    return rowsValue;
   };
 
   const refreshLenses = (): void => {
@@ -160,6 +171,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
       warn: log.warn,
     });
     transformsValue = new TransformRequests({ docs: docsValue, requests: requestsValue, settings: () => settings, version: PACKAGE_VERSION, info: log.info });
+    rowsValue = new RowRequests({ docs: docsValue, requests: requestsValue, settings: () => settings });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -247,6 +259,9 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   custom(SARIF_METHOD, SarifParams, (p, token) => transforms().sarif(p, token));
   custom(SPLIT_METHOD, SplitParams, (p, token) => transforms().split(p, token));
   custom(CONVERT_METHOD, ConvertParams, (p, token) => transforms().convert(p, token));
+  custom(ROWS_METHOD, RowsParams, (p, token) => rows().rows(p, token));
+  custom(EXAMPLE_METHOD, ExampleParams, (p, token) => rows().example(p, token));
+  custom(ROWS_STATS_METHOD, DocumentParams, (p, token) => rows().rowStats(p, token));
 
   connection.onShutdown(async () => {
     clearTimeout(lensTimer);

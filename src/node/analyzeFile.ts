@@ -15,6 +15,8 @@ import type { DatasetLayout } from '../core/analysis/datasetStream';
 import { DatasetStream, LAYOUT_PROBE_BYTES, layoutOf } from '../core/analysis/datasetStream';
 import { PACKED_BUFFERS, packedBuffers, unpackRecords } from '../core/analysis/recordPack';
 import type { DatasetReport } from '../core/analysis/report';
+import type { RecordColumns } from '../core/analysis/recordColumns';
+import { RecordColumnsBuilder } from '../core/analysis/recordColumns';
 import type { ChatExample, ChatMessage } from '../core/formats/chat';
 import type { CountMode, EncodingName, Finding } from '../core/types';
 import { DEFAULT_ENCODING, DEFAULT_MAX_SEQ_LENGTH } from '../core/types';
@@ -43,6 +45,8 @@ export interface AnalyzeFileOptions {
   nearThreshold?: number;
   /** Also return the valid normalized examples in file order (a second, cheap pass). */
   collectExamples?: boolean;
+  /** Also return every record's facts in columns (for row lists; no second pass). */
+  collectColumns?: boolean;
   /**
    * Threads that analyse records, this one included: 0 or 1 analyse on this thread only; n > 1 start n − 1 pool
    * workers. Default 0 for files under 8 MiB, else up to 2 (the number of cores, at most 2).
@@ -68,6 +72,7 @@ export interface AnalyzeFileResult {
   findings: Finding[];
   index: ExampleIndex;
   examples?: ChatExample[];
+  columns?: RecordColumns;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -127,15 +132,19 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
       source: (i): ChatExample | null => reread(i),
     });
     const reread = rereadSource(fd, aggregator);
+    const columns = options.collectColumns ? new RecordColumnsBuilder(Math.ceil(totalBytes / 400) + 16, true) : undefined;
     const layout = fileLayout(fd);
     if (layout.wideEncoding !== null) aggregator.setWideEncoding(layout.wideEncoding);
     // A compressed file is not split into blocks: the stream reports it once and parses nothing.
     const workers = layout.jsonArray || layout.compression !== null ? 0 : (options.workers ?? (totalBytes < WORKER_THRESHOLD_BYTES ? 0 : Math.min(2, availableParallelism())));
     if (workers > 1) {
-      await runWithWorkers(fd, totalBytes, settings, workers, aggregator, options);
+      await runWithWorkers(fd, totalBytes, settings, workers, aggregator, options, columns);
     } else {
       await streamRecords(path, settings, {
-        record: (r) => aggregator.add(r.result),
+        record: (r) => {
+          aggregator.add(r.result);
+          columns?.add(r.result);
+        },
         blank: (_line, count) => aggregator.addBlankLines(count),
         fileFinding: (f) => aggregator.addFileFinding(f),
         lines: (count) => aggregator.setTotalLines(count),
@@ -152,6 +161,7 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
       index.lengths.push(span.byteLength);
     }
     const result: AnalyzeFileResult = { report, findings, index };
+    if (columns) result.columns = columns.finish(null);
     if (options.collectExamples) {
       const examples: ChatExample[] = [];
       await streamRecords(path, { ...settings, exact: false, nearDuplicates: false }, {
@@ -283,6 +293,7 @@ async function runWithWorkers(
   workers: number,
   aggregator: DatasetAggregator,
   options: AnalyzeFileOptions,
+  columns?: RecordColumnsBuilder,
 ): Promise<void> {
   const blockSize = options.blockBytes ?? BLOCK_BYTES;
   const pool = new WorkerPool(workers - 1, settings);
@@ -307,6 +318,7 @@ async function runWithWorkers(
       unpackRecords(block.records, (r) => {
         r.ordinal += ordinalBase;
         aggregator.add(r);
+        columns?.add(r);
       });
       // The aggregator keeps nothing of the records' views, so their columns can be packed into again.
       spares.push(...packedBuffers(block.records));

@@ -9,6 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DocumentChange, DocumentFix, DocumentSnapshot, RecordInfo } from '../core/analysis/datasetDocument';
 import type { CodeName } from '../core/checks/codes';
+import type { RecordColumns } from '../core/analysis/recordColumns';
 import type { ChatExample } from '../core/formats/chat';
 import type { Finding, Position, Range } from '../core/types';
 import type { DocumentRequest, DocumentResponse, DocumentSettings } from './documentProtocol';
@@ -167,6 +168,11 @@ export class DocumentHost {
   /** The usable examples of the document as last opened or changed, with that version. */
   examples(uri: string): Promise<{ version: number; examples: ChatExample[] }> {
     return this.request<{ version: number; examples: ChatExample[] }>(uri, (id) => ({ type: 'examples', id, uri }));
+  }
+
+  /** Per-record facts of the document as last opened or changed, in columns (with that version). */
+  recordColumns(uri: string): Promise<RecordColumns> {
+    return this.request<RecordColumns>(uri, (id) => ({ type: 'recordColumns', id, uri }));
   }
 
   /** Stop the worker. */

@@ -3,6 +3,7 @@
  */
 import type { DocumentChange, DocumentFix, RecordInfo } from '../core/analysis/datasetDocument';
 import type { CodeName } from '../core/checks/codes';
+import type { RecordColumns } from '../core/analysis/recordColumns';
 import type { CountMode, EncodingName, Finding, Position, Range, RelatedLocation } from '../core/types';
 import { makeFinding } from '../core/checks/codes';
 
@@ -46,7 +47,9 @@ export type DocumentRequest =
   | { type: 'fixesMany'; id: number; uri: string; version: number; targets: { code: CodeName; range: Range }[] }
   | { type: 'recordInfo'; id: number; uri: string; position: Position }
   /** The usable examples of the current version (answered as `json`). */
-  | { type: 'examples'; id: number; uri: string };
+  | { type: 'examples'; id: number; uri: string }
+  /** Per-record facts of the current version in columns (answered as `result`; typed arrays clone cheaply). */
+  | { type: 'recordColumns'; id: number; uri: string };
 
 /**
  * Answers. Findings and snapshots travel as UTF-8 JSON in a transferred buffer: the structured clone of ~10,000
@@ -54,7 +57,7 @@ export type DocumentRequest =
  * `report.findings` (the same findings in their 1-based JSON form) is left out and rebuilt on demand.
  */
 export type DocumentResponse =
-  | { type: 'result'; id: number; result: DocumentFix[] | DocumentFix[][] | RecordInfo | null | undefined }
+  | { type: 'result'; id: number; result: DocumentFix[] | DocumentFix[][] | RecordInfo | RecordColumns | null | undefined }
   | { type: 'findings'; id: number; json: ArrayBuffer }
   /** Any big answer (examples) as UTF-8 JSON in a transferred buffer. */
   | { type: 'json'; id: number; json: ArrayBuffer }

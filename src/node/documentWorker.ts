@@ -133,6 +133,9 @@ function handle(request: DocumentRequest): void {
     case 'recordInfo':
       post({ type: 'result', id: request.id, result: entryOf(request.uri).doc.recordInfo(request.position) });
       return;
+    case 'recordColumns':
+      post({ type: 'result', id: request.id, result: entryOf(request.uri).doc.recordColumns() });
+      return;
     case 'examples': {
       const doc = entryOf(request.uri).doc;
       post({ type: 'json', id: request.id, json: jsonBuffer({ version: doc.version, examples: doc.examples() }) });

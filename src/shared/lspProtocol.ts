@@ -280,3 +280,157 @@ export const REMOVE_DUPLICATES_KIND = 'source.removeDuplicates.slmgen';
 export function codeDocumentationUrl(code: string): string {
   return `https://example.invalid/slmgen/slmgen-vscode/blob/main/README.md#code-${code}`;
 }
+
+/** Finding severities, worst first. */
+export const SeveritySchema = z.enum(['error', 'warning', 'info']);
+
+/**
+ * Which records `slmgen/rows` returns: every given condition must hold (AND across kinds, OR within a list).
+ */
+export const RowFilter = z.object({
+  /** Records with a finding of one of these codes. */
+  codes: z.array(z.string()).optional(),
+  /** Records with a finding of one of these severities. */
+  severities: z.array(SeveritySchema).optional(),
+  /** true: exact copies (the first copy and the later ones); false: records that are not. */
+  duplicates: z.boolean().optional(),
+  /** true: members of a near-duplicate cluster; false: records that are not. */
+  nearDuplicates: z.boolean().optional(),
+  /** true: records in a contradiction (same prompt, different reply); false: records that are not. */
+  contradictions: z.boolean().optional(),
+  /** true: records with more tokens than the max sequence length setting; false: records within it. */
+  overLength: z.boolean().optional(),
+  /** true: records that are not a usable example (not JSON, unknown shape, ...); false: usable ones. */
+  invalid: z.boolean().optional(),
+  /** Case-insensitive substring of the record's raw text. */
+  text: z.string().optional(),
+});
+export type RowFilter = z.infer<typeof RowFilter>;
+
+/** The order of `slmgen/rows` ('findings': worst severity, then finding count; ties by line). */
+export const RowSort = z.object({
+  by: z.enum(['line', 'tokens', 'findings']),
+  direction: z.enum(['asc', 'desc']),
+});
+export type RowSort = z.infer<typeof RowSort>;
+
+/** Rows answered per `slmgen/rows` request at most. */
+export const ROWS_LIMIT_MAX = 1000;
+
+/** `slmgen/rows`: a window of the dataset's records (one row per record), filtered and sorted. */
+export const ROWS_METHOD = 'slmgen/rows';
+export const RowsParams = DocumentParams.extend({
+  offset: z.number().int().min(0),
+  limit: z.number().int().min(1).max(ROWS_LIMIT_MAX),
+  filter: RowFilter.optional(),
+  sort: RowSort.optional(),
+});
+export type RowsParams = z.infer<typeof RowsParams>;
+
+/** One record of the dataset as the Dataset Editor lists it. */
+export const Row = z.object({
+  /** 0-based example index in the file (as in the report). */
+  index: z.number().int().min(0),
+  /** 1-based first and last line of the record. */
+  line: z.number().int().min(1),
+  endLine: z.number().int().min(1),
+  /** The record's format (null: not a usable example). */
+  format: z.string().nullable(),
+  /** Messages of the normalized example (0 when the record did not normalize). */
+  turns: z.number().int().min(0),
+  /** Tokens of a usable example (null for a record that is not one: the report counts usable examples only). */
+  tokens: z.number().int().nullable(),
+  /** The worst severity of the record's findings (null: none). */
+  severity: SeveritySchema.nullable(),
+  /** Distinct finding codes, worst first. */
+  codes: z.array(z.string()),
+  /** 1-based line of the first copy when this record is a later exact copy. */
+  duplicateOf: z.number().int().nullable(),
+  /** Near-duplicate cluster id (its index in `slmgen/duplicates`' `near`), null when in none. */
+  cluster: z.number().int().nullable(),
+  contradiction: z.boolean(),
+  /** The first user (or prompt) text on one line, at most {@link ROW_PREVIEW_MAX} characters. */
+  preview: z.string(),
+});
+export type Row = z.infer<typeof Row>;
+/** Characters of a row's preview at most. */
+export const ROW_PREVIEW_MAX = 200;
+
+export const RowsResult = z.object({
+  /** Document version the rows describe (null for a file read from disk). */
+  version: z.number().int().nullable(),
+  totalRecords: z.number().int(),
+  /** Records matching the filter. */
+  matching: z.number().int(),
+  offset: z.number().int(),
+  rows: z.array(Row),
+});
+export type RowsResult = z.infer<typeof RowsResult>;
+
+/** `slmgen/example`: one record in full (messages, tokens, raw text, findings with their quick fixes). */
+export const EXAMPLE_METHOD = 'slmgen/example';
+export const ExampleParams = DocumentParams.extend({
+  /** Any 1-based line of the record. */
+  line: z.number().int().min(1),
+});
+export type ExampleParams = z.infer<typeof ExampleParams>;
+
+/** Bytes of a record's raw text an `slmgen/example` answer carries at most. */
+export const EXAMPLE_RAW_MAX_BYTES = 1_048_576;
+
+const TextEditSchema = z.object({ range: RangeSchema, newText: z.string() });
+
+export const ExampleResult = z.object({
+  version: z.number().int().nullable(),
+  index: z.number().int().min(0),
+  line: z.number().int().min(1),
+  endLine: z.number().int().min(1),
+  format: z.string().nullable(),
+  encoding: z.string(),
+  countMode: z.string(),
+  totalTokens: z.number().int().nullable(),
+  messages: z.array(
+    z.object({
+      role: z.string(),
+      content: z.string(),
+      tokens: z.number().int().nullable(),
+      toolCalls: z.array(z.object({ name: z.string(), arguments: z.string() })),
+    }),
+  ),
+  /** The record's text (cut at {@link EXAMPLE_RAW_MAX_BYTES}, then `truncated`). */
+  raw: z.string(),
+  truncated: z.boolean(),
+  /** The record's findings; each fix is the same edit the quick fix applies, for `version`. */
+  findings: z.array(
+    z.object({
+      code: z.string(),
+      severity: SeveritySchema,
+      message: z.string(),
+      range: RangeSchema,
+      fixes: z.array(z.object({ title: z.string(), edits: z.array(TextEditSchema) })),
+    }),
+  ),
+});
+export type ExampleResult = z.infer<typeof ExampleResult>;
+
+/** `slmgen/rowStats`: the numbers the Dataset Editor's charts draw. */
+export const ROWS_STATS_METHOD = 'slmgen/rowStats';
+export const RowStatsResult = z.object({
+  version: z.number().int().nullable(),
+  histogram: z.object({
+    /** Usable examples per token range [from, to), log-spaced (powers of two: [0,1), [1,2), [2,4), ...). */
+    tokenBins: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
+    /** Usable examples per message count. */
+    turns: z.array(z.object({ turns: z.number().int(), count: z.number().int() })),
+    /** Messages per role over the usable examples (the report's `distribution.roles`). */
+    roles: z.array(z.object({ role: z.string(), count: z.number().int() })),
+    /** Every finding counted per code (those a cap left out of the report's list included), worst first. */
+    findingsByCode: z.array(z.object({ code: z.string(), severity: z.string(), count: z.number().int() })),
+  }),
+  /** Percentiles of tokens per usable example (the report's `token_stats.total`; null without examples). */
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  maxSeqLength: z.number().int(),
+});
+export type RowStatsResult = z.infer<typeof RowStatsResult>;

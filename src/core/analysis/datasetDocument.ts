@@ -41,6 +41,8 @@ import type { ArrayError } from '../parse/jsonArraySplitter';
 import { invalidUtf8Finding } from './analyzeRecord';
 import type { RecordSpan } from './record';
 import { RecordTotals } from './recordTotals';
+import type { RecordColumns } from './recordColumns';
+import { RecordColumnsBuilder } from './recordColumns';
 import { SortedValues } from '../stats/summary';
 import type { AggregateOutput, Contradiction, RecordIndex } from './reportAssembly';
 import { assembleReport, compareFindings, recordRange } from './reportAssembly';
@@ -324,6 +326,13 @@ export class DatasetDocument {
     // Records do not overlap and each one's findings are sorted, so record order is finding order.
     for (const rec of this.findingRecs) this.pushFindings(rec, out);
     return this.fileFindings.length === 0 ? out : mergeSorted(out, this.fileFindings.map(copyFinding));
+  }
+
+  /** Per-record facts of the current version in columns (for a row list; whole-file facts come with the snapshot). */
+  recordColumns(): RecordColumns {
+    const builder = new RecordColumnsBuilder(this.records.length);
+    for (const rec of this.records) builder.add(rec.analyzed.result, rec.startLine, rec.startLine + rec.lineCount - 1);
+    return builder.finish(this.versionValue);
   }
 
   /** The usable examples, in document order (copies: the document's own stay as they are). */
