@@ -64,6 +64,43 @@ await Promise.all(
 );
 
 /**
+ * zod's `z.locales` namespace (every language's error messages, ~260 KB minified) cannot be tree-shaken from the `z`
+ * object; the webviews never use it (English, the default, is imported by zod itself), so it is left out.
+ */
+const withoutZodLocales = {
+  name: 'without-zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]locales[\\/]index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty-module' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'empty-module' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+// The webviews: browser bundles (script and its stylesheet) loaded from dist/webview under a strict CSP.
+const webviewBundles = [{ in: 'src/webview/datasetEditor/main.ts', out: 'dist/webview/datasetEditor.js' }];
+mkdirSync(join(root, 'dist/webview'), { recursive: true });
+await Promise.all(
+  webviewBundles
+    .filter((b) => existsSync(join(root, b.in)))
+    .map((b) =>
+      build({
+        entryPoints: [join(root, b.in)],
+        outfile: join(root, b.out),
+        bundle: true,
+        platform: 'browser',
+        target: 'es2022',
+        format: 'iife',
+        sourcemap: production ? false : 'inline',
+        minify: production,
+        logLevel: 'warning',
+        plugins: [withoutZodLocales],
+        write: false,
+      }).then(({ outputFiles }) => outputFiles.forEach(replaceFile)),
+    ),
+);
+
+/**
  * Each bundle replaces the old one in one step (written beside it, then renamed over it), so that a process starting
  * `dist/cli.js` while a build runs (tests in another terminal) reads the old bundle or the new one, never half of one.
  */

@@ -59,6 +59,17 @@ export default tseslint.config(
     },
   },
   {
+    // Webviews run in a browser: DOM yes; no vscode, no Node built-ins; contracts from src/shared only.
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: nodeBuiltins, message: 'src/webview runs in a browser: no Node built-ins.' },
+        { group: ['vscode', 'vscode-languageclient', 'vscode-languageclient/*'], message: 'src/webview talks to the extension by messages only.' },
+        { group: ['**/core/**', '**/node/**', '**/server/**', '**/cli/**', '**/lsp/**', '**/extension/**'], message: 'src/webview depends on src/shared only.' },
+      ] }],
+    },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
