@@ -1,6 +1,7 @@
 /**
- * A thread that counts its share of a file's examples with a model's own tokenizer (`countModelTokens`): it loads
- * the tokenizer, reads the whole file, counts every n-th usable record and posts the rows once.
+ * A thread that counts examples with a model's own tokenizer (`countModelTokensWithTokenizer`,
+ * `countExampleModelTokens`): it loads the tokenizer, counts its share of a file's usable records (reading the whole
+ * file) or the examples it was given, and posts the rows once with the tokenizer that counted them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { findModel } from '../core/recommend/registry';
@@ -11,7 +12,9 @@ async function run(data: ModelTokenWorkerData): Promise<ModelTokenWorkerResult> 
   const model = findModel(data.model);
   if (!model) return { error: `unknown model ${data.model}` };
   try {
-    return { rows: await countModelTokensInFile(data.path, modelTokenCounter(model).counter, data.options) };
+    const { counter, tokenizer, reason } = modelTokenCounter(model);
+    const rows = 'examples' in data ? data.examples.map((e) => counter.count(e)) : await countModelTokensInFile(data.path, counter, data.options);
+    return { rows, tokenizer, ...(reason !== undefined ? { reason } : {}) };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }

@@ -5,18 +5,24 @@
 import { generateNotebook } from '../core/notebook/generateNotebook';
 import { parseDeploymentTarget, parseTaskType, recommendModels } from '../core/recommend/recommend';
 import { findModel, MODELS } from '../core/recommend/registry';
+import type { ModelEntry } from '../core/recommend/registry';
 import { resolveTrainingConfig } from '../core/recommend/trainingConfig';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ExampleIndex } from '../node/analyzeFile';
 import { readExamplesPage } from '../node/analyzeFile';
 import { analyzeFileInWorker } from '../node/analyzeInWorker';
 import { gzip } from '../node/gzip';
+import { countModelTokensWithTokenizer, modelTokenStatsOf } from '../node/modelTokenizerCounts';
+import type { ModelTokenStats } from '../core/notebook/modelTokens';
 import type { ServerEngine } from './engine';
 
 /** Where the example index of a session dataset is kept (next to it, so it goes when the session goes). */
 function indexPath(datasetPath: string): string {
   return `${datasetPath}.index.json`;
 }
+
+/** Model token statistics kept per (dataset, model), most recent last. */
+const MODEL_TOKENS_CACHED = 64;
 
 /** The engine used by `slmgen serve` and the standalone server. */
 export function createDefaultEngine(): ServerEngine {
@@ -31,6 +37,25 @@ export function createDefaultEngine(): ServerEngine {
       indexes.set(path, index);
     }
     return index;
+  };
+  // A chosen model's own token counts of a session dataset, counted once per (dataset, model): regenerating with
+  // another config does not count again, and concurrent requests share one count. A failed count is not kept.
+  const modelTokens = new Map<string, Promise<ModelTokenStats>>();
+  const modelTokenStats = (model: ModelEntry, path: string, signal: AbortSignal | undefined): Promise<ModelTokenStats> => {
+    const key = `${path}\0${model.id}`;
+    let stats = modelTokens.get(key);
+    if (stats === undefined) {
+      // On a worker thread: a model's tokenizer is 15-59x slower than o200k_base, too slow for the event loop.
+      stats = countModelTokensWithTokenizer(model, path, { offThread: true, signal }).then((counts) => modelTokenStatsOf(model, counts));
+      stats.catch(() => {
+        if (modelTokens.get(key) === stats) modelTokens.delete(key);
+      });
+      if (modelTokens.size >= MODEL_TOKENS_CACHED) modelTokens.delete(modelTokens.keys().next().value as string);
+    } else {
+      modelTokens.delete(key);
+    }
+    modelTokens.set(key, stats);
+    return stats;
   };
   return {
     async analyze(path, signal) {
@@ -74,11 +99,18 @@ export function createDefaultEngine(): ServerEngine {
       if (!model) {
         return { ok: false, message: `Unknown model_id "${request.modelId}". Valid ids: ${MODELS.map((m) => m.id).join(', ')}` };
       }
-      const resolved = resolveTrainingConfig(request.trainingConfig, request.report, model, request.preset, { target: request.target });
-      if (!resolved.ok) return { ok: false, message: `Invalid training_config: ${resolved.errors.join('; ')}` };
+      const checked = resolveTrainingConfig(request.trainingConfig, request.report, model, request.preset, { target: request.target });
+      if (!checked.ok) return { ok: false, message: `Invalid training_config: ${checked.errors.join('; ')}` };
       if (request.report.total_examples === 0) return { ok: false, message: 'The dataset has no usable examples.' };
-      // A second, cheap pass collects the normalized examples the notebook embeds (only valid records).
-      const { examples = [] } = await analyzeFileInWorker(request.datasetPath, { collectExamples: true, exact: false, nearDuplicates: false });
+      // As `slmgen generate --model`: the model's own token counts set the default max_seq_length and the estimates
+      // (the config was checked first, so that a bad one is refused without counting). Meanwhile a second, cheap
+      // pass collects the normalized examples the notebook embeds (only valid records).
+      const [ownTokens, { examples = [] }] = await Promise.all([
+        modelTokenStats(model, request.datasetPath, request.signal),
+        analyzeFileInWorker(request.datasetPath, { collectExamples: true, exact: false, nearDuplicates: false, signal: request.signal }),
+      ]);
+      const resolved = resolveTrainingConfig(request.trainingConfig, request.report, model, request.preset, { target: request.target, modelTokens: ownTokens });
+      if (!resolved.ok) return { ok: false, message: `Invalid training_config: ${resolved.errors.join('; ')}` };
       const generated = generateNotebook({
         report: request.report,
         examples,
@@ -89,6 +121,7 @@ export function createDefaultEngine(): ServerEngine {
         datasetFileName: request.datasetFileName,
         gzip,
         preset: resolved.preset,
+        modelTokens: ownTokens,
       });
       return {
         ok: true,

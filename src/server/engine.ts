@@ -28,6 +28,8 @@ export interface NotebookRequest {
   preset: string | undefined;
   taskType: string | null;
   deploymentTarget: string | null;
+  /** Aborted at shutdown: counting the model's tokens stops and the promise rejects with an AbortError. */
+  signal?: AbortSignal;
 }
 
 /** A generated notebook. `fileName` is a plain file name (no directory). */

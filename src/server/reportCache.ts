@@ -9,8 +9,8 @@ import { writeFileAtomic } from './fsUtil';
 import { HttpError } from './httpError';
 import type { SessionStore } from './sessionStore';
 
-/** The answer of a request whose analysis was cancelled by shutdown. */
-function shuttingDown(): HttpError {
+/** The answer of a request whose analysis (or count of a model's tokens) was cancelled by shutdown. */
+export function shuttingDown(): HttpError {
   return new HttpError(503, 'Server is shutting down: the analysis was cancelled. Retry when the server is back.');
 }
 
@@ -36,6 +36,11 @@ export class ReportCache {
     const run = this.load(sessionId).finally(() => this.inFlight.delete(sessionId));
     this.inFlight.set(sessionId, run);
     return run;
+  }
+
+  /** Aborted by {@link cancelAll}: other long work of a request (counting a model's tokens) stops with it. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
   }
 
   /** Cancel running and queued analyses (at shutdown): their requests answer 503. */

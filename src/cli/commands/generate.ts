@@ -8,12 +8,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rea
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateNotebook } from '../../core/notebook/generateNotebook';
-import { modelTokenStats } from '../../core/notebook/modelTokens';
 import type { NotebookTarget } from '../../core/notebook/generateNotebook';
 import { MODELS, findModel } from '../../core/recommend/registry';
 import { resolveTrainingConfig } from '../../core/recommend/trainingConfig';
 import { gzip } from '../../node/gzip';
-import { countModelTokens, modelTokenCounter } from '../../node/modelTokenizerCounts';
+import { countModelTokensWithTokenizer, modelTokenStatsOf } from '../../node/modelTokenizerCounts';
 import { nonFiniteNumberPath, outOfRangeMessage } from '../../shared/jsonNumbers';
 import type { CliCommand } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
@@ -144,9 +143,8 @@ export const generateCommand: CliCommand = async (args, io) => {
     return EXIT_FINDINGS;
   }
   // The model's own token counts (its tokenizer and chat template where they are installed) set max_seq_length.
-  const counting = modelTokenCounter(model);
-  const rows = await countModelTokens(model, file, { useChosen: options.useChosen, maxLineBytes: options.maxLineBytes, threads: options.workers });
-  const modelTokens = modelTokenStats(model, counting.tokenizer !== null, rows);
+  const counting = await countModelTokensWithTokenizer(model, file, { useChosen: options.useChosen, maxLineBytes: options.maxLineBytes, threads: options.workers });
+  const modelTokens = modelTokenStatsOf(model, counting);
   const resolved = resolveTrainingConfig(userConfig, report, model, values.preset, { target, modelTokens });
   if (!resolved.ok) throw new UsageError(`invalid training config: ${resolved.errors.join('; ')}`);
 

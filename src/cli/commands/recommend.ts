@@ -4,7 +4,6 @@
  * context-fit term uses its own token counts (its tokenizer and chat template).
  */
 import { parseArgs } from 'node:util';
-import { modelTokenStats } from '../../core/notebook/modelTokens';
 import type { ModelTokenStats } from '../../core/notebook/modelTokens';
 import { parseDeploymentTarget, parseTaskType, recommendModels } from '../../core/recommend/recommend';
 import { MODELS, findModel } from '../../core/recommend/registry';
@@ -12,7 +11,7 @@ import type { Recommendation } from '../../core/recommend/recommend';
 import type { CliCommand } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { analysisOptionSpecs, analysisOptions, assertReadableFile } from '../options';
-import { countModelTokens, modelTokenCounter } from '../../node/modelTokenizerCounts';
+import { countModelTokensWithTokenizer, modelTokenStatsOf } from '../../node/modelTokenizerCounts';
 import { progressBar } from '../progress';
 import { runAnalysis } from '../runAnalysis';
 
@@ -55,9 +54,8 @@ export const recommendCommand: CliCommand = async (args, io) => {
   }
   let modelTokens: ModelTokenStats | undefined;
   if (model !== undefined) {
-    const exact = modelTokenCounter(model).tokenizer !== null;
-    const rows = await countModelTokens(model, file, { useChosen: options.useChosen, maxLineBytes: options.maxLineBytes, threads: options.workers });
-    modelTokens = modelTokenStats(model, exact, rows);
+    const counts = await countModelTokensWithTokenizer(model, file, { useChosen: options.useChosen, maxLineBytes: options.maxLineBytes, threads: options.workers });
+    modelTokens = modelTokenStatsOf(model, counts);
   }
   const recs = recommendModels(report, task.value, deploy.value, modelTokens);
   if (values.json) {

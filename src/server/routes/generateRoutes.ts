@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../fsUtil';
 import { HttpError, notImplemented } from '../httpError';
 import type { RouteContext, ZodApp } from '../routeContext';
 import type { SessionMeta } from '../sessionStore';
+import { shuttingDown } from '../reportCache';
 import { sessionReport } from './analysisRoutes';
 
 /** Notebook file names the server writes and serves. */
@@ -52,17 +53,24 @@ export function registerGenerateRoutes(app: ZodApp, ctx: RouteContext): void {
       const meta = ctx.session(session_id, caller);
       if (!ctx.engine.generateNotebook) throw notImplemented('Notebook generation');
       const report = await sessionReport(ctx.reports, meta.id);
-      const result = await ctx.engine.generateNotebook({
-        report,
-        datasetPath: ctx.sessions.datasetPath(meta.id),
-        datasetFileName: meta.filename,
-        modelId: model_id,
-        trainingConfig: training_config,
-        target: target ?? 'colab',
-        preset,
-        taskType: meta.taskType,
-        deploymentTarget: meta.deploymentTarget,
-      });
+      const result = await ctx.engine
+        .generateNotebook({
+          report,
+          datasetPath: ctx.sessions.datasetPath(meta.id),
+          datasetFileName: meta.filename,
+          modelId: model_id,
+          trainingConfig: training_config,
+          target: target ?? 'colab',
+          preset,
+          taskType: meta.taskType,
+          deploymentTarget: meta.deploymentTarget,
+          signal: ctx.reports?.signal,
+        })
+        .catch((error: unknown) => {
+          // Counting the model's tokens is stopped at shutdown, as analyses are.
+          if (error instanceof Error && error.name === 'AbortError') throw shuttingDown();
+          throw error;
+        });
       if (!result.ok) throw new HttpError(400, result.message);
       // The job makes the caller the session's owner (see POST /jobs): checked before any file is written.
       if (caller) await ctx.ownSession(meta.id, caller, claim_token);
