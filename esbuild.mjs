@@ -78,7 +78,10 @@ const withoutZodLocales = {
 };
 
 // The webviews: browser bundles (script and its stylesheet) loaded from dist/webview under a strict CSP.
-const webviewBundles = [{ in: 'src/webview/datasetEditor/main.ts', out: 'dist/webview/datasetEditor.js' }];
+const webviewBundles = [
+  { in: 'src/webview/datasetEditor/main.ts', out: 'dist/webview/datasetEditor.js' },
+  { in: 'src/webview/recommendPanel/main.ts', out: 'dist/webview/recommendPanel.js' },
+];
 mkdirSync(join(root, 'dist/webview'), { recursive: true });
 await Promise.all(
   webviewBundles

@@ -7,6 +7,10 @@
 //   npm run bench:editor [-- --no-1gb] [-- --no-package] [-- --edits N] [-- --no-baseline] [-- --table RESULT.json]
 //     [-- --only-edits] (the 100,000-line steps only) [-- --profile] (CPU profile of the extension host during the
 //     line edits, written to bench/results/)
+//   npm run bench:editor -- --dataset-editor [--lines N] [--no-baseline]: only the Dataset Editor phase
+//     (bench/editor/datasetEditor.ts): an N-line file (default 1,000,000, the first N lines of a generated short-profile
+//     file; more than 50 MB, so read-only from disk) in the webview: first rows before and after indexing, End → last
+//     row, frame time while scrolling, webview heap; baseline: the CLI on the same file. Needs `npm run build` first.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -15,6 +19,8 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { readEditorEnv, repoRoot } from '../../test/helpers/codeServer';
+import type { DatasetEditorBenchResult } from './datasetEditor';
+import { datasetEditorTable, runDatasetEditorBench } from './datasetEditor';
 import type { EditorBenchOptions } from './suite';
 
 const LABEL = 'bench:editor';
@@ -28,6 +34,8 @@ const { values } = parseArgs({
     table: { type: 'string' },
     'only-edits': { type: 'boolean' },
     profile: { type: 'boolean' },
+    'dataset-editor': { type: 'boolean' },
+    lines: { type: 'string' },
   },
 });
 const edits = Number(values.edits ?? 30);
@@ -71,7 +79,31 @@ function timed(command: string[]): { ms: number; peakRssMB: number; stdout: stri
   return { ms, peakRssMB: Math.round(kb / 1024), stdout: result.stdout };
 }
 
+/** `--dataset-editor`: the Dataset Editor phase alone (see the usage above). */
+async function mainDatasetEditor(): Promise<number> {
+  mkdirSync(workspace, { recursive: true });
+  mkdirSync(resultsDir, { recursive: true });
+  const lines = Number(values.lines ?? 1_000_000);
+  if (!Number.isInteger(lines) || lines < 1) throw new Error(`--lines must be a positive integer, not ${values.lines}`);
+  // The short profile averages about 494 bytes a line: 520 MB hold a little over 1,000,000 lines.
+  const sizeMB = Math.max(520, Math.ceil((lines * 520) / 1_000_000));
+  const source = join(dataDir, `short-${sizeMB}MB-seed1.jsonl`);
+  generate(source, `${sizeMB}MB`, 'short');
+  const file = join(workspace, `dataset-editor-${lines}.jsonl`);
+  if (!existsSync(file)) await firstLines(source, file, lines);
+  const counted = Number(execFileSync('wc', ['-l', file], { encoding: 'utf8' }).trim().split(/\s+/)[0]);
+  if (counted !== lines) throw new Error(`${file} has ${counted} lines, not ${lines} (a larger --size is needed)`);
+  const host: DatasetEditorBenchResult = await runDatasetEditorBench({ file, lines, baseline: !values['no-baseline'], say });
+  const result = { date: new Date().toISOString(), datasetEditor: host };
+  const out = join(resultsDir, `dataset-editor-${result.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  printRows(datasetEditorTable(host));
+  say(`results: ${out}`);
+  return 0;
+}
+
 async function main(): Promise<number> {
+  if (values['dataset-editor']) return mainDatasetEditor();
   mkdirSync(workspace, { recursive: true });
   mkdirSync(resultsDir, { recursive: true });
   const short50 = join(dataDir, 'short-50MB-seed1.jsonl');
@@ -222,6 +254,10 @@ function printTable(r: { vsixMB: number; host: Record<string, any>; baseline: { 
     ],
     ['.vsix size', `${r.vsixMB} MB`, '', ''],
   ];
+  printRows(rows);
+}
+
+function printRows(rows: [string, string, string, string][]): void {
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]!.length), ['measure', 'measured', 'goal', 'same-run baseline'][i]!.length));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(`\n${line(['measure', 'measured', 'goal', 'same-run baseline'])}`);

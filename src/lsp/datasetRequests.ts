@@ -14,12 +14,16 @@ import type { RecordColumns } from '../core/analysis/recordColumns';
 import { codeInfo } from '../core/checks/codes';
 import type { ChatExample } from '../core/formats/chat';
 import { generateNotebook } from '../core/notebook/generateNotebook';
+import type { ModelTokenStats } from '../core/notebook/modelTokens';
 import { parseDeploymentTarget, parseTaskType, recommendModels } from '../core/recommend/recommend';
 import { MODELS, findModel } from '../core/recommend/registry';
-import { resolveTrainingConfig } from '../core/recommend/trainingConfig';
+import type { ModelEntry } from '../core/recommend/registry';
+import { FIELD_RANGES, resolveTrainingConfig } from '../core/recommend/trainingConfig';
+import type { TrainingEstimates } from '../core/recommend/trainingConfig';
 import type { AnalyzeFileOptions } from '../node/analyzeFile';
 import { analyzeFileInWorker } from '../node/analyzeInWorker';
 import { gzip } from '../node/gzip';
+import { countExampleModelTokens, modelTokenStatsOf } from '../node/modelTokenizerCounts';
 import type {
   AnalyzeFileResult,
   DocumentParams,
@@ -30,6 +34,9 @@ import type {
   ReportResult,
   ServerSettings,
   StatusParams,
+  TrainingEstimate,
+  TrainingPlanParams,
+  TrainingPlanResult,
 } from '../shared/lspProtocol';
 import { ANALYZE_FILE_FINDING_CAP, ANALYZE_FILE_METHOD } from '../shared/lspProtocol';
 import { toDiagnostic } from './diagnostics';
@@ -130,8 +137,24 @@ export class DatasetRequests {
         reasons: r.reasons,
         is_gated: r.is_gated,
         context_length: r.context_length,
+        terms: r.terms.map((t) => ({ part: t.part, points: t.points, reason: t.reason })),
+        license: r.license,
+        hf_repo: r.hf_repo,
+        vram_gb: r.vram_gb,
+        estimate: defaultEstimate(report, r.model_id),
       })),
     };
+  }
+
+  /** `slmgen/trainingPlan`: what `generateNotebook` would train with (config, estimates), or the config's errors. */
+  async trainingPlan(params: TrainingPlanParams, token: CancellationToken): Promise<TrainingPlanResult> {
+    const model = findModel(params.model);
+    if (!model) throw invalidParams(`unknown model "${params.model}"; one of: ${MODELS.map((m) => m.id).join(', ')}`);
+    const { report } = await this.datasetReport(params.uri, token);
+    const resolved = resolveTrainingConfig(params.config, report, model, params.preset, { target: params.target });
+    if (!resolved.ok) return { fieldRanges: { ...FIELD_RANGES }, errors: resolved.errors.map(fieldError) };
+    const derived: Record<string, string> = { ...resolved.derived };
+    return { fieldRanges: { ...FIELD_RANGES }, config: resolved.config, preset: resolved.preset, derived, estimate: estimateOf(resolved.estimates), errors: [] };
   }
 
   /**
@@ -146,7 +169,11 @@ export class DatasetRequests {
     if (params.outPath === undefined && datasetPath === undefined) throw invalidParams(`${params.uri} is not a file: give outPath to say where the notebook goes`);
     const { report, examples } = await this.datasetExamples(params.uri, token);
     if (report.total_examples === 0 || examples.length === 0) throw invalidParams(`${params.uri} has no usable examples (see its diagnostics)`);
-    const resolved = resolveTrainingConfig(params.config, report, model, params.preset, { target: params.target });
+    const checked = resolveTrainingConfig(params.config, report, model, params.preset, { target: params.target });
+    if (!checked.ok) throw invalidParams(`invalid training config: ${checked.errors.join('; ')}`);
+    // As `slmgen generate --model`: the model's own token counts of these examples set the default max_seq_length.
+    const modelTokens = await this.modelTokenStats(model, examples, token);
+    const resolved = resolveTrainingConfig(params.config, report, model, params.preset, { target: params.target, modelTokens });
     if (!resolved.ok) throw invalidParams(`invalid training config: ${resolved.errors.join('; ')}`);
     const nb = generateNotebook({
       report,
@@ -158,12 +185,28 @@ export class DatasetRequests {
       datasetFileName: basename(datasetPath ?? uriPath(params.uri)),
       gzip,
       preset: resolved.preset,
+      modelTokens,
     });
     for (const warning of nb.warnings) this.ctx.warn(`Notebook for ${params.uri}: ${warning}`);
     const path = params.outPath ?? join(dirname(datasetPath as string), nb.fileName);
     await writeFile(path, nb.json);
     this.ctx.info(`Wrote ${path} (${model.name}, ${params.target}, ${examples.length} examples embedded)`);
     return { path, examples: examples.length, excluded: report.invalid_examples };
+  }
+
+  /** A model's own token counts of the examples, on a worker thread (a tokenizer is slow); stops when cancelled. */
+  private async modelTokenStats(model: ModelEntry, examples: ChatExample[], token: CancellationToken): Promise<ModelTokenStats> {
+    const controller = new AbortController();
+    const onCancel = token.onCancellationRequested(() => controller.abort());
+    try {
+      const counts = await countExampleModelTokens(model, examples, controller.signal);
+      if (counts.tokenizer === null) this.ctx.info(`Token counts for ${model.id} are approximate: ${counts.reason ?? 'o200k_base over its chat template'}`);
+      return modelTokenStatsOf(model, counts);
+    } catch (err) {
+      throw isAbort(err) ? cancelledError() : err;
+    } finally {
+      onCancel.dispose();
+    }
   }
 
   /**
@@ -289,4 +332,23 @@ export class DatasetRequests {
       onCancel.dispose();
     }
   }
+}
+
+/** The estimates the panels show. */
+function estimateOf(e: TrainingEstimates): TrainingEstimate {
+  return { minutes: e.minutes, peak_vram_gb: e.peak_vram_gb, fits_t4: e.fits_t4, total_steps: e.total_steps, train_examples: e.train_examples, eval_examples: e.eval_examples };
+}
+
+/** The estimates of the default (balanced) config of a model for a dataset (none when it cannot be resolved). */
+function defaultEstimate(report: DatasetReport, modelId: string): TrainingEstimate | undefined {
+  const model = findModel(modelId);
+  if (!model || report.total_examples === 0) return undefined;
+  const resolved = resolveTrainingConfig(undefined, report, model);
+  return resolved.ok ? estimateOf(resolved.estimates) : undefined;
+}
+
+/** "field: must be …" → its field and message (core names the field first in every error). */
+function fieldError(error: string): { field: string; message: string } {
+  const match = /^([a-z_]+): (.*)$/s.exec(error);
+  return match ? { field: match[1] as string, message: match[2] as string } : { field: 'training_config', message: error };
 }

@@ -35,6 +35,8 @@ import {
   ROWS_STATS_METHOD,
   RowsParams,
   RecommendParams,
+  TRAINING_PLAN_METHOD,
+  TrainingPlanParams,
   SARIF_METHOD,
   SETTINGS_SECTION,
   SPLIT_METHOD,
@@ -253,6 +255,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
 
   custom(REPORT_METHOD, DocumentParams, (p, token) => requests().report(p, token));
   custom(RECOMMEND_METHOD, RecommendParams, (p, token) => requests().recommend(p, token));
+  custom(TRAINING_PLAN_METHOD, TrainingPlanParams, (p, token) => requests().trainingPlan(p, token));
   custom(GENERATE_NOTEBOOK_METHOD, GenerateNotebookParams, (p, token) => requests().generateNotebook(p, token));
   custom(ANALYZE_FILE_METHOD, DocumentParams, (p, token) => requests().analyzeFile(p, token));
   custom(DUPLICATES_METHOD, DocumentParams, (p, token) => transforms().duplicates(p, token));

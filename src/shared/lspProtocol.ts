@@ -99,6 +99,17 @@ export const StatusParams = z.object({
 });
 export type StatusParams = z.infer<typeof StatusParams>;
 
+/** Training time per GPU and peak memory (core's training estimates). */
+export const TrainingEstimate = z.object({
+  minutes: z.object({ t4: z.number(), l4: z.number(), a100: z.number() }),
+  peak_vram_gb: z.number(),
+  fits_t4: z.boolean(),
+  total_steps: z.number().int(),
+  train_examples: z.number().int(),
+  eval_examples: z.number().int(),
+});
+export type TrainingEstimate = z.infer<typeof TrainingEstimate>;
+
 /** `slmgen/recommend`: ranked models for a dataset, a task and a deployment target. */
 export const RECOMMEND_METHOD = 'slmgen/recommend';
 export const RecommendParams = DocumentParams.extend({ task: z.string(), deployment: z.string() });
@@ -114,10 +125,41 @@ export const RecommendResult = z.object({
       reasons: z.array(z.string()),
       is_gated: z.boolean(),
       context_length: z.number().int(),
+      /** Each scoring term with its points (the reasons are their sentences). */
+      terms: z.array(z.object({ part: z.enum(['task', 'deployment', 'data']), points: z.number(), reason: z.string() })).optional(),
+      license: z.string().optional(),
+      hf_repo: z.string().optional(),
+      vram_gb: z.object({ train_4bit_lora: z.number(), inference_4bit: z.number() }).optional(),
+      /** Training estimates of the default (balanced) config for this model and dataset. */
+      estimate: TrainingEstimate.optional(),
     }),
   ),
 });
 export type RecommendResult = z.infer<typeof RecommendResult>;
+
+/** `slmgen/trainingPlan`: a training config resolved for a dataset and a model, with its estimates, or its errors. */
+export const TRAINING_PLAN_METHOD = 'slmgen/trainingPlan';
+export const TrainingPlanParams = DocumentParams.extend({
+  model: z.string(),
+  target: z.enum(['colab', 'trl']).default('colab'),
+  preset: z.string().optional(),
+  /** The user's fields (partial); the others come from the preset and the data. */
+  config: z.record(z.string(), z.unknown()).optional(),
+});
+export type TrainingPlanParams = z.input<typeof TrainingPlanParams>;
+export const TrainingPlanResult = z.object({
+  /** Each field's allowed range, in words (the training-config schema's). */
+  fieldRanges: z.record(z.string(), z.string()),
+  /** The resolved config (absent when there are errors). */
+  config: z.record(z.string(), z.unknown()).optional(),
+  preset: z.string().optional(),
+  /** Why each data-derived default has its value. */
+  derived: z.record(z.string(), z.string()).optional(),
+  estimate: TrainingEstimate.optional(),
+  /** Errors by field (`field` is `training_config` or `preset` for errors of the whole config). */
+  errors: z.array(z.object({ field: z.string(), message: z.string() })),
+});
+export type TrainingPlanResult = z.infer<typeof TrainingPlanResult>;
 
 /** `slmgen/generateNotebook`: write a fine-tuning notebook for a dataset next to it (or at `outPath`). */
 export const GENERATE_NOTEBOOK_METHOD = 'slmgen/generateNotebook';

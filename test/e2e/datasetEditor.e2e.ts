@@ -1,29 +1,21 @@
 // The SLMGEN Dataset Editor as a person uses it, in a real VS Code (code-server + Debian Chromium): open
 // duplicates.jsonl with "SLMGEN: Open in Dataset Editor", read the header (it must say what `slmgen analyze --json`
 // says), filter to duplicates, edit a message and delete an example from the webview and see the file change on that
-// record only, undo both with Ctrl+Z, run axe-core in the webview, and take screenshots in three themes.
+// record only, undo both with Ctrl+Z, run axe-core in the webview, and take screenshots in three themes. Then: change a
+// message's role, go through every control with Tab (each with a visible focus style), reload the window (filter and
+// selection come back), and open a file over a lowered `slmgen.analysis.largeFileThresholdMB` read-only from disk.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { headerFromReport } from '../../src/extension/datasetEditor/headerFromReport';
 import { headerItems } from '../../src/webview/datasetEditor/format';
 import { repoRoot } from '../helpers/codeServer';
 import type { EditorSession } from './editorSession';
-import { openEditorSession, quickOpen, runCommand } from './editorSession';
+import { axeViolations, openEditorSession, quickOpen, runCommand, webviewFrame } from './editorSession';
 
 const FILE = 'duplicates.jsonl';
-
-/** The webview's content frame: the workbench's `iframe.webview`, then its `iframe#active-frame` (TESTING.md §6). */
-async function webviewFrame(page: Page): Promise<Frame> {
-  const outer = await page.locator('iframe.webview.ready').last().elementHandle({ timeout: 60_000 });
-  const outerFrame = await outer!.contentFrame();
-  const inner = await outerFrame!.locator('iframe#active-frame').elementHandle({ timeout: 60_000 });
-  const frame = await inner!.contentFrame();
-  assert.ok(frame, 'the webview has a content frame');
-  return frame;
-}
 
 /** The lines of the rows the list shows (its virtualized rows, read inside the frame). */
 async function listedLines(frame: Frame): Promise<number[]> {
@@ -237,18 +229,7 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
     await frame.locator('.cluster-member[data-line="4"] .member-text mark').first().waitFor({ timeout: 30_000 });
     await frame.locator('.rows-scroll .row[data-line="2"]').click();
     await frame.locator('.detail-pane h2', { hasText: 'Lines 2 ·' }).waitFor();
-    const source = readFileSync(join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8');
-    // Evaluated through the debugger protocol, not as a page script: the webview's CSP allows no inline scripts.
-    await frame.evaluate(source);
-    type Axe = { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string; nodes: unknown[]; help: string }[] }> };
-    const violations = (await frame.evaluate(() =>
-      (globalThis as unknown as { axe: Axe; document: unknown }).axe
-        .run((globalThis as unknown as { document: unknown }).document, { resultTypes: ['violations'] })
-        .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }))),
-    )) as { id: string; impact: string; nodes: number; help: string }[];
-    const byImpact: Record<string, string[]> = {};
-    for (const v of violations) (byImpact[v.impact] ??= []).push(`${v.id} (${v.nodes}: ${v.help})`);
-    console.log(`      axe-core violations by impact: ${JSON.stringify(byImpact)}`);
+    const violations = await axeViolations(frame);
     const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     assert.deepEqual(serious, [], 'no serious or critical violations');
   });
@@ -298,5 +279,189 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
     await frame.locator('.finding[data-code="role-alias"]').waitFor();
     await page.keyboard.press('Control+S');
     await waitFor('the restored file', async () => readFileSync(fixesPath, 'utf8') === fixesOriginal);
+  });
+
+  it('changes a message role from the browser (OpenAI record): the document changes in that field only, and Ctrl+Z restores it', async function () {
+    const { page } = session!;
+    // Back to duplicates.jsonl alone (the previous scenarios opened it twice, then fixes.jsonl).
+    await page.locator('.part.sidebar .composite.title').click();
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached' });
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await page.locator('.part.sidebar .composite.title').click();
+    await quickOpen(page, FILE);
+    await runCommand(page, 'SLMGEN: Open in Dataset Editor');
+    frame = await webviewFrame(page);
+    await frame.locator('.list-status', { hasText: '7 records' }).waitFor({ timeout: 30_000 });
+    await frame.locator('.rows-scroll .row[data-line="2"]').click();
+    await frame.locator('.detail-pane h2', { hasText: 'Lines 2 ·' }).waitFor();
+    await frame.locator('.bubble[data-index="1"] vscode-button.edit-message').click();
+    const select = frame.locator('vscode-single-select.edit-role');
+    await select.click();
+    await select.getByRole('option', { name: 'assistant', exact: true }).click();
+    await frame.locator('vscode-button.save-message').click();
+    await frame.locator('.notice', { hasText: 'Saved to the document' }).waitFor();
+    await frame.locator('.bubble[data-index="1"] .role', { hasText: 'assistant' }).waitFor();
+    await frame.locator('.rows-scroll').focus();
+    await page.keyboard.press('Control+S');
+    const before = original.split('\n');
+    const changed = before[1]!.replace('{"role": "user", "content": "Explain', '{"role": "assistant", "content": "Explain');
+    assert.notEqual(changed, before[1], 'the fixture has the user message this scenario edits');
+    const expected = before.map((line, i) => (i === 1 ? changed : line));
+    await waitFor('the saved role edit', async () => readFileSync(path, 'utf8') === expected.join('\n')).catch(() => undefined);
+    assert.deepEqual(fileLines(path), expected, 'only the role of message 2 on line 2 changed');
+    await page.keyboard.press('Control+Z');
+    await frame.locator('.bubble[data-index="1"] .role', { hasText: 'user' }).waitFor();
+    await page.keyboard.press('Control+S');
+    await waitFor('the undone file', async () => readFileSync(path, 'utf8') === original);
+  });
+
+  it('is usable with the keyboard alone: Tab reaches every control with a visible focus style, arrow keys move in the list', async function () {
+    const { page } = session!;
+    await frame.locator('.rows-scroll .row[data-line="1"]').click();
+    await frame.locator('.detail-pane h2', { hasText: 'Lines 1 ·' }).waitFor();
+    // Arrow keys: the selection (and the list's active descendant) moves one row at a time.
+    await frame.locator('.rows-scroll').focus();
+    const selectedLine = () => frame.locator('.rows-scroll .row.selected').getAttribute('data-line');
+    await page.keyboard.press('ArrowDown');
+    await waitFor('row 2 selected', async () => (await selectedLine()) === '2');
+    await page.keyboard.press('ArrowDown');
+    await waitFor('row 3 selected', async () => (await selectedLine()) === '3');
+    await page.keyboard.press('ArrowUp');
+    await waitFor('row 2 selected again', async () => (await selectedLine()) === '2');
+    assert.equal(await frame.locator('.rows-scroll').getAttribute('aria-activedescendant'), await frame.locator('.rows-scroll .row.selected').getAttribute('id'));
+    await page.keyboard.press('Enter');
+    await frame.locator('.detail-pane h2', { hasText: 'Lines 2 ·' }).waitFor();
+
+    // Tab from the top of the page through every control; each focused element must show a focus style.
+    const controls = await frame.locator('vscode-button, vscode-checkbox, vscode-single-select, vscode-textfield, summary, [tabindex="0"]').evaluateAll((all) =>
+      all
+        // The page's own controls (the locator also finds the parts inside the elements' shadow roots).
+        .filter((e) => (e.getRootNode() as unknown as { host?: unknown }).host === undefined)
+        .filter((e) => (e as unknown as { offsetParent: unknown }).offsetParent !== null || e.tagName === 'SUMMARY')
+        .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}|${e.getAttribute('aria-label') ?? e.textContent?.trim().slice(0, 30) ?? ''}`),
+    );
+    await frame.locator('h1').evaluate((h) => {
+      (h as unknown as { tabIndex: number; focus(): void }).tabIndex = -1;
+      (h as unknown as { focus(): void }).focus();
+    });
+    const visited: { id: string; focusStyle: boolean }[] = [];
+    for (let i = 0; i < 120; i++) {
+      await page.keyboard.press('Tab');
+      // A visible focus: an outline or a ring (box-shadow) on the element or its focused part, or a part of its shadow
+      // root (vscode-textfield, vscode-single-select) bordered in the theme's focusBorder colour.
+      const focused = await frame.evaluate(() => {
+        type Node = {
+          tagName: string;
+          classList: Iterable<string>;
+          textContent: string | null;
+          style: { color: string };
+          getAttribute(n: string): string | null;
+          shadowRoot: { activeElement: Node | null; querySelectorAll(s: string): Iterable<Node> } | null;
+        };
+        type Style = { outlineStyle: string; outlineWidth: string; boxShadow: string; borderTopWidth: string; borderTopColor: string; color: string; getPropertyValue(p: string): string };
+        type Doc = { activeElement: Node | null; body: Node & { append(n: Node): void }; documentElement: Node; createElement(t: string): Node & { remove(): void } };
+        const g = globalThis as unknown as { document: Doc; getComputedStyle(e: Node): Style };
+        const host = g.document.activeElement;
+        if (host === null || host === g.document.body) return null;
+        const probe = g.document.createElement('span');
+        probe.style.color = g.getComputedStyle(g.document.documentElement).getPropertyValue('--vscode-focusBorder').trim();
+        g.document.body.append(probe);
+        const focusColor = g.getComputedStyle(probe).color;
+        probe.remove();
+        let inner: Node = host;
+        while (inner.shadowRoot?.activeElement) inner = inner.shadowRoot.activeElement;
+        const parts = [host, inner, ...(host.shadowRoot ? [...host.shadowRoot.querySelectorAll('*')] : [])];
+        const styled = parts.some((e) => {
+          const s = g.getComputedStyle(e);
+          return (s.outlineStyle !== 'none' && s.outlineWidth !== '0px') || s.boxShadow !== 'none' || (s.borderTopWidth !== '0px' && s.borderTopColor === focusColor);
+        });
+        return { id: `${host.tagName.toLowerCase()}.${[...host.classList].join('.')}|${host.getAttribute('aria-label') ?? host.textContent?.trim().slice(0, 30) ?? ''}`, focusStyle: styled };
+      });
+      if (focused === null || visited.some((v) => v.id === focused.id)) break;
+      visited.push(focused);
+    }
+    console.log(`      Tab order (${visited.length}): ${visited.map((v) => v.id.split('|')[0]).join(' → ')}`);
+    assert.deepEqual(
+      controls.filter((c) => !visited.some((v) => v.id === c)),
+      [],
+      'every control is reached with Tab',
+    );
+    assert.deepEqual(
+      visited.filter((v) => !v.focusStyle).map((v) => v.id),
+      [],
+      'every focused control has a visible outline or focus ring',
+    );
+  });
+
+  it('restores its filter and selection after "Developer: Reload Window"', async function () {
+    const { page } = session!;
+    await frame.locator('.rows-scroll .row[data-line="1"]').click();
+    await frame.locator('vscode-checkbox.flag-duplicates').click();
+    await frame.locator('.list-status', { hasText: 'of 7 records match' }).waitFor();
+    const status = (await frame.locator('.list-status').innerText()).trim();
+    const duplicateLine = await frame.locator('.rows-scroll .row[data-line]').last().getAttribute('data-line');
+    await frame.locator(`.rows-scroll .row[data-line="${duplicateLine}"]`).click();
+    await frame.locator('.detail-pane h2', { hasText: `Lines ${duplicateLine} ·` }).waitFor();
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForLoadState('domcontentloaded');
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    frame = await webviewFrame(page);
+    await frame.locator('.list-status', { hasText: status }).waitFor({ timeout: 60_000 });
+    assert.equal(await frame.locator('vscode-checkbox.flag-duplicates').evaluate((e) => (e as unknown as { checked: boolean }).checked), true, 'the filter is back');
+    await frame.locator(`.rows-scroll .row.selected[data-line="${duplicateLine}"]`).waitFor();
+    await frame.locator('.detail-pane h2', { hasText: `Lines ${duplicateLine} ·` }).waitFor();
+    console.log(`      after the reload: "${status}", line ${duplicateLine} selected`);
+    await frame.locator('vscode-button.clear-filters').click();
+    await frame.locator('.list-status', { hasText: '7 records' }).waitFor();
+  });
+
+  it('opens a file over slmgen.analysis.largeFileThresholdMB read-only: says so, lists rows from disk, offers no edit', async function () {
+    const { page } = session!;
+    // A ~2 MB file (clean.jsonl's records repeated) and a 1 MB threshold: the command analyses it from disk.
+    const records = readFileSync(join(session!.workspace, 'clean.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines: string[] = [];
+    for (let size = 0; size < 2.2 * 1024 * 1024; size += lines[lines.length - 1]!.length + 1) lines.push(records[lines.length % records.length]!);
+    const large = join(session!.workspace, 'large.jsonl');
+    writeFileSync(large, `${lines.join('\n')}\n`);
+    const settings = join(session!.workspace, '.vscode', 'settings.json');
+    mkdirSync(join(session!.workspace, '.vscode'), { recursive: true });
+    writeFileSync(settings, `${JSON.stringify({ 'slmgen.analysis.largeFileThresholdMB': 1 }, null, 2)}\n`);
+    try {
+      await page.waitForTimeout(1500); // the workbench reads the changed settings file
+      await runCommand(page, 'View: Close All Editors');
+      await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached' });
+      // No file open: the command asks for one (the workbench's own file dialog in code-server).
+      await runCommand(page, 'SLMGEN: Open in Dataset Editor');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      // The dialog fills in its folder once it has listed it: type the path after that.
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'large.jsonl' }).first().waitFor();
+      await input.fill(large);
+      await waitFor('the typed path', async () => (await input.inputValue()) === large);
+      await page.keyboard.press('Enter');
+      frame = await webviewFrame(page);
+      const note = frame.locator('.read-only');
+      await note.waitFor({ timeout: 60_000 });
+      const noteText = (await note.innerText()).trim();
+      console.log(`      header: "${noteText}"`);
+      assert.match(noteText, /^Read-only: the rows are read from the file on disk\.$/);
+      await frame.locator('.list-status', { hasText: `${lines.length.toLocaleString('en-US')} records` }).waitFor({ timeout: 60_000 });
+      await frame.locator('.rows-scroll .row[data-line="3"]').click();
+      await frame.locator('.detail-pane h2', { hasText: 'Lines 3 ·' }).waitFor();
+      assert.equal(await frame.locator('.bubble').count() > 0, true, 'the record is shown from disk');
+      for (const control of ['vscode-button.edit-message', 'vscode-button.delete-example', 'vscode-button.fix', 'vscode-button.keep-one']) {
+        assert.equal(await frame.locator(control).count(), 0, `${control} is not offered`);
+      }
+      // Ctrl+Z and typing in the webview change nothing on disk.
+      await frame.locator('.rows-scroll').focus();
+      await page.keyboard.press('Control+Z');
+      await page.keyboard.press('Delete');
+      assert.equal(readFileSync(large, 'utf8'), `${lines.join('\n')}\n`, 'the file is unchanged');
+      assert.equal(await page.locator('.tab.active', { hasText: 'large.jsonl' }).count(), 1, 'the read-only panel is the active tab');
+      console.log(`      screenshot: ${await session!.screenshot('e2e-dataset-editor-read-only')}`);
+    } finally {
+      rmSync(settings, { force: true });
+    }
   });
 });

@@ -1,10 +1,10 @@
 // A browser session on a real VS Code for UI scenarios: code-server with one extension under development (and any
 // installed beside it), a temp copy of test/fixtures/workspace/, and a Chromium page on the workbench. Everything it
 // starts is stopped by close(), and on Ctrl-C, SIGTERM or exit as well.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import type { CodeServer } from '../helpers/codeServer';
 import { repoRoot, startCodeServer, workbenchUrl } from '../helpers/codeServer';
@@ -89,6 +89,16 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** The content frame of the last webview shown: the workbench's `iframe.webview`, then its `iframe#active-frame` (TESTING.md §6). */
+export async function webviewFrame(page: Page): Promise<Frame> {
+  const outer = await page.locator('iframe.webview.ready').last().elementHandle({ timeout: 60_000 });
+  const outerFrame = await outer?.contentFrame();
+  const inner = await outerFrame?.locator('iframe#active-frame').elementHandle({ timeout: 60_000 });
+  const frame = await inner?.contentFrame();
+  if (!frame) throw new Error('the webview has no content frame');
+  return frame;
+}
+
 function firstQuickInputRow(page: Page): Locator {
   return page.locator('.quick-input-list .monaco-list-row').first();
 }
@@ -134,4 +144,30 @@ export async function readProblemRows(page: Page): Promise<ProblemRow[]> {
   await page.mouse.wheel(0, -100_000);
   await page.mouse.move(1, 1);
   return [...seen.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
+}
+
+/** An axe-core violation: rule, impact, how many elements, what it asks for. */
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  nodes: number;
+  help: string;
+}
+
+/**
+ * Runs axe-core (npm) in a webview frame and logs its violations by impact. Evaluated through the debugger protocol,
+ * not as a page script: the webviews' CSP allows no inline scripts.
+ */
+export async function axeViolations(frame: Frame): Promise<AxeViolation[]> {
+  await frame.evaluate(readFileSync(join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  type Axe = { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string; nodes: unknown[]; help: string }[] }> };
+  const violations = (await frame.evaluate(() =>
+    (globalThis as unknown as { axe: Axe; document: unknown }).axe
+      .run((globalThis as unknown as { document: unknown }).document, { resultTypes: ['violations'] })
+      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }))),
+  )) as AxeViolation[];
+  const byImpact: Record<string, string[]> = {};
+  for (const v of violations) (byImpact[v.impact] ??= []).push(`${v.id} (${v.nodes}: ${v.help})`);
+  console.log(`      axe-core violations by impact: ${JSON.stringify(byImpact)}`);
+  return violations;
 }

@@ -1,4 +1,4 @@
-// The Dataset Editor's HTML page: the bundled script and stylesheet from dist/webview, under a strict content
+// The webviews' HTML page (Dataset Editor, Recommendation panel): the bundled script and stylesheet from dist/webview, under a strict content
 // security policy with a nonce (no remote resources, no inline code). No `vscode` import: unit-tested under Node.
 
 /** A random nonce for the page's script and style elements (128 bits, hex). */
@@ -10,7 +10,7 @@ export interface WebviewPageInput {
   /** `webview.cspSource`. */
   cspSource: string;
   nonce: string;
-  /** Webview URIs of dist/webview/datasetEditor.js and .css. */
+  /** Webview URIs of the surface's script and stylesheet in dist/webview. */
   scriptUri: string;
   styleUri: string;
   title: string;
@@ -32,6 +32,12 @@ function escapeAttribute(text: string): string {
 }
 
 export function datasetEditorHtml(input: WebviewPageInput): string {
+  return webviewPageHtml({ ...input, element: 'slmgen-dataset-editor' });
+}
+
+/** A page whose body is one custom element (a lowercase name with a hyphen), its script and its stylesheet. */
+export function webviewPageHtml(input: WebviewPageInput & { element: string }): string {
+  if (!/^[a-z][a-z0-9]*-[a-z0-9-]+$/.test(input.element)) throw new Error(`not a custom element name: ${input.element}`);
   const nonce = escapeAttribute(input.nonce);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -43,7 +49,7 @@ export function datasetEditorHtml(input: WebviewPageInput): string {
 <link rel="stylesheet" nonce="${nonce}" href="${escapeAttribute(input.styleUri)}">
 </head>
 <body>
-<slmgen-dataset-editor></slmgen-dataset-editor>
+<${input.element}></${input.element}>
 <script nonce="${nonce}" src="${escapeAttribute(input.scriptUri)}"></script>
 </body>
 </html>`;
