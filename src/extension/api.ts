@@ -9,4 +9,9 @@ export interface SlmgenApi {
   statusOf(uri: vscode.Uri): StatusParams | undefined;
   /** The language server's work-done progress (e.g. a file analysed from disk), as the client shows it. */
   readonly onProgress: vscode.Event<ServerProgress>;
+  /** The Jobs view: its rows as shown (after any pending load), and a reload. */
+  readonly jobs: {
+    items(): Promise<{ id: string; label: string; description: string }[]>;
+    refresh(): Promise<void>;
+  };
 }

@@ -21,6 +21,19 @@ export const COMMANDS = {
   stopServer: 'slmgen.stopServer',
   copyServerUrl: 'slmgen.copyServerUrl',
   openInColab: 'slmgen.openInColab',
+  openDatasetEditor: 'slmgen.openDatasetEditor',
+  openRecommendPanel: 'slmgen.openRecommendPanel',
+  // The Jobs view (argument: a job id, or the tree item).
+  refreshJobs: 'slmgen.refreshJobs',
+  openJobNotebook: 'slmgen.openJobNotebook',
+  openJobDataset: 'slmgen.openJobDataset',
+  regenerateJob: 'slmgen.regenerateJob',
+  copyJobColabLink: 'slmgen.copyJobColabLink',
+  deleteJob: 'slmgen.deleteJob',
+  // Supabase sign-in (src/extension/auth).
+  signIn: 'slmgen.signIn',
+  signOut: 'slmgen.signOut',
+  setSupabaseJwtSecret: 'slmgen.setSupabaseJwtSecret',
 } as const;
 
 /** The configuration section (same as the server's `SETTINGS_SECTION`). */
@@ -36,6 +49,9 @@ export const SETTINGS = {
   defaultTarget: 'notebook.defaultTarget',
   serverPort: 'server.port',
   serverHost: 'server.host',
+  jobsRecord: 'jobs.record',
+  supabaseUrl: 'supabase.url',
+  supabaseAnonKey: 'supabase.anonKey',
 } as const;
 
 /** The client id: vscode-languageclient reads `<id>.trace.server` with it. */
@@ -52,11 +68,26 @@ export const SERVER_MODULE = 'dist/lsp.js';
 /** URI scheme of the read-only report documents shown in the markdown preview. */
 export const REPORT_SCHEME = 'slmgen-report';
 
+/** The Dataset Editor (custom text editor), its read-only panel for files read from disk, and its bundle's folder. */
+export const DATASET_EDITOR_VIEW_TYPE = 'slmgen.datasetEditor';
+export const DATASET_VIEWER_VIEW_TYPE = 'slmgen.datasetViewer';
+export const WEBVIEW_DIST = 'dist/webview';
+
+/** The Recommendation and notebook panel (one per dataset). */
+export const RECOMMEND_PANEL_VIEW_TYPE = 'slmgen.recommendPanel';
+
 /** The status bar item of the active dataset. */
 export const STATUS_ITEM_ID = 'slmgen.status';
 
 /** Context key: the active editor shows a dataset (used in `when` clauses). */
 export const CONTEXT_ACTIVE_DATASET = 'slmgen.activeDataset';
+
+/** The Jobs tree view (in the SLMGEN activity bar container). */
+export const JOBS_VIEW_ID = 'slmgen.jobs';
+/** Context keys of the Jobs view: its state (which welcome message), whether to offer sign-in, the local server. */
+export const CONTEXT_JOBS_STATE = 'slmgen.jobs.state';
+export const CONTEXT_JOBS_CAN_SIGN_IN = 'slmgen.jobs.canSignIn';
+export const CONTEXT_SERVER_RUNNING = 'slmgen.serverRunning';
 
 /** Built-in commands we run. */
 export const BUILTIN = {
@@ -92,3 +123,15 @@ export const GITHUB_AUTH_PROVIDER_ENV = 'SLMGEN_GITHUB_AUTH_PROVIDER';
 export const GITHUB_TOKEN_ENV = 'SLMGEN_GITHUB_TOKEN';
 export const GITHUB_API_DEFAULT = 'https://api.github.com';
 export const GITHUB_AUTH_PROVIDER_DEFAULT = 'github';
+
+/** The SLMGEN account provider (Supabase sign-in): its id and label in the Accounts menu. */
+export const AUTH_PROVIDER_ID = 'slmgen';
+export const AUTH_PROVIDER_LABEL = 'SLMGEN';
+/** Path of the `<uriScheme>://<extension id>/auth-callback` URI the browser returns to after a GitHub sign-in. */
+export const AUTH_CALLBACK_PATH = '/auth-callback';
+/** How long a GitHub sign-in waits for that callback. */
+export const GITHUB_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
+/** Context key: both Supabase settings are set (sign-in commands are offered). */
+export const CONTEXT_SUPABASE_CONFIGURED = 'slmgen.supabaseConfigured';
+/** SecretStorage key of the Supabase JWT secret the local server verifies HS256 tokens with. */
+export const SUPABASE_JWT_SECRET_KEY = 'slmgen.supabase.jwtSecret';

@@ -1,10 +1,15 @@
 // Activation registers everything and starts the language server in the background; nothing here waits for it.
 import * as vscode from 'vscode';
 import type { SlmgenApi } from './api';
+import { SlmgenAuthProvider } from './auth/authProvider';
 import { SlmgenClient } from './client';
 import { registerCommands } from './commands/registerCommands';
 import { reportError } from './commands/runCommand';
 import { CONFIG_SECTION, REPORT_SCHEME, SETTINGS } from './constants';
+import { registerDatasetEditor } from './datasetEditor/datasetEditorProvider';
+import { registerRecommendPanel } from './recommendPanel/recommendPanel';
+import { JobsService } from './jobs/jobsService';
+import { ServerJobsCredentials } from './jobs/jobsCredentials';
 import { createLog } from './log';
 import { ReportDocuments } from './report/reportDocuments';
 import { DiskAnalyses, LargeFileTabs } from './languageServer/diskAnalyses';
@@ -23,6 +28,10 @@ export function activate(context: vscode.ExtensionContext): SlmgenApi {
   const status = new DatasetStatusBar(client);
   // Created idle: the REST server starts only when a command asks for it.
   const server = new LocalServer(context, log);
+  // The account provider (src/extension/auth) goes in as the second argument; without it, the local token is used.
+  const auth = SlmgenAuthProvider.register(context, log);
+  const credentials = new ServerJobsCredentials(context.secrets, auth);
+  const jobs = new JobsService(server, credentials, context.globalState, log);
   context.subscriptions.push(
     log,
     client,
@@ -31,8 +40,12 @@ export function activate(context: vscode.ExtensionContext): SlmgenApi {
     disk,
     status,
     server,
+    credentials,
+    jobs,
     new LargeFileTabs(disk, log),
-    ...registerCommands({ client, log, reports, disk, status, server }),
+    ...registerCommands({ client, log, reports, disk, status, server, jobs, auth }),
+    ...registerDatasetEditor(context, { client, disk, log }),
+    ...registerRecommendPanel(context, { client, log, reports, disk, status, server, jobs, auth }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The document selector is fixed when a client starts: a new glob needs a new client.
       if (e.affectsConfiguration(`${CONFIG_SECTION}.${SETTINGS.jsonArrayGlob}`)) {
@@ -44,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): SlmgenApi {
   activeServer = server;
   client.start();
   log.info(`SLMGEN ${String(context.extension.packageJSON.version)} activated`);
-  return { statusOf: (uri) => status.statusOf(uri), onProgress: client.onProgress };
+  return { statusOf: (uri) => status.statusOf(uri), onProgress: client.onProgress, jobs: { items: () => jobs.items(), refresh: () => jobs.refresh() } };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,8 +1,10 @@
 // What the commands share: created once in `activate` and passed in (no module-level state).
 import type * as vscode from 'vscode';
+import type { SlmgenAuthProvider } from '../auth/authProvider';
 import type { SlmgenClient } from '../client';
 import type { ReportDocuments } from '../report/reportDocuments';
 import type { DiskAnalyses } from '../languageServer/diskAnalyses';
+import type { JobsService } from '../jobs/jobsService';
 import type { LocalServer } from '../localServer/localServer';
 import type { DatasetStatusBar } from '../status/statusBar';
 
@@ -14,6 +16,8 @@ export interface CommandDeps {
   readonly disk: DiskAnalyses;
   readonly status: DatasetStatusBar;
   readonly server: LocalServer;
+  readonly jobs: JobsService;
+  readonly auth: SlmgenAuthProvider;
 }
 
 /** A command's options argument: a plain object (an explorer menu passes an array of URIs there instead). */

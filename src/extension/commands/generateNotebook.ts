@@ -7,6 +7,7 @@ import type { GenerateNotebookParams } from '../../shared/lspProtocol';
 import { DEFAULT_PRESET, NOTEBOOK_TARGET_CHOICES } from '../../shared/notebookChoices';
 import type { NotebookTargetId } from '../../shared/notebookChoices';
 import { BUILTIN, COMMANDS, CONFIG_SECTION, SETTINGS } from '../constants';
+import { recordGeneration } from '../jobs/jobRecorder';
 import { uriBaseName } from '../report/reportMarkdown';
 import { sourceOf } from '../languageServer/diskAnalyses';
 import { fetchReport } from './analyzeDataset';
@@ -36,6 +37,8 @@ export interface GenerateArgs {
   ifInvalid: IfInvalid;
   /** Open the written notebook (default true). */
   open: boolean;
+  /** The job to update on the local server (Regenerate); by default a new job is recorded. */
+  job: string;
 }
 
 const CONTINUE = 'Continue';
@@ -100,8 +103,11 @@ async function askOutPath(uri: vscode.Uri, given: string | undefined): Promise<s
   return target.fsPath;
 }
 
-/** Generate a fine-tuning notebook for a dataset; returns the written path and the example counts. */
-export async function generateNotebook(deps: CommandDeps, uriArg?: unknown, optionsArg?: unknown): Promise<GenerateNotebookResult | undefined> {
+/**
+ * Generate a fine-tuning notebook for a dataset; returns the written path, the example counts and, when the
+ * generation was recorded on the local server (see jobs/jobRecorder.ts), the job id.
+ */
+export async function generateNotebook(deps: CommandDeps, uriArg?: unknown, optionsArg?: unknown): Promise<(GenerateNotebookResult & { job?: string }) | undefined> {
   const given = optionsArgument<GenerateArgs>(optionsArg);
   const uri = await resolveDatasetUri(uriArg);
   const name = uriBaseName(uri.toString());
@@ -136,5 +142,7 @@ export async function generateNotebook(deps: CommandDeps, uriArg?: unknown, opti
       if (choice === OPEN_IN_COLAB) void vscode.commands.executeCommand(COMMANDS.openInColab, vscode.Uri.file(result.path));
     });
   }
-  return result;
+  // After the notebook is written and shown; never throws.
+  const job = await recordGeneration(deps.jobs, { dataset: uri, notebookPath: result.path, model, target, task, deployment, preset, config, job: given?.job });
+  return job === undefined ? result : { ...result, job };
 }

@@ -6,10 +6,13 @@ import { convertDataset, exportSarif, showDuplicates, splitDataset } from './dat
 import type { CommandDeps } from './deps';
 import { fixAll, removeDuplicates } from './fixCommands';
 import { generateNotebook } from './generateNotebook';
+import { copyJobColabLink, deleteJob, openJobDataset, openJobNotebook, regenerateJob } from '../jobs/jobCommands';
 import { openInColab } from './openInColab';
 import { recommendModel } from './recommendModel';
 import { runCommand } from './runCommand';
 import { copyServerUrl, startServer, stopServer } from './serverCommands';
+import { openInDatasetEditor } from '../datasetEditor/datasetEditorProvider';
+import { openRecommendPanel } from '../recommendPanel/recommendPanel';
 
 /** Register the commands; the returned disposables belong in `context.subscriptions`. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -33,5 +36,16 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register(COMMANDS.stopServer, 'Stop Local Server', () => stopServer(deps.server)),
     register(COMMANDS.copyServerUrl, 'Copy Server URL', () => copyServerUrl(deps.server)),
     register(COMMANDS.openInColab, 'Open in Colab', (uri?: unknown, options?: unknown) => openInColab(deps, uri, options)),
+    register(COMMANDS.openDatasetEditor, 'Open in Dataset Editor', (uri?: unknown) => openInDatasetEditor(uri)),
+    register(COMMANDS.openRecommendPanel, 'Open Recommendation Panel', (uri?: unknown) => openRecommendPanel(uri)),
+    register(COMMANDS.refreshJobs, 'Refresh Jobs', () => deps.jobs.refresh()),
+    register(COMMANDS.openJobNotebook, 'Open Job Notebook', (job?: unknown) => openJobNotebook(deps.jobs, job)),
+    register(COMMANDS.openJobDataset, 'Open Job Dataset', (job?: unknown) => openJobDataset(deps.jobs, job)),
+    register(COMMANDS.regenerateJob, 'Regenerate with the Same Settings', (job?: unknown, options?: unknown) => regenerateJob(deps, job, options)),
+    register(COMMANDS.copyJobColabLink, 'Copy Colab Link', (job?: unknown, options?: unknown) => copyJobColabLink(deps, job, options)),
+    register(COMMANDS.signIn, 'Sign In', (argument?: unknown) => deps.auth.signIn(argument)),
+    register(COMMANDS.signOut, 'Sign Out', () => deps.auth.signOut()),
+    register(COMMANDS.setSupabaseJwtSecret, 'Set Supabase JWT Secret', (secret?: unknown) => deps.auth.setJwtSecret(secret)),
+    register(COMMANDS.deleteJob, 'Delete Job', (job?: unknown, options?: unknown) => deleteJob(deps.jobs, job, options)),
   ];
 }

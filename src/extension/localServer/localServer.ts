@@ -5,8 +5,9 @@ import { spawn } from 'child_process';
 import type { ChildProcess } from 'child_process';
 import { existsSync } from 'fs';
 import * as vscode from 'vscode';
+import { parseSupabaseSettings } from '../auth/supabaseSession';
 import { UserFacingError } from '../commands/errors';
-import { CLI_MODULE, CONFIG_SECTION, MAX_SERVER_RESTARTS, SERVER_RESTART_WINDOW_MS, SERVER_START_TIMEOUT_MS, SERVER_TOKEN_SECRET, SETTINGS } from '../constants';
+import { CLI_MODULE, CONFIG_SECTION, MAX_SERVER_RESTARTS, SERVER_RESTART_WINDOW_MS, SERVER_START_TIMEOUT_MS, SERVER_TOKEN_SECRET, SETTINGS, SUPABASE_JWT_SECRET_KEY } from '../constants';
 import { RestartBudget } from '../languageServer/restartPolicy';
 import { isLoopbackHost, outputTail, serveArgs, serverUrlFromLine } from './serverProcess';
 
@@ -38,11 +39,22 @@ export class LocalServer implements vscode.Disposable {
   /** Fires with the URL when the server starts and `undefined` when it stops. */
   readonly onDidChange = this.changed.event;
   private disposed = false;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    // A running server must verify tokens of the configured Supabase project: restart it when that changes.
+    this.subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${CONFIG_SECTION}.supabase`)) this.restartForAuth();
+      }),
+      context.secrets.onDidChange((e) => {
+        if (e.key === SUPABASE_JWT_SECRET_KEY) this.restartForAuth();
+      }),
+    ];
+  }
 
   /** The URL while the server runs. */
   get url(): string | undefined {
@@ -78,6 +90,23 @@ export class LocalServer implements vscode.Disposable {
     return { host, port };
   }
 
+  private restartForAuth(): void {
+    if (this.running === undefined && this.starting === undefined) return;
+    this.log.info('The Supabase settings changed; restarting the local server');
+    this.stop()
+      .then(() => this.start())
+      .catch((error: unknown) => this.log.error('Restarting the local server failed', error));
+  }
+
+  /** SUPABASE_URL (and SUPABASE_JWT_SECRET for HS256 projects) when sign-in is configured; nothing otherwise. */
+  private async supabaseEnv(): Promise<Record<string, string>> {
+    const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
+    const settings = parseSupabaseSettings(config.get<string>(SETTINGS.supabaseUrl), config.get<string>(SETTINGS.supabaseAnonKey));
+    if (settings === null) return {};
+    const secret = await this.context.secrets.get(SUPABASE_JWT_SECRET_KEY);
+    return { SUPABASE_URL: settings.url, ...(secret !== undefined ? { SUPABASE_JWT_SECRET: secret } : {}) };
+  }
+
   private async spawnServer(): Promise<ServerInfo> {
     if (this.disposed) throw new UserFacingError('The extension is shutting down.');
     const cli = this.context.asAbsolutePath(CLI_MODULE);
@@ -86,7 +115,7 @@ export class LocalServer implements vscode.Disposable {
     const dataDir = vscode.Uri.joinPath(this.context.globalStorageUri, 'server').fsPath;
     await vscode.workspace.fs.createDirectory(vscode.Uri.file(dataDir));
     // The extension host may be Electron: run its binary as plain Node.
-    const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...(await this.supabaseEnv()) };
     const child = spawn(process.execPath, serveArgs(cli, host, port, dataDir), { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     const url = await this.waitForUrl(child);
     const running: Running = { child, url, dataDir, tokenStored: false, stopping: false };
@@ -95,7 +124,7 @@ export class LocalServer implements vscode.Disposable {
     child.stderr?.on('data', (d: Buffer) => this.log.warn(`[server] ${d.toString().trimEnd()}`));
     child.once('exit', (code, signal) => this.onExit(running, code, signal));
     this.log.info(`Local server listening on ${url} (pid ${child.pid ?? '?'}, data ${dataDir})`);
-    running.tokenStored = await this.storeToken(cli, dataDir);
+    running.tokenStored = await this.storeToken(cli, dataDir, env);
     this.changed.fire(url);
     return this.info(running);
   }
@@ -133,10 +162,10 @@ export class LocalServer implements vscode.Disposable {
   }
 
   /** Sign a token for the local user (`slmgen token`) and keep it in SecretStorage. */
-  private async storeToken(cli: string, dataDir: string): Promise<boolean> {
+  private async storeToken(cli: string, dataDir: string, env: NodeJS.ProcessEnv): Promise<boolean> {
     try {
       const token = await new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, [cli, 'token', '--data-dir', dataDir], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [cli, 'token', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         let err = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -186,6 +215,7 @@ export class LocalServer implements vscode.Disposable {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    for (const d of this.subscriptions) d.dispose();
     await this.stop();
     this.changed.dispose();
   }

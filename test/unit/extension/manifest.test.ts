@@ -106,7 +106,8 @@ describe('extension: manifest', () => {
   });
 
   it('activates on JSON Lines only, adds .ndjson to it, and states its workspace capabilities', () => {
-    assert.deepEqual(manifest.activationEvents, ['onLanguage:jsonl']);
+    // The read-only Dataset Editor panel (files read from disk) is restored after a reload by its serializer.
+    assert.deepEqual(manifest.activationEvents, ['onLanguage:jsonl', 'onUri', 'onWebviewPanel:slmgen.datasetViewer', 'onWebviewPanel:slmgen.recommendPanel']);
     assert.deepEqual(manifest.contributes.languages, [{ id: 'jsonl', extensions: ['.ndjson'] }]);
     assert.equal(manifest.main, './dist/extension.js');
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, true);
