@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, CONFIG_SECTION } from '../../../src/extension/constants';
 import { ServerSettings } from '../../../src/shared/lspProtocol';
@@ -127,5 +127,20 @@ describe('extension: manifest', () => {
     for (const needed of ['dist/extension.js', 'dist/lsp.js', 'dist/worker.js', 'dist/fileWorker.js', 'dist/documentWorker.js', 'dist/tiktoken_bg.wasm', 'dist/encoders/**', 'media/**', 'package.json', 'LICENSE']) {
       assert.ok(ignore.includes(`!${needed}`), needed);
     }
+  });
+
+  it('ships every worker bundle the code starts (a worker file missing from the .vsix fails at run time only)', () => {
+    const started = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.ts')) for (const m of readFileSync(path, 'utf8').matchAll(/'(\w*[wW]orker\.js)'/g)) started.add(m[1]!);
+      }
+    };
+    walk(join(root, 'src'));
+    assert.ok(started.has('modelTokenWorker.js') && started.has('documentWorker.js'), `found ${[...started].join(', ')}`);
+    const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n');
+    for (const bundle of started) assert.ok(ignore.includes(`!dist/${bundle}`), `.vscodeignore lets dist/${bundle} into the .vsix`);
   });
 });
