@@ -8,12 +8,12 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { headerFromReport } from '../../src/extension/datasetEditor/headerFromReport';
 import { headerItems } from '../../src/webview/datasetEditor/format';
 import { repoRoot } from '../helpers/codeServer';
 import type { EditorSession } from './editorSession';
-import { axeViolations, openEditorSession, quickOpen, runCommand, webviewFrame } from './editorSession';
+import { axeViolations, openEditorSession, screenshotThemes, quickOpen, runCommand, webviewFrame } from './editorSession';
 
 const FILE = 'duplicates.jsonl';
 
@@ -33,21 +33,6 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 /** Lines of a file on disk, split on LF (the fixture's line breaks). */
 function fileLines(path: string): string[] {
   return readFileSync(path, 'utf8').split('\n');
-}
-
-async function chooseTheme(page: Page, theme: string): Promise<void> {
-  // F1 pressed inside the webview does not reach the workbench: focus the side bar first.
-  await page.locator('.part.sidebar .composite.title').click();
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill('>Preferences: Color Theme');
-  // "Preferences: Browse Color Themes in Marketplace" is listed first: pick the command by its row.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).filter({ hasNotText: 'Browse' }).first().click();
-  await input.fill(theme);
-  await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: theme }).waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  await page.waitForTimeout(800);
 }
 
 describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
@@ -235,20 +220,9 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
   });
 
   it('is readable in Light Modern and a high-contrast theme (screenshots)', async function () {
-    const { page } = session!;
     await frame.locator('.rows-scroll .row[data-line="3"]').click();
     await frame.locator('.detail-pane h2', { hasText: 'Lines 3 ·' }).waitFor();
-    for (const [theme, name] of [
-      ['Light Modern', 'light'],
-      ['Dark High Contrast', 'high-contrast'],
-      ['Dark Modern', 'dark'],
-    ] as const) {
-      await chooseTheme(page, theme);
-      await frame.locator('slmgen-dataset-editor').evaluate((e) => e.scrollTo(0, 0));
-      console.log(`      screenshot: ${await session!.screenshot(`e2e-dataset-editor-${name}`)}`);
-      await frame.locator('.detail-pane').scrollIntoViewIfNeeded();
-      console.log(`      screenshot: ${await session!.screenshot(`e2e-dataset-editor-${name}-detail`)}`);
-    }
+    await screenshotThemes(session!, frame, 'slmgen-dataset-editor', 'e2e-dataset-editor', { selector: '.detail-pane', suffix: 'detail' });
   });
 
   it('applies a quick fix from the detail pane (fixes.jsonl, role-alias) and undoes it', async function () {

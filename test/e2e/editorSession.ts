@@ -171,3 +171,37 @@ export async function axeViolations(frame: Frame): Promise<AxeViolation[]> {
   console.log(`      axe-core violations by impact: ${JSON.stringify(byImpact)}`);
   return violations;
 }
+
+/** Switches the workbench's color theme through "Preferences: Color Theme" (TESTING.md §6). */
+export async function chooseTheme(page: Page, theme: string): Promise<void> {
+  // F1 pressed inside a webview does not reach the workbench: focus the side bar first.
+  await page.locator('.part.sidebar .composite.title').click();
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill('>Preferences: Color Theme');
+  // "Preferences: Browse Color Themes in Marketplace" is listed first: pick the command by its row.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).filter({ hasNotText: 'Browse' }).first().click();
+  await input.fill(theme);
+  await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: theme }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.waitForTimeout(800);
+}
+
+/**
+ * Screenshots of a webview in Light Modern, Dark High Contrast and Dark Modern (ending in Dark Modern): one of its top
+ * (`root` scrolled to 0) and one with `second.selector` scrolled into view, saved as `<prefix>-<theme>[-<suffix>]`.
+ */
+export async function screenshotThemes(session: EditorSession, frame: Frame, root: string, prefix: string, second: { selector: string; suffix: string }): Promise<void> {
+  for (const [theme, name] of [
+    ['Light Modern', 'light'],
+    ['Dark High Contrast', 'high-contrast'],
+    ['Dark Modern', 'dark'],
+  ] as const) {
+    await chooseTheme(session.page, theme);
+    await frame.locator(root).evaluate((e) => e.scrollTo(0, 0));
+    console.log(`      screenshot: ${await session.screenshot(`${prefix}-${name}`)}`);
+    await frame.locator(second.selector).scrollIntoViewIfNeeded();
+    console.log(`      screenshot: ${await session.screenshot(`${prefix}-${name}-${second.suffix}`)}`);
+  }
+}

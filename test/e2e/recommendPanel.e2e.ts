@@ -10,25 +10,11 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from '../helpers/codeServer';
 import type { EditorSession } from './editorSession';
-import { axeViolations, openEditorSession, quickOpen, runCommand, webviewFrame } from './editorSession';
+import { axeViolations, openEditorSession, screenshotThemes, quickOpen, runCommand, webviewFrame } from './editorSession';
 
 const FILE = 'clean.jsonl';
 const TASK = { id: 'qa', label: 'Question answering' };
 const DEPLOYMENT = { id: 'edge', label: 'Edge' };
-
-async function chooseTheme(page: Page, theme: string): Promise<void> {
-  // F1 pressed inside the webview does not reach the workbench: focus the side bar first.
-  await page.locator('.part.sidebar .composite.title').click();
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill('>Preferences: Color Theme');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).filter({ hasNotText: 'Browse' }).first().click();
-  await input.fill(theme);
-  await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: theme }).waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  await page.waitForTimeout(800);
-}
 
 /** Choose an option of a vscode-single-select as a user does: open it, click the option. */
 async function choose(frame: Frame, select: string, label: string): Promise<void> {
@@ -166,18 +152,7 @@ describe('SLMGEN Recommendation panel (code-server + Chromium)', function () {
   });
 
   it('is readable in Dark Modern, Light Modern and a high-contrast theme (screenshots)', async function () {
-    const { page } = session!;
-    for (const [theme, name] of [
-      ['Light Modern', 'light'],
-      ['Dark High Contrast', 'high-contrast'],
-      ['Dark Modern', 'dark'],
-    ] as const) {
-      await chooseTheme(page, theme);
-      await frame.locator('slmgen-recommend-panel').evaluate((e) => e.scrollTo(0, 0));
-      console.log(`      screenshot: ${await session!.screenshot(`e2e-recommend-panel-${name}`)}`);
-      await frame.locator('.config').scrollIntoViewIfNeeded();
-      console.log(`      screenshot: ${await session!.screenshot(`e2e-recommend-panel-${name}-config`)}`);
-    }
+    await screenshotThemes(session!, frame, 'slmgen-recommend-panel', 'e2e-recommend-panel', { selector: '.config', suffix: 'config' });
   });
 
   it('generates the notebook next to the dataset: valid JSON, nbformat 4', async function () {

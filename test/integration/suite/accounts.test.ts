@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { RecordedRequest, SupabaseStandIn } from '../../support/supabaseStandIn';
 import { startSupabaseStandIn } from '../../support/supabaseStandIn';
-import { EXTENSION_ID, slmgenOrSkip, waitFor, workspaceFile } from './editorHelpers';
+import { EXTENSION_ID, JOB_ANSWERS, slmgenOrSkip, waitFor, workspaceFile } from './editorHelpers';
 import { findSecretsOnDisk } from './secretScan';
 import type { IssuedTokens } from './tokenRecorder';
 import { recordIssuedTokens } from './tokenRecorder';
@@ -24,7 +24,6 @@ const SERVER_STOPPED_LOG_LINE = 'Local server stopped';
 /** What the provider logs when the browser comes back to its URI handler (src/extension/auth/authProvider.ts). */
 const GITHUB_CALLBACK_LOG_LINE = 'Received the GitHub sign-in callback';
 const DATASET = 'clean.jsonl';
-const MODEL = 'qwen2.5-3b';
 const ADA = { email: 'ada@slmgen.test', password: 'ada-correct-horse-1' };
 const BOB = { email: 'bob@slmgen.test', password: 'bob-battery-staple-2' };
 
@@ -249,15 +248,7 @@ describe('Accounts and jobs (stand-in for Supabase Auth)', function () {
 
   /** "Generate Notebook" with every answer given; answers the notebook path and the job the server recorded. */
   async function generate(): Promise<{ path: string; job: string }> {
-    const result = await vscode.commands.executeCommand<{ path: string; job?: string } | undefined>('slmgen.generateNotebook', workspaceFile(DATASET), {
-      task: 'qa',
-      deployment: 'desktop',
-      model: MODEL,
-      preset: 'fast',
-      target: 'trl',
-      ifInvalid: 'continue',
-      open: false,
-    });
+    const result = await vscode.commands.executeCommand<{ path: string; job?: string } | undefined>('slmgen.generateNotebook', workspaceFile(DATASET), JOB_ANSWERS);
     assert.ok(result, 'slmgen.generateNotebook answered (undefined: it failed; see the SLMGEN log)');
     notebooks.add(result.path);
     assert.ok(result.job, 'the generation was recorded as a job on the local server (see the SLMGEN log if not)');
@@ -362,7 +353,7 @@ describe('Accounts and jobs (stand-in for Supabase Auth)', function () {
     generatedJob = jobs[0]!;
     assert.equal(generatedJob.user_id, standIn.userId(ADA.email));
     assert.equal(generatedJob.dataset_filename, DATASET);
-    assert.equal(generatedJob.selected_model_id, MODEL);
+    assert.equal(generatedJob.selected_model_id, JOB_ANSWERS.model);
   });
 
   it("Delete Job with { confirm: true } empties the view and removes the job's dataset copy and notebook from the server data dir", async () => {

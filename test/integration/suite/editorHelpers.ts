@@ -165,3 +165,6 @@ export async function revertAndClose(document: vscode.TextDocument): Promise<voi
   await vscode.window.showTextDocument(document, { preview: false });
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 }
+
+/** Every answer of "Generate Notebook" (the accounts and jobs suites record jobs with them; the model is Qwen2.5 3B). */
+export const JOB_ANSWERS = { task: 'qa', deployment: 'desktop', model: 'qwen2.5-3b', preset: 'fast', target: 'trl', ifInvalid: 'continue', open: false } as const;

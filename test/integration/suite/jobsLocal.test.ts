@@ -8,10 +8,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, rmSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { slmgenOrSkip, workspaceFile } from './editorHelpers';
+import { JOB_ANSWERS, slmgenOrSkip, workspaceFile } from './editorHelpers';
 
 const DATASET = 'clean.jsonl';
-const MODEL = 'qwen2.5-3b';
 
 interface JobsItem {
   id: string;
@@ -69,15 +68,7 @@ describe('Jobs view with the local token (no account; stand-in for the GitHub AP
     const signedIn = await vscode.commands.executeCommand('slmgen.signIn', { method: 'password', email: 'a@b.test', password: 'x' });
     assert.equal(signedIn, undefined, 'slmgen.signIn signs nobody in without Supabase settings');
     assert.deepEqual(await vscode.authentication.getAccounts('slmgen'), []);
-    const result = await vscode.commands.executeCommand<{ path: string; job?: string } | undefined>('slmgen.generateNotebook', workspaceFile(DATASET), {
-      task: 'qa',
-      deployment: 'desktop',
-      model: MODEL,
-      preset: 'fast',
-      target: 'trl',
-      ifInvalid: 'continue',
-      open: false,
-    });
+    const result = await vscode.commands.executeCommand<{ path: string; job?: string } | undefined>('slmgen.generateNotebook', workspaceFile(DATASET), JOB_ANSWERS);
     assert.ok(result?.job, 'the generation was recorded as a job (see the SLMGEN log if not)');
     notebooks.add(result.path);
     job = result.job;
