@@ -6,7 +6,7 @@
 // selection come back), and open a file over a lowered `slmgen.analysis.largeFileThresholdMB` read-only from disk.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { headerFromReport } from '../../src/extension/datasetEditor/headerFromReport';
@@ -46,7 +46,10 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
       console.log('      skipped: dist/webview/datasetEditor.js does not exist (npm run build)');
       this.skip();
     }
-    session = await openEditorSession({ extension: repoRoot });
+    // A 1 MB large-file threshold from the start (the workbench reads workspace settings written from outside only at
+    // start-up; a settings file written mid-session was picked up too late once): every fixture is far below it, and
+    // the read-only scenario's large.jsonl (~2.2 MB) is above it.
+    session = await openEditorSession({ extension: repoRoot, workspaceSettings: { 'slmgen.analysis.largeFileThresholdMB': 1 } });
     path = join(session.workspace, FILE);
     original = readFileSync(path, 'utf8');
   });
@@ -398,44 +401,36 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
     for (let size = 0; size < 2.2 * 1024 * 1024; size += lines[lines.length - 1]!.length + 1) lines.push(records[lines.length % records.length]!);
     const large = join(session!.workspace, 'large.jsonl');
     writeFileSync(large, `${lines.join('\n')}\n`);
-    const settings = join(session!.workspace, '.vscode', 'settings.json');
-    mkdirSync(join(session!.workspace, '.vscode'), { recursive: true });
-    writeFileSync(settings, `${JSON.stringify({ 'slmgen.analysis.largeFileThresholdMB': 1 }, null, 2)}\n`);
-    try {
-      await page.waitForTimeout(1500); // the workbench reads the changed settings file
-      await runCommand(page, 'View: Close All Editors');
-      await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached' });
-      // No file open: the command asks for one (the workbench's own file dialog in code-server).
-      await runCommand(page, 'SLMGEN: Open in Dataset Editor');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor();
-      // The dialog fills in its folder once it has listed it: type the path after that.
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'large.jsonl' }).first().waitFor();
-      await input.fill(large);
-      await waitFor('the typed path', async () => (await input.inputValue()) === large);
-      await page.keyboard.press('Enter');
-      frame = await webviewFrame(page);
-      const note = frame.locator('.read-only');
-      await note.waitFor({ timeout: 60_000 });
-      const noteText = (await note.innerText()).trim();
-      console.log(`      header: "${noteText}"`);
-      assert.match(noteText, /^Read-only: the rows are read from the file on disk\.$/);
-      await frame.locator('.list-status', { hasText: `${lines.length.toLocaleString('en-US')} records` }).waitFor({ timeout: 60_000 });
-      await frame.locator('.rows-scroll .row[data-line="3"]').click();
-      await frame.locator('.detail-pane h2', { hasText: 'Lines 3 ·' }).waitFor();
-      assert.equal(await frame.locator('.bubble').count() > 0, true, 'the record is shown from disk');
-      for (const control of ['vscode-button.edit-message', 'vscode-button.delete-example', 'vscode-button.fix', 'vscode-button.keep-one']) {
-        assert.equal(await frame.locator(control).count(), 0, `${control} is not offered`);
-      }
-      // Ctrl+Z and typing in the webview change nothing on disk.
-      await frame.locator('.rows-scroll').focus();
-      await page.keyboard.press('Control+Z');
-      await page.keyboard.press('Delete');
-      assert.equal(readFileSync(large, 'utf8'), `${lines.join('\n')}\n`, 'the file is unchanged');
-      assert.equal(await page.locator('.tab.active', { hasText: 'large.jsonl' }).count(), 1, 'the read-only panel is the active tab');
-      console.log(`      screenshot: ${await session!.screenshot('e2e-dataset-editor-read-only')}`);
-    } finally {
-      rmSync(settings, { force: true });
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached' });
+    // No file open: the command asks for one (the workbench's own file dialog in code-server).
+    await runCommand(page, 'SLMGEN: Open in Dataset Editor');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    // The dialog fills in its folder once it has listed it: type the path after that.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'large.jsonl' }).first().waitFor();
+    await input.fill(large);
+    await waitFor('the typed path', async () => (await input.inputValue()) === large);
+    await page.keyboard.press('Enter');
+    frame = await webviewFrame(page);
+    const note = frame.locator('.read-only');
+    await note.waitFor({ timeout: 60_000 });
+    const noteText = (await note.innerText()).trim();
+    console.log(`      header: "${noteText}"`);
+    assert.match(noteText, /^Read-only: the rows are read from the file on disk\.$/);
+    await frame.locator('.list-status', { hasText: `${lines.length.toLocaleString('en-US')} records` }).waitFor({ timeout: 60_000 });
+    await frame.locator('.rows-scroll .row[data-line="3"]').click();
+    await frame.locator('.detail-pane h2', { hasText: 'Lines 3 ·' }).waitFor();
+    assert.equal(await frame.locator('.bubble').count() > 0, true, 'the record is shown from disk');
+    for (const control of ['vscode-button.edit-message', 'vscode-button.delete-example', 'vscode-button.fix', 'vscode-button.keep-one']) {
+      assert.equal(await frame.locator(control).count(), 0, `${control} is not offered`);
     }
+    // Ctrl+Z and typing in the webview change nothing on disk.
+    await frame.locator('.rows-scroll').focus();
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Delete');
+    assert.equal(readFileSync(large, 'utf8'), `${lines.join('\n')}\n`, 'the file is unchanged');
+    assert.equal(await page.locator('.tab.active', { hasText: 'large.jsonl' }).count(), 1, 'the read-only panel is the active tab');
+    console.log(`      screenshot: ${await session!.screenshot('e2e-dataset-editor-read-only')}`);
   });
 });

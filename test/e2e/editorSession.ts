@@ -1,7 +1,7 @@
 // A browser session on a real VS Code for UI scenarios: code-server with one extension under development (and any
 // installed beside it), a temp copy of test/fixtures/workspace/, and a Chromium page on the workbench. Everything it
 // starts is stopped by close(), and on Ctrl-C, SIGTERM or exit as well.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
@@ -18,6 +18,8 @@ export interface EditorSessionOptions {
   extension: string;
   /** Unpacked extension folders installed beside it. */
   install?: readonly string[];
+  /** Workspace settings (.vscode/settings.json) written before the workbench starts: it reads them only then. */
+  workspaceSettings?: Record<string, unknown>;
 }
 
 export interface EditorSession {
@@ -43,6 +45,10 @@ export async function openEditorSession(options: EditorSessionOptions): Promise<
   try {
     const workspace = join(scratchDir, 'workspace');
     cpSync(join(repoRoot, 'test/fixtures/workspace'), workspace, { recursive: true });
+    if (options.workspaceSettings) {
+      mkdirSync(join(workspace, '.vscode'), { recursive: true });
+      writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(options.workspaceSettings, null, 2)}\n`);
+    }
     const server = await startCodeServer({ scratchDir, workspace, cleanup, installExtensions: options.install ?? [] });
     const { browser } = await launchChromium(cleanup);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
