@@ -4,6 +4,8 @@
 // document, checked against the version the webview saw, so undo/redo, save, dirty state and hot exit stay VS Code's.
 // Files too large for VS Code to give extensions a document open read-only in a webview panel, read from disk by the
 // language server.
+import type { PanelState } from '../webviewOptions';
+import { webviewOptions } from '../webviewOptions';
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { parseWebviewMessage } from '../../shared/datasetEditorMessages';
@@ -30,16 +32,6 @@ export interface DatasetEditorDeps {
 
 /** What a Dataset Editor shows: an open document (editable), or a file read from disk (read-only). */
 type Source = { kind: 'document'; document: vscode.TextDocument } | { kind: 'disk'; uri: vscode.Uri };
-
-/** The state the webview keeps with `setState`; the host reads only `uri`, to restore a read-only panel. */
-interface PanelState {
-  uri?: string;
-}
-
-/** Webview options: scripts on, resources from dist/webview only. */
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, WEBVIEW_DIST)] };
-}
 
 /** One Dataset Editor: a webview panel and the dataset it shows. */
 class DatasetEditorSession implements vscode.Disposable {

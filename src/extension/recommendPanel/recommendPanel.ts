@@ -3,6 +3,8 @@
 // (`slmgen/recommend`, `slmgen/trainingPlan`). "Generate notebook" runs the same code as the Generate Notebook command
 // (so the job is recorded too); "Open in Colab" runs the Open in Colab command on the written notebook.
 // The view state lives in the webview (getState/setState); the host restores panels after a reload by their dataset.
+import type { PanelState } from '../webviewOptions';
+import { webviewOptions } from '../webviewOptions';
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { RECOMMEND_METHOD, RecommendResult, REPORT_METHOD, ReportResult, TRAINING_PLAN_METHOD, TrainingPlanResult } from '../../shared/lspProtocol';
@@ -17,15 +19,6 @@ import { BUILTIN, COMMANDS, RECOMMEND_PANEL_VIEW_TYPE, WEBVIEW_DIST } from '../c
 import { makeNonce, webviewPageHtml } from '../datasetEditor/webviewHtml';
 import { uriBaseName } from '../report/reportMarkdown';
 import { datasetTokensFromReport } from './datasetTokens';
-
-/** The state the webview keeps with `setState`; the host reads only `uri`, to restore the panel after a reload. */
-interface PanelState {
-  uri?: string;
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, WEBVIEW_DIST)] };
-}
 
 /** One panel and the dataset it is about. */
 class RecommendPanelSession implements vscode.Disposable {
