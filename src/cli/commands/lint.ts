@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { FindingJson } from '../../core/analysis/report';
 import type { CliCommand } from '../io';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../io';
-import { analysisOptionSpecs, analysisOptions, unreadableReason } from '../options';
+import { analysisOptionSpecs, analysisOptions, readableFiles } from '../options';
 import { progressBar } from '../progress';
 import { runAnalysis } from '../runAnalysis';
 import { toSarif } from '../../core/analysis/sarif';
@@ -29,14 +29,8 @@ export const lintCommand: CliCommand = async (args, io) => {
   const results: { file: string; findings: FindingJson[] }[] = [];
   let hasErrors = false;
   // A file that cannot be read is reported and skipped: the others are still linted (exit 2 at the end).
-  let unreadable = false;
-  for (const file of positionals) {
-    const reason = unreadableReason(file);
-    if (reason !== null) {
-      io.stderr(`slmgen lint: ${reason}\n`);
-      unreadable = true;
-      continue;
-    }
+  const { files, unreadable } = readableFiles('lint', positionals, (text) => io.stderr(text));
+  for (const file of files) {
     const progress = progressBar(io, file);
     const { report } = await runAnalysis(file, { ...options, onProgress: progress.onProgress });
     progress.done();
