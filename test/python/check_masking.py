@@ -7,7 +7,7 @@ test/unit/notebook/tokenizerServer.ts, that answers one JSON request per line).
 The chat template is rendered with Jinja as transformers' apply_chat_template does (sandboxed environment,
 trim_blocks, lstrip_blocks, loopcontrols, tojson, raise_exception, strftime_now). The notebook's GPU-only steps
 are replaced by small stand-ins:
-- datasets.Dataset: from_list, map (batched), column and row access;
+- datasets.Dataset: from_list, map (batched, with_indices, fn_kwargs), iteration, column and row access;
 - trl.SFTTrainer: the TRL target passes tokenized data with skip_prepare_dataset, which is kept as is; on the Colab
   target, Unsloth's patched dataset preparation is simulated (pinned unsloth-zoo sft_prepare_dataset: it tokenizes
   with special tokens unless the first row's first character starts with the BOS text or the template contains the
@@ -132,12 +132,16 @@ class Dataset:
     def column_names(self):
         return list(self.rows[0].keys()) if self.rows else []
 
-    def map(self, fn, batched=False, remove_columns=None, **_):
+    def __iter__(self):
+        return iter(self.rows)
+
+    def map(self, fn, batched=False, with_indices=False, fn_kwargs=None, remove_columns=None, **_):
+        kwargs = fn_kwargs or {}
         if not batched:
-            rows = [{**r, **fn(r)} for r in self.rows]
+            rows = [{**r, **(fn(r, i, **kwargs) if with_indices else fn(r, **kwargs))} for i, r in enumerate(self.rows)]
         else:
             batch = {k: [r[k] for r in self.rows] for k in self.column_names}
-            out = fn(batch)
+            out = fn(batch, list(range(len(self.rows))), **kwargs) if with_indices else fn(batch, **kwargs)
             rows = [{**r, **{k: v[i] for k, v in out.items()}} for i, r in enumerate(self.rows)]
         for c in remove_columns or []:
             for r in rows:
@@ -253,6 +257,7 @@ def check(path, tokenizer):
     if "prepare_messages" in ns:
         messages = [ns["prepare_messages"](e["messages"]) for e in ns["train_examples"]]
         result["train_messages"] = messages
+        result["train_examples"] = ns["train_examples"]
         result["train_renders"] = [tokenizer.apply_chat_template(m, tokenize=False, **ns["TEMPLATE_KWARGS"]) for m in messages]
     return result
 

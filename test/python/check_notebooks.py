@@ -3,7 +3,7 @@
 Usage: python3 check_notebooks.py NOTEBOOK... (run with the notebooks' folder as working directory).
 For each notebook: nbformat validation, ast.parse of every code cell (IPython `%`/`!` lines removed first,
 as IPython would transform them), then the settings, dataset and split cells executed with plain Python,
-and prepare_messages (from the chat-template cell) applied to the first examples.
+and prepare_messages (from the chat-template cell) applied to the first examples and to probes (tool calls, weights).
 """
 import ast
 import contextlib
@@ -26,6 +26,21 @@ TOOL_CALL_PROBE = [
             {"id": "c", "type": "function", "function": {"name": "h", "arguments": {"already": "parsed"}}},
         ],
     },
+]
+
+# Replies with OpenAI's "weight": 0, consecutive ones too (templates with strict alternation merge them): which
+# prepared replies carry it.
+WEIGHT_PROBE = [
+    {"role": "system", "content": "s"},
+    {"role": "user", "content": "u1"},
+    {"role": "assistant", "content": "a1", "weight": 0},
+    {"role": "assistant", "content": "a2", "weight": 0},
+    {"role": "user", "content": "u2"},
+    {"role": "assistant", "content": "a3", "weight": 0},
+    {"role": "assistant", "content": "a4", "weight": 1},
+    {"role": "user", "content": "u3"},
+    {"role": "assistant", "content": "a5"},
+    {"role": "assistant", "content": "a6", "weight": 0},
 ]
 
 
@@ -76,6 +91,8 @@ def check(path):
     result["n_eval"] = len(ns["eval_examples"])
     result["prepared"] = [ns["prepare_messages"](e["messages"]) for e in ns["examples"][:4]]
     result["prepared_probe"] = ns["prepare_messages"](TOOL_CALL_PROBE)
+    result["weight_probe"] = WEIGHT_PROBE
+    result["prepared_weight_probe"] = ns["prepare_messages"](WEIGHT_PROBE)
     return result
 
 

