@@ -49,6 +49,7 @@ export const SETTINGS = {
   defaultTarget: 'notebook.defaultTarget',
   serverPort: 'server.port',
   serverHost: 'server.host',
+  notebookData: 'notebook.data',
   jobsRecord: 'jobs.record',
   supabaseUrl: 'supabase.url',
   supabaseAnonKey: 'supabase.anonKey',

@@ -211,10 +211,17 @@ export type LeftOutRecord = z.infer<typeof LeftOutRecord>;
 /** Left-out records listed per answer at most (their count is always complete). */
 export const LEFT_OUT_LIST_CAP = 1000;
 
+  /**
+   * `embed`: the normalized examples inside the notebook (gzip + base64); `sidecar`: written next to the notebook as
+   * `<dataset>.normalized.jsonl`, which the notebook reads (Colab asks to upload it). Default `embed`.
+   */
+  data: z.enum(['embed', 'sidecar']).optional(),
 /** Where a transformation writes: absolute paths; an existing file is replaced only with `overwrite`. */
 const WriteOptions = { overwrite: z.boolean().default(false) };
 
 /** `slmgen/split`: write a train and a validation JSONL file with nothing related across them. */
+  /** The sidecar data file written (data `sidecar`), else null. */
+  datasetPath: z.string().nullable().optional(),
 export const SPLIT_METHOD = 'slmgen/split';
 export const SplitParams = DocumentParams.extend({
   /** Share of the usable examples held out for validation (0 < share < 1). */

@@ -61,6 +61,15 @@ export const NOTEBOOK_TARGET_CHOICES = [
 /** A notebook target id. */
 export type NotebookTargetId = (typeof NOTEBOOK_TARGET_CHOICES)[number]['id'];
 
+/** Where the notebook's training examples go (the `data` of `slmgen/generateNotebook`); the first is the default. */
+export const NOTEBOOK_DATA_CHOICES = [
+  { id: 'embed', label: 'Embed the data in the notebook', description: 'One file: the examples inside it (gzip + base64)' },
+  { id: 'sidecar', label: 'Write a sidecar file next to it', description: 'The examples in <dataset>.normalized.jsonl, which you upload where the notebook runs' },
+] as const satisfies readonly Choice[];
+
+/** A notebook data id. */
+export type NotebookDataId = (typeof NOTEBOOK_DATA_CHOICES)[number]['id'];
+
 /** A preset's fixed hyperparameters (core's `PRESETS[id].values`): the starting point of a hand-edited config. */
 export type PresetValues = Readonly<Record<string, number | readonly string[]>>;
 

@@ -4,7 +4,7 @@
  * the webview's `ready`. Every number the panel shows comes from the host (the language server's answers).
  */
 import { z } from 'zod';
-import { DEPLOYMENT_CHOICES, NOTEBOOK_TARGET_CHOICES, PRESET_CHOICES, TASK_CHOICES } from './notebookChoices';
+import { DEPLOYMENT_CHOICES, NOTEBOOK_DATA_CHOICES, NOTEBOOK_TARGET_CHOICES, PRESET_CHOICES, TASK_CHOICES } from './notebookChoices';
 import { RecommendResult, TrainingPlanResult } from './lspProtocol';
 
 const ids = <T extends readonly { id: string }[]>(choices: T) => choices.map((c) => c.id) as [T[number]['id'], ...T[number]['id'][]];
@@ -13,6 +13,7 @@ export const TaskId = z.enum(ids(TASK_CHOICES));
 export const DeploymentId = z.enum(ids(DEPLOYMENT_CHOICES));
 export const PresetId = z.enum(ids(PRESET_CHOICES));
 export const TargetId = z.enum(ids(NOTEBOOK_TARGET_CHOICES));
+export const DataId = z.enum(ids(NOTEBOOK_DATA_CHOICES));
 
 /** A request id chosen by the webview, echoed in the host's answer. */
 const RequestId = z.number().int().min(0);
@@ -33,8 +34,15 @@ export const PanelHostMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('init'), uri: z.string(), fileName: z.string(), tokens: DatasetTokens.nullable() }),
   z.object({ type: z.literal('recommendations'), requestId: RequestId, task: TaskId, deployment: DeploymentId, result: RecommendResult }),
   z.object({ type: z.literal('plan'), requestId: RequestId, result: TrainingPlanResult }),
-  /** The notebook was written (and opened). */
-  z.object({ type: z.literal('generated'), requestId: RequestId, path: z.string(), examples: z.number().int(), excluded: z.number().int() }),
+  /** The notebook was written (and opened); `datasetPath`: the sidecar data file written next to it (data `sidecar`). */
+  z.object({
+    type: z.literal('generated'),
+    requestId: RequestId,
+    path: z.string(),
+    datasetPath: z.string().nullable().optional(),
+    examples: z.number().int(),
+    excluded: z.number().int(),
+  }),
   /** A request failed (or was cancelled by the user); its message is for the user. */
   z.object({ type: z.literal('error'), requestId: RequestId.optional(), message: z.string() }),
 ]);
@@ -53,7 +61,8 @@ export const PanelWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('recommend'), requestId: RequestId, task: TaskId, deployment: DeploymentId }),
   z.object({ type: z.literal('plan'), requestId: RequestId, ...PlanFields }),
-  z.object({ type: z.literal('generate'), requestId: RequestId, task: TaskId, deployment: DeploymentId, ...PlanFields }),
+  /** `data`: embed the examples in the notebook or write them to a sidecar file (default embed). */
+  z.object({ type: z.literal('generate'), requestId: RequestId, task: TaskId, deployment: DeploymentId, ...PlanFields, data: DataId.default('embed') }),
   z.object({ type: z.literal('openInColab'), path: z.string().min(1) }),
 ]);
 export type PanelWebviewMessage = z.infer<typeof PanelWebviewMessage>;

@@ -20,6 +20,8 @@ export interface EditorSessionOptions {
   install?: readonly string[];
   /** Workspace settings (.vscode/settings.json) written before the workbench starts: it reads them only then. */
   workspaceSettings?: Record<string, unknown>;
+  /** Extra environment for code-server (the extension host inherits it), e.g. local stand-ins' addresses. */
+  env?: Record<string, string>;
 }
 
 export interface EditorSession {
@@ -49,7 +51,7 @@ export async function openEditorSession(options: EditorSessionOptions): Promise<
       mkdirSync(join(workspace, '.vscode'), { recursive: true });
       writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(options.workspaceSettings, null, 2)}\n`);
     }
-    const server = await startCodeServer({ scratchDir, workspace, cleanup, installExtensions: options.install ?? [] });
+    const server = await startCodeServer({ scratchDir, workspace, cleanup, installExtensions: options.install ?? [], env: options.env });
     const { browser } = await launchChromium(cleanup);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(workbenchUrl(server, workspace, options.extension));

@@ -2,10 +2,15 @@
 // clean.jsonl, run "SLMGEN: Open Recommendation Panel", pick a task and a deployment and see the ranked cards of
 // `slmgen recommend --json` in the same order with the same scores, compare two models, pick one, type an invalid
 // learning rate and see the error next to the field, fix it, generate the notebook (written next to the dataset,
-// nbformat 4), run axe-core in the panel, and take screenshots in three themes.
+// nbformat 4), run axe-core in the panel, and take screenshots in three themes. Then choose a sidecar data file
+// (by keyboard) and generate again, and "Open in Colab": the consent in the workbench's dialog says what travels, a
+// local stand-in for the GitHub API receives the secret gist, and the Colab URL opens (routed: no network).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from '../helpers/codeServer';
@@ -30,6 +35,34 @@ async function panelFrame(page: Page): Promise<Frame> {
   throw new Error('no frame shows the Recommendation panel');
 }
 
+/** A request the GitHub API stand-in received. */
+interface GistRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** Stand-in for api.github.com on 127.0.0.1: records each request, answers like GitHub's `POST /gists`. */
+async function startGitHubStandIn(seen: GistRequest[]): Promise<Server> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'f00dcafe', html_url: 'https://gist.github.com/stand-in-user/f00dcafe', owner: { login: 'stand-in-user' } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+/** The workbench's modal dialog whose message contains `text`. */
+function dialog(page: Page, text: string) {
+  return page.locator('.monaco-dialog-box', { hasText: text });
+}
+
 interface Ranked {
   model_id: string;
   score_100: number;
@@ -40,13 +73,17 @@ describe('SLMGEN Recommendation panel (code-server + Chromium)', function () {
   let frame: Frame;
   let path: string;
   let ranked: Ranked[];
+  const gistRequests: GistRequest[] = [];
+  let gitHub: Server | undefined;
 
   before(async function () {
     if (!existsSync(join(repoRoot, 'dist', 'webview', 'recommendPanel.js'))) {
       console.log('      skipped: dist/webview/recommendPanel.js does not exist (npm run build)');
       this.skip();
     }
-    session = await openEditorSession({ extension: repoRoot });
+    gitHub = await startGitHubStandIn(gistRequests);
+    const env = { SLMGEN_GITHUB_API_URL: `http://127.0.0.1:${(gitHub.address() as AddressInfo).port}`, SLMGEN_GITHUB_TOKEN: 'gho_stand_in_token' };
+    session = await openEditorSession({ extension: repoRoot, env });
     path = join(session.workspace, FILE);
   });
 
@@ -59,6 +96,7 @@ describe('SLMGEN Recommendation panel (code-server + Chromium)', function () {
 
   after(async function () {
     await session?.close();
+    gitHub?.close();
   });
 
   it(`opens the panel on ${FILE}, and for ${TASK.id} on ${DEPLOYMENT.id} shows the cards of slmgen recommend --json in order with their scores`, async function () {
@@ -181,5 +219,108 @@ describe('SLMGEN Recommendation panel (code-server + Chromium)', function () {
     await frame.locator('.cards .card.selected').waitFor();
     assert.equal(await frame.locator('.cards .card.selected').getAttribute('data-model'), ranked[1]!.model_id);
     assert.equal(await frame.locator('.form-field[data-field="learning_rate"] vscode-textfield').evaluate((t) => (t as unknown as { value: string }).value), '0.0003');
+  });
+  it('writes the data to a sidecar file when chosen by keyboard: the notebook and clean.normalized.jsonl next to the dataset, the notebook opened', async function () {
+    const { page, workspace } = session!;
+    const notebookName = `slmgen-${ranked[1]!.model_id}-colab.ipynb`;
+    // The embedded notebook of the earlier test has the same name: close it and remove it, to see this one written and opened.
+    const tab = page.locator(`.tab[data-resource-name="${notebookName}"]`);
+    if ((await tab.count()) > 0) {
+      await tab.hover();
+      await tab.locator('.tab-actions .action-label[aria-label^="Close"]').click();
+      await tab.waitFor({ state: 'detached' });
+    }
+    rmSync(join(workspace, notebookName), { force: true });
+    const sidecar = join(workspace, 'clean.normalized.jsonl');
+    assert.equal(existsSync(sidecar), false);
+
+    // Tab from the target control reaches the data control; the arrow keys and Enter choose the sidecar.
+    await frame.locator('vscode-single-select.target').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await frame.locator('vscode-single-select.data').evaluate((e) => e.ownerDocument.activeElement === e), true, 'the data control follows the target control');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await frame.locator('.preset-description', { hasText: 'sidecar file next to the notebook' }).waitFor();
+    assert.equal(await frame.locator('vscode-single-select.data').evaluate((e) => (e as unknown as { value: string }).value), 'sidecar');
+
+    await frame.locator('vscode-button.generate').click();
+    const notice = frame.locator('.notice', { hasText: 'Notebook written' });
+    await notice.waitFor({ timeout: 120_000 });
+    const text = await notice.innerText();
+    console.log(`      ${text}`);
+    assert.ok(text.includes(join(workspace, notebookName)) && text.includes(`data file: ${sidecar}`), text);
+    const notebook = JSON.parse(readFileSync(join(workspace, notebookName), 'utf8')) as { metadata: { slmgen: { embedded: boolean } }; cells: { source: string[] }[] };
+    assert.equal(notebook.metadata.slmgen.embedded, false);
+    const source = notebook.cells.map((c) => c.source.join('')).join('\n');
+    assert.match(source, /^DATASET_PATH = "clean\.normalized\.jsonl"$/m);
+    assert.ok(!source.includes('DATASET_GZ_B64'));
+    const dataset = readFileSync(path, 'utf8').trim().split('\n');
+    const lines = readFileSync(sidecar, 'utf8').trim().split('\n');
+    assert.equal(lines.length, dataset.length);
+    assert.deepEqual(lines.map((l) => JSON.parse(l) as unknown), dataset.map((l) => JSON.parse(l) as unknown), 'the normalized examples of clean.jsonl (already in the chat format)');
+    await tab.waitFor({ timeout: 60_000 });
+    // The command's message names both files (in the notification centre: the toast may be gone already).
+    const bell = page.locator('.statusbar-item[id="status.notifications"]');
+    await bell.click();
+    const message = page.locator('.notifications-center .notification-list-item-message', { hasText: 'clean.normalized.jsonl' }).first();
+    await message.waitFor({ timeout: 30_000 });
+    const said = await message.innerText();
+    console.log(`      notification: ${said}`);
+    assert.ok(said.includes(notebookName), said);
+    console.log(`      screenshot: ${await session!.screenshot('e2e-recommend-panel-sidecar')}`);
+    await bell.click();
+    await page.locator('.notifications-center').waitFor({ state: 'hidden' });
+  });
+
+  it('Open in Colab (GitHub API stand-in): the consent says the dataset stays out, the secret gist holds the notebook, and Colab opens on it', async function () {
+    const { page, workspace } = session!;
+    const notebookName = `slmgen-${ranked[1]!.model_id}-colab.ipynb`;
+    const colabUrl = `https://colab.research.google.com/gist/stand-in-user/f00dcafe/${notebookName}`;
+    const context = page.context();
+    // Colab itself is never reached: the browser's request is answered here.
+    const colabRequests: string[] = [];
+    await context.route('https://colab.research.google.com/**', (route) => {
+      colabRequests.push(route.request().url());
+      return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Colab stand-in</title>' });
+    });
+    const opened = context.waitForEvent('page', { timeout: 90_000 });
+    const before = gistRequests.length;
+
+    await frame.locator('vscode-button.open-colab').click();
+    const consent = dialog(page, `Publish ${notebookName} to GitHub to open it in Colab?`);
+    await consent.waitFor({ timeout: 30_000 });
+    const detail = await consent.locator('.dialog-message-detail').innerText();
+    console.log(`      consent: ${detail}`);
+    assert.match(detail, /does not contain your training examples/);
+    assert.match(detail, /you upload clean\.normalized\.jsonl in Colab yourself/);
+    assert.doesNotMatch(detail, /embeds your training dataset/);
+    console.log(`      screenshot: ${await session!.screenshot('e2e-recommend-panel-colab-consent')}`);
+    await consent.locator('.dialog-buttons a.monaco-button', { hasText: 'Publish Secret Gist and Open Colab' }).click();
+
+    // The workbench may ask before opening an external site (link protection) or after a blocked pop-up: "Open".
+    const colab = await Promise.race([
+      opened,
+      (async () => {
+        const ask = page.locator('.monaco-dialog-box .dialog-buttons a.monaco-button', { hasText: /^Open$/ });
+        await ask.waitFor({ timeout: 60_000 });
+        console.log(`      the workbench asked: ${await page.locator('.monaco-dialog-box .dialog-message-text').innerText()}`);
+        await ask.click();
+        return opened;
+      })(),
+    ]);
+    await colab.waitForLoadState('domcontentloaded');
+    assert.equal(colab.url(), colabUrl);
+    assert.deepEqual(colabRequests, [colabUrl]);
+
+    assert.equal(gistRequests.length, before + 1, 'one gist request');
+    const request = gistRequests.at(-1)!;
+    assert.equal(request.method, 'POST');
+    assert.equal(request.url, '/gists');
+    assert.equal(request.headers.authorization, 'Bearer gho_stand_in_token');
+    const content = readFileSync(join(workspace, notebookName), 'utf8');
+    assert.deepEqual(JSON.parse(request.body), { description: `SLMGEN fine-tuning notebook (${notebookName})`, public: false, files: { [notebookName]: { content } } });
+    assert.ok(!content.includes('DATASET_GZ_B64') && !content.includes('Explain photosynthesis'), 'no training example travels');
+    await colab.close();
   });
 });

@@ -40,7 +40,7 @@ describe('language server: slmgen/generateNotebook counts with the chosen modelâ
     await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'jsonl', version: 1, text } });
     const outPath = join(dir, 'from-editor.ipynb');
     const result = await client.request<{ path: string; examples: number }>('slmgen/generateNotebook', { uri, model: 'qwen3-1.7b', outPath });
-    assert.deepEqual(result, { path: outPath, examples: 8, excluded: 0 });
+    assert.deepEqual(result, { path: outPath, datasetPath: null, examples: 8, excluded: 0 });
     const fromEditor = JSON.parse(readFileSync(outPath, 'utf8')) as Notebook;
     assert.equal(maxSeqLength(fromEditor), 512);
     assert.deepEqual(withoutTime(fromEditor), withoutTime(fromCli.notebook));

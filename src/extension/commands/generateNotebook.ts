@@ -1,11 +1,11 @@
-// "SLMGEN: Generate Notebook": task → deployment → ranked model → preset (or a hand-edited config) → target, each
-// asked only when not given as an argument; then `slmgen/generateNotebook` and the notebook opens in VS Code's
+// "SLMGEN: Generate Notebook": task → deployment → ranked model → preset (or a hand-edited config) → target → data
+// (embedded, or a sidecar file next to the notebook), each asked only when not given as an argument; then `slmgen/generateNotebook` and the notebook opens in VS Code's
 // notebook editor. A dataset with invalid records first says how many will be left out.
 import * as vscode from 'vscode';
 import { FIX_ALL_KIND, GENERATE_NOTEBOOK_METHOD, GenerateNotebookResult } from '../../shared/lspProtocol';
 import type { GenerateNotebookParams } from '../../shared/lspProtocol';
-import { DEFAULT_PRESET, NOTEBOOK_TARGET_CHOICES } from '../../shared/notebookChoices';
-import type { NotebookTargetId } from '../../shared/notebookChoices';
+import { DEFAULT_PRESET, NOTEBOOK_DATA_CHOICES, NOTEBOOK_TARGET_CHOICES } from '../../shared/notebookChoices';
+import type { NotebookDataId, NotebookTargetId } from '../../shared/notebookChoices';
 import { BUILTIN, COMMANDS, CONFIG_SECTION, SETTINGS } from '../constants';
 import { recordGeneration } from '../jobs/jobRecorder';
 import { uriBaseName } from '../report/reportMarkdown';
@@ -32,6 +32,8 @@ export interface GenerateArgs {
   preset: string;
   config: Record<string, unknown>;
   target: NotebookTargetId;
+  /** The examples embedded in the notebook, or written to `<dataset>.normalized.jsonl` next to it (`sidecar`). */
+  data: NotebookDataId;
   /** Absolute path of the .ipynb (default: next to the dataset). */
   outPath: string;
   ifInvalid: IfInvalid;
@@ -90,6 +92,20 @@ async function askTarget(given: NotebookTargetId | undefined, title: string): Pr
   return pickOne(choiceItems(NOTEBOOK_TARGET_CHOICES, preferred), { title, placeHolder: 'Where will the notebook run?' });
 }
 
+async function askData(given: NotebookDataId | undefined, title: string): Promise<NotebookDataId> {
+  if (given !== undefined) return given;
+  const preferred = vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>(SETTINGS.notebookData);
+  return pickOne(choiceItems(NOTEBOOK_DATA_CHOICES, preferred), { title, placeHolder: 'Where do the training examples go?' });
+}
+
+/** What was written, for the user: the notebook's file name, and the sidecar data file's with where it goes. */
+function writtenFiles(result: GenerateNotebookResult, target: NotebookTargetId): string {
+  const notebook = uriBaseName(vscode.Uri.file(result.path).toString());
+  if (!result.datasetPath) return notebook;
+  const data = uriBaseName(vscode.Uri.file(result.datasetPath).toString());
+  return `${notebook} and its data file ${data} (upload ${data} ${target === 'colab' ? 'in Colab: the notebook asks for it' : 'next to the notebook'})`;
+}
+
 /** An untitled dataset has no folder to write next to: ask where the notebook goes. */
 async function askOutPath(uri: vscode.Uri, given: string | undefined): Promise<string | undefined> {
   if (given !== undefined || uri.scheme === 'file') return given;
@@ -125,24 +141,30 @@ export async function generateNotebook(deps: CommandDeps, uriArg?: unknown, opti
   const model = given?.model ?? (await askModel(deps, uri, task, deployment, title));
   const { preset, config } = await askPresetOrConfig(given, title);
   const target = await askTarget(given?.target, title);
+  const data = await askData(given?.data, title);
   const outPath = await askOutPath(uri, given?.outPath);
 
-  const params: GenerateNotebookParams = { uri: uri.toString(), model, target, task, deployment, preset, config, outPath };
+  const params: GenerateNotebookParams = { uri: uri.toString(), model, target, task, deployment, preset, config, outPath, data };
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `SLMGEN: writing the notebook for ${name}`, cancellable: true },
     (_progress, token) => deps.client.request(GENERATE_NOTEBOOK_METHOD, params, GenerateNotebookResult, token),
   );
-  deps.log.info(`Notebook written: ${result.path} (${result.examples} examples, ${result.excluded} left out)`);
+  const sidecar = result.datasetPath ? `; data in ${result.datasetPath}` : '';
+  deps.log.info(`Notebook written: ${result.path} (${result.examples} examples, ${result.excluded} left out${sidecar})`);
   if (given?.open !== false) await vscode.commands.executeCommand(BUILTIN.open, vscode.Uri.file(result.path));
   const left = result.excluded > 0 ? `, ${result.excluded.toLocaleString('en-US')} invalid left out` : '';
-  vscode.window.setStatusBarMessage(`SLMGEN: notebook written with ${result.examples.toLocaleString('en-US')} examples${left}`, 8000);
+  const examples = `${result.examples.toLocaleString('en-US')} examples${left}`;
+  const written = `SLMGEN: wrote ${writtenFiles(result, target)}; ${examples}.`;
+  vscode.window.setStatusBarMessage(`SLMGEN: notebook written with ${examples}`, 8000);
   if (target === 'colab') {
-    // Offered, never done unasked: publishing uploads the dataset (Open in Colab asks for consent again).
-    void vscode.window.showInformationMessage(`SLMGEN: notebook written for Colab (${result.examples.toLocaleString('en-US')} examples${left}).`, OPEN_IN_COLAB).then((choice) => {
+    // Offered, never done unasked: publishing uploads the notebook (Open in Colab asks for consent again).
+    void vscode.window.showInformationMessage(written, OPEN_IN_COLAB).then((choice) => {
       if (choice === OPEN_IN_COLAB) void vscode.commands.executeCommand(COMMANDS.openInColab, vscode.Uri.file(result.path));
     });
+  } else if (result.datasetPath) {
+    void vscode.window.showInformationMessage(written);
   }
   // After the notebook is written and shown; never throws.
-  const job = await recordGeneration(deps.jobs, { dataset: uri, notebookPath: result.path, model, target, task, deployment, preset, config, job: given?.job });
+  const job = await recordGeneration(deps.jobs, { dataset: uri, notebookPath: result.path, model, target, data, task, deployment, preset, config, job: given?.job });
   return job === undefined ? result : { ...result, job };
 }

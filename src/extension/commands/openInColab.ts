@@ -1,10 +1,13 @@
-// "Open in Colab": with the user's consent each time (the dataset travels inside the notebook), publish the notebook
+// "Open in Colab": with the user's consent each time (saying whether the dataset travels inside the notebook or stays
+// in its sidecar file, which the user uploads in Colab), publish the notebook
 // as a secret gist through VS Code's GitHub sign-in and open Colab on it. The API base, the authentication provider
 // and the token can be overridden by environment (SLMGEN_GITHUB_API_URL, SLMGEN_GITHUB_AUTH_PROVIDER,
 // SLMGEN_GITHUB_TOKEN) so that tests use local stand-ins; nothing else differs.
 import * as vscode from 'vscode';
 import type { PublishedGist } from '../colab/gistClient';
 import { publishNotebookGist } from '../colab/gistClient';
+import type { NotebookData } from '../colab/notebookData';
+import { consentDetail, notebookDataOf } from '../colab/notebookData';
 import { GITHUB_API_DEFAULT, GITHUB_API_ENV, GITHUB_AUTH_PROVIDER_DEFAULT, GITHUB_AUTH_PROVIDER_ENV, GITHUB_TOKEN_ENV } from '../constants';
 import { uriBaseName } from '../report/reportMarkdown';
 import type { CommandDeps } from './deps';
@@ -38,16 +41,8 @@ function notebookUri(arg: unknown): vscode.Uri {
   throw new UserFacingError('Open in Colab needs a notebook: run it on an .ipynb file (or right after Generate Notebook).');
 }
 
-async function askConsent(name: string): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(
-    `Publish ${name} to GitHub to open it in Colab?`,
-    {
-      modal: true,
-      detail:
-        'The notebook embeds your training dataset. It is uploaded as a secret gist under your GitHub account: secret gists are not listed, but anyone with the link can read them. Delete the gist on GitHub when you are done.',
-    },
-    PUBLISH,
-  );
+async function askConsent(name: string, data: NotebookData): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(`Publish ${name} to GitHub to open it in Colab?`, { modal: true, detail: consentDetail(data) }, PUBLISH);
   if (choice !== PUBLISH) throw new CancelledByUser();
 }
 
@@ -64,12 +59,13 @@ export async function openInColab(deps: CommandDeps, uriArg?: unknown, optionsAr
   const name = uriBaseName(uri.toString());
   if (!name.endsWith('.ipynb')) throw new UserFacingError(`${name} is not a Jupyter notebook (.ipynb).`);
   const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  let notebook: unknown;
   try {
-    JSON.parse(content);
+    notebook = JSON.parse(content);
   } catch {
     throw new UserFacingError(`${name} is not valid JSON; save the notebook first.`);
   }
-  if (given?.consented !== true) await askConsent(name);
+  if (given?.consented !== true) await askConsent(name, notebookDataOf(notebook));
 
   const apiUrl = process.env[GITHUB_API_ENV] || GITHUB_API_DEFAULT;
   const token = process.env[GITHUB_TOKEN_ENV] || (await githubToken());

@@ -2,7 +2,7 @@
 // that tests and keybindings can run them without the UI.
 import * as vscode from 'vscode';
 import type { Job } from '../../shared/api';
-import type { NotebookTargetId } from '../../shared/notebookChoices';
+import type { NotebookDataId, NotebookTargetId } from '../../shared/notebookChoices';
 import type { GenerateNotebookResult } from '../../shared/lspProtocol';
 import { BUILTIN, CONFIG_SECTION, SETTINGS } from '../constants';
 import type { CommandDeps } from '../commands/deps';
@@ -100,16 +100,19 @@ export async function openJobDataset(jobs: JobsService, arg?: unknown): Promise<
 }
 
 /**
- * Generate the job's notebook again with its model, task, deployment, training config and target, on the user's
- * dataset (or the server's copy), through "Generate Notebook"; the job is updated. Options override answers.
+ * Generate the job's notebook again with its model, task, deployment, training config, target and data choice (the
+ * `slmgen.notebook.data` setting when the job has none), on the user's dataset (or the server's copy), through
+ * "Generate Notebook"; the job is updated. Options override answers.
  */
 export async function regenerateJob(deps: CommandDeps, arg?: unknown, optionsArg?: unknown): Promise<(GenerateNotebookResult & { job?: string }) | undefined> {
   const jobs = deps.jobs;
   const job = await resolveJob(jobs, arg, 'Regenerate with the Same Settings');
   const { uri, copy } = await datasetOf(jobs, job);
-  const defaultTarget = vscode.workspace.getConfiguration(CONFIG_SECTION).get<NotebookTargetId>(SETTINGS.defaultTarget);
+  const settings = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const defaultTarget = settings.get<NotebookTargetId>(SETTINGS.defaultTarget);
+  const data = settings.get<NotebookDataId>(SETTINGS.notebookData, 'embed');
   const same = sameSettings(job, jobs.links.get(job.id), copy, defaultTarget, (remembered) => vscode.Uri.parse(remembered).fsPath);
-  return generateNotebook(deps, uri, { ...same, ...optionsArgument<GenerateArgs>(optionsArg), job: job.id });
+  return generateNotebook(deps, uri, { data, ...same, ...optionsArgument<GenerateArgs>(optionsArg), job: job.id });
 }
 
 /** Options of "Copy Colab Link" when the job has none yet. */

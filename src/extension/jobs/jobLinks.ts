@@ -1,9 +1,10 @@
-// Job id → the user's own dataset and notebook (and the notebook target), kept in globalState so that "Open
+// Job id → the user's own dataset and notebook (and the notebook target and data choice), kept in globalState so that "Open
 // Dataset", "Open Notebook" and "Regenerate" use the user's files rather than the server's copies. URIs only:
 // never a token. No `vscode` value import: unit-testable with any Memento.
 import type * as vscode from 'vscode';
 import { z } from 'zod';
 import { NOTEBOOK_TARGETS } from '../../shared/api';
+import { NOTEBOOK_DATA_CHOICES } from '../../shared/notebookChoices';
 
 /** The globalState key. */
 export const JOB_LINKS_KEY = 'slmgen.jobs.links';
@@ -12,6 +13,8 @@ export const JobLink = z.object({
   dataset: z.string().optional(),
   notebook: z.string().optional(),
   target: z.enum(NOTEBOOK_TARGETS).optional(),
+  /** The notebook's examples embedded, or in a sidecar file next to it. */
+  data: z.enum(NOTEBOOK_DATA_CHOICES.map((c) => c.id) as ['embed', 'sidecar']).optional(),
 });
 export type JobLink = z.infer<typeof JobLink>;
 

@@ -37,7 +37,7 @@ async function record(jobs: JobsService, generation: GenerationRecord): Promise<
     await jobs.links.delete(replaced);
     jobs.log.info(`Job ${replaced} had lost its session on the server; replaced by job ${job.id}`);
   }
-  await jobs.links.set(job.id, { dataset: generation.dataset.toString(), notebook: vscode.Uri.file(generation.notebookPath).toString(), target: generation.target });
+  await jobs.links.set(job.id, { dataset: generation.dataset.toString(), notebook: vscode.Uri.file(generation.notebookPath).toString(), target: generation.target, data: generation.data });
   return job.id;
 }
 

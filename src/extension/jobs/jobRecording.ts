@@ -1,7 +1,7 @@
 // The server side of recording a generation as a job, and the answers that regenerate a job with its own settings.
 // No `vscode` import: unit tests run it against the real server.
 import type { Job } from '../../shared/api';
-import type { NotebookTargetId } from '../../shared/notebookChoices';
+import type { NotebookDataId, NotebookTargetId } from '../../shared/notebookChoices';
 import type { JobsApi } from './jobsApi';
 import { JobsApiError } from './jobsApi';
 import type { JobLink } from './jobLinks';
@@ -10,6 +10,8 @@ import type { JobLink } from './jobLinks';
 export interface GenerationAnswers {
   model: string;
   target: NotebookTargetId;
+  /** Embedded examples or a sidecar data file (kept locally with the job's link; the server's copy embeds). */
+  data?: NotebookDataId;
   task: string;
   deployment: string;
   preset?: string;
@@ -74,6 +76,7 @@ export interface SameSettings {
   model?: string;
   config?: Record<string, unknown>;
   target?: NotebookTargetId;
+  data?: NotebookDataId;
   outPath?: string;
 }
 
@@ -89,6 +92,7 @@ export function sameSettings(job: Job, link: JobLink | undefined, datasetCopy: '
     model: job.selected_model_id ?? undefined,
     config: Object.keys(job.training_config).length > 0 ? job.training_config : undefined,
     target: link?.target ?? defaultTarget,
+    data: link?.data,
     outPath: link?.notebook !== undefined ? fsPathOf(link.notebook) : datasetCopy === 'server' ? (job.notebook_path ?? undefined) : undefined,
   };
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as SameSettings;

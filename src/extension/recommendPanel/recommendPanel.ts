@@ -95,14 +95,15 @@ class RecommendPanelSession implements vscode.Disposable {
         return;
       }
       case 'generate': {
-        const { task, deployment, model, preset, target, config } = message;
+        const { task, deployment, model, preset, target, config, data } = message;
         // The command's own code: the same questions answered, the same request, the job recorded.
-        const result = await generateNotebook(this.deps, this.uri, { task, deployment, model, preset, target, config, open: false });
+        const result = await generateNotebook(this.deps, this.uri, { task, deployment, model, preset, target, config, data, open: false });
         if (result === undefined) {
           this.post({ type: 'error', requestId: message.requestId, message: 'No notebook was written (the dataset has invalid records to fix first).' });
           return;
         }
-        this.post({ type: 'generated', requestId: message.requestId, path: result.path, examples: result.examples, excluded: result.excluded });
+        const { path, datasetPath, examples, excluded } = result;
+        this.post({ type: 'generated', requestId: message.requestId, path, datasetPath: datasetPath ?? null, examples, excluded });
         // Opened beside the panel, not over it (a hidden panel is rebuilt from its state and would lose this answer).
         const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
         await vscode.commands.executeCommand(BUILTIN.open, vscode.Uri.file(result.path), { viewColumn: column, preserveFocus: true });

@@ -5,9 +5,9 @@ import { html, LitElement, nothing } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import type { TemplateResult } from 'lit';
 import type { RecommendResult, TrainingPlanResult } from '../../shared/lspProtocol';
-import { DEPLOYMENT_CHOICES, NOTEBOOK_TARGET_CHOICES, PRESET_CHOICES, TASK_CHOICES } from '../../shared/notebookChoices';
-import type { Choice } from '../../shared/notebookChoices';
-import { DeploymentId, PresetId, TargetId, TaskId } from '../../shared/recommendPanelMessages';
+import { DEPLOYMENT_CHOICES, NOTEBOOK_DATA_CHOICES, NOTEBOOK_TARGET_CHOICES, PRESET_CHOICES, TASK_CHOICES } from '../../shared/notebookChoices';
+import type { Choice, NotebookDataId } from '../../shared/notebookChoices';
+import { DataId, DeploymentId, PresetId, TargetId, TaskId } from '../../shared/recommendPanelMessages';
 import type { DatasetTokens, PanelHostMessage } from '../../shared/recommendPanelMessages';
 import { comparisonRows, contextFit, estimateLines, formatInt, formatMinutes, reasonsWithPoints } from './cards';
 import type { Recommendation } from './cards';
@@ -34,6 +34,19 @@ function widthPercent(percent: number) {
   });
 }
 
+/** Where the examples go, in a sentence under the form. */
+function dataSentence(data: NotebookDataId): string {
+  if (data === 'embed') return 'The data is embedded in the notebook.';
+  return 'The data is written to a sidecar file next to the notebook (<dataset>.normalized.jsonl), which the notebook reads.';
+}
+
+/** The notice after "Generate": the files written and the example counts. */
+function generatedText(g: { path: string; datasetPath: string | null; examples: number; excluded: number }): string {
+  const counts = `${formatInt(g.examples)} examples${g.excluded > 0 ? `, ${formatInt(g.excluded)} invalid left out` : ''}`;
+  if (g.datasetPath === null) return `Notebook written: ${g.path} (${counts}).`;
+  return `Notebook written: ${g.path} (${counts}); data file: ${g.datasetPath}, which the notebook reads (upload it where the notebook runs).`;
+}
+
 function options(choices: readonly Choice[], selected: string): TemplateResult[] {
   return choices.map((c) => html`<vscode-option value=${c.id} description=${c.description} ?selected=${c.id === selected}>${c.label}</vscode-option>`);
 }
@@ -48,7 +61,7 @@ export class RecommendPanelApp extends LitElement {
   /** The latest answer about the config, and the last config that resolved (shown while there are errors). */
   private plan: TrainingPlanResult | undefined;
   private resolved: Record<string, unknown> | undefined;
-  private generated: { path: string; examples: number; excluded: number } | undefined;
+  private generated: { path: string; datasetPath: string | null; examples: number; excluded: number } | undefined;
   private notice: Notice | undefined;
   private nextRequestId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -111,8 +124,8 @@ export class RecommendPanelApp extends LitElement {
         break;
       case 'generated':
         this.pending.delete(message.requestId);
-        this.generated = { path: message.path, examples: message.examples, excluded: message.excluded };
-        this.notice = { kind: 'info', text: `Notebook written: ${message.path} (${formatInt(message.examples)} examples${message.excluded > 0 ? `, ${formatInt(message.excluded)} invalid left out` : ''}).` };
+        this.generated = { path: message.path, datasetPath: message.datasetPath ?? null, examples: message.examples, excluded: message.excluded };
+        this.notice = { kind: 'info', text: generatedText(this.generated) };
         break;
       case 'error':
         if (message.requestId !== undefined) this.pending.delete(message.requestId);
@@ -161,8 +174,8 @@ export class RecommendPanelApp extends LitElement {
     const { config } = configFromEdits(this.view.edits, this.plan?.fieldRanges ?? {});
     this.notice = { kind: 'info', text: 'Writing the notebook…' };
     this.generated = undefined;
-    const { task, deployment, preset, target } = this.view;
-    this.host.send({ type: 'generate', requestId: this.request('generate'), task, deployment, model, preset, target, config });
+    const { task, deployment, preset, target, data } = this.view;
+    this.host.send({ type: 'generate', requestId: this.request('generate'), task, deployment, model, preset, target, config, data });
     this.requestUpdate();
   }
 
@@ -323,8 +336,14 @@ export class RecommendPanelApp extends LitElement {
             ${options(NOTEBOOK_TARGET_CHOICES, this.view.target)}
           </vscode-single-select>
         </div>
+        <div class="choice">
+          <label for="data-select">Data</label>
+          <vscode-single-select id="data-select" class="data" label="Data" .value=${this.view.data} @change=${(e: Event) => this.onData((e.target as HTMLSelectElement).value)}>
+            ${options(NOTEBOOK_DATA_CHOICES, this.view.data)}
+          </vscode-single-select>
+        </div>
       </div>
-      <p class="preset-description">${preset === undefined ? '' : `${preset.description}. `}The data is embedded in the notebook.</p>
+      <p class="preset-description">${preset === undefined ? '' : `${preset.description}. `}${dataSentence(this.view.data)}</p>
       ${general === undefined ? nothing : html`<p class="form-error" role="alert">${general}</p>`}
       <div class="fields">${fields.map((f) => this.field(f))}</div>
       ${this.liveEstimates()}
@@ -389,6 +408,13 @@ export class RecommendPanelApp extends LitElement {
     if (!preset.success || preset.data === this.view.preset) return;
     this.dispatch({ type: 'setPreset', preset: preset.data });
     this.askPlan();
+  }
+
+  private onData(value: string): void {
+    const data = DataId.safeParse(value);
+    if (!data.success || data.data === this.view.data) return;
+    this.dispatch({ type: 'setData', data: data.data });
+    this.generated = undefined;
   }
 
   private onTarget(value: string): void {

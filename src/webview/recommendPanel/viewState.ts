@@ -1,9 +1,9 @@
 // What the Recommendation panel remembers across hide/show and reload (VS Code's getState/setState): the dataset,
-// the chosen task and deployment, the selected and compared models, the form's preset, target and typed values, and
-// the scroll position. Plain TS: unit-tested under Node.
+// the chosen task and deployment, the selected and compared models, the form's preset, target, data choice and typed
+// values, and the scroll position. Plain TS: unit-tested under Node.
 import { z } from 'zod';
 import { DEFAULT_PRESET } from '../../shared/notebookChoices';
-import { DeploymentId, PresetId, TargetId, TaskId } from '../../shared/recommendPanelMessages';
+import { DataId, DeploymentId, PresetId, TargetId, TaskId } from '../../shared/recommendPanelMessages';
 
 /** Models compared side by side at most. */
 export const MAX_COMPARED = 2;
@@ -17,6 +17,8 @@ const PanelViewState = z.object({
   compare: z.array(z.string()).max(MAX_COMPARED),
   preset: PresetId,
   target: TargetId,
+  /** The examples embedded in the notebook or in a sidecar file next to it (a state saved without it: embedded). */
+  data: DataId.default('embed'),
   /** The text typed in each field of the form (a field not here takes the preset's and the data's default). */
   edits: z.record(z.string(), z.string()),
   scrollY: z.number().min(0),
@@ -30,6 +32,7 @@ export const INITIAL_VIEW_STATE: PanelViewState = {
   compare: [],
   preset: DEFAULT_PRESET,
   target: 'colab',
+  data: 'embed',
   edits: {},
   scrollY: 0,
 };
@@ -47,6 +50,7 @@ export type PanelAction =
   | { type: 'toggleCompare'; model: string }
   | { type: 'setPreset'; preset: PanelViewState['preset'] }
   | { type: 'setTarget'; target: PanelViewState['target'] }
+  | { type: 'setData'; data: PanelViewState['data'] }
   | { type: 'editField'; field: string; text: string }
   | { type: 'resetField'; field: string }
   | { type: 'scrolled'; scrollY: number };
@@ -71,6 +75,8 @@ export function reducePanelState(state: PanelViewState, action: PanelAction): Pa
       return { ...state, preset: action.preset, edits: {} };
     case 'setTarget':
       return { ...state, target: action.target };
+    case 'setData':
+      return { ...state, data: action.data };
     case 'editField':
       return { ...state, edits: { ...state.edits, [action.field]: action.text } };
     case 'resetField': {

@@ -167,4 +167,4 @@ export async function revertAndClose(document: vscode.TextDocument): Promise<voi
 }
 
 /** Every answer of "Generate Notebook" (the accounts and jobs suites record jobs with them; the model is Qwen2.5 3B). */
-export const JOB_ANSWERS = { task: 'qa', deployment: 'desktop', model: 'qwen2.5-3b', preset: 'fast', target: 'trl', ifInvalid: 'continue', open: false } as const;
+export const JOB_ANSWERS = { task: 'qa', deployment: 'desktop', model: 'qwen2.5-3b', preset: 'fast', target: 'trl', data: 'embed', ifInvalid: 'continue', open: false } as const;

@@ -1,9 +1,10 @@
 // "Generate Notebook" with every wizard answer given as an argument (no QuickPick): the .ipynb lands next to the
 // dataset, is a valid nbformat 4 notebook with the usable examples embedded (Jupyter's own validator checks it when
-// Debian's python3-nbformat is installed), and opens in VS Code's notebook editor.
+// Debian's python3-nbformat is installed), and opens in VS Code's notebook editor; with data `sidecar` the examples
+// are written to `clean.normalized.jsonl` next to it instead, which the notebook reads.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { runProgram, slmgenOrSkip, waitFor, workspaceFile } from './editorHelpers';
 
@@ -32,7 +33,8 @@ async function validateWithNbformat(path: string): Promise<string | undefined> {
 }
 
 describe('Generate Notebook writes a valid .ipynb next to the dataset and opens it in the notebook editor', function () {
-  let written: string | undefined;
+  /** Files the tests wrote, removed afterwards. */
+  const written: string[] = [];
 
   before(async function () {
     await slmgenOrSkip(this);
@@ -40,7 +42,7 @@ describe('Generate Notebook writes a valid .ipynb next to the dataset and opens 
 
   after(async function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    if (written) rmSync(written, { force: true });
+    for (const file of written) rmSync(file, { force: true });
   });
 
   it('clean.jsonl, task qa, deployment desktop, qwen2.5-3b, preset fast, target trl', async function () {
@@ -52,11 +54,12 @@ describe('Generate Notebook writes a valid .ipynb next to the dataset and opens 
       model: 'qwen2.5-3b',
       preset: 'fast',
       target: 'trl',
+      data: 'embed',
       ifInvalid: 'continue',
     });
     assert.ok(result, 'the command returned the written notebook (undefined: it failed; see the SLMGEN log)');
     console.log(`    generated and opened in ${Date.now() - t0} ms`);
-    written = result.path;
+    written.push(result.path);
     assert.equal(dirname(result.path), dirname(dataset.fsPath), 'written next to the dataset');
     assert.match(result.path, /\.ipynb$/);
     assert.equal(result.examples, 6);
@@ -78,5 +81,32 @@ describe('Generate Notebook writes a valid .ipynb next to the dataset and opens 
     });
     assert.equal(editor.notebook.notebookType, 'jupyter-notebook');
     assert.equal(editor.notebook.cellCount, notebook.cells.length, 'the editor shows every cell of the file');
+  });
+
+  it('data sidecar: clean.jsonl, qwen2.5-0.5b, target colab writes the notebook and clean.normalized.jsonl next to it', async function () {
+    const dataset = workspaceFile('clean.jsonl');
+    const result = await vscode.commands.executeCommand<{ path: string; datasetPath?: string | null; examples: number } | undefined>('slmgen.generateNotebook', dataset, {
+      task: 'qa',
+      deployment: 'cloud',
+      model: 'qwen2.5-0.5b',
+      preset: 'fast',
+      target: 'colab',
+      data: 'sidecar',
+      ifInvalid: 'continue',
+      open: false,
+    });
+    assert.ok(result, 'the command returned the written notebook (undefined: it failed; see the SLMGEN log)');
+    written.push(result.path, ...(result.datasetPath ? [result.datasetPath] : []));
+    assert.equal(dirname(result.path), dirname(dataset.fsPath));
+    assert.equal(result.datasetPath, join(dirname(dataset.fsPath), 'clean.normalized.jsonl'));
+    const lines = readFileSync(result.datasetPath, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 6);
+    const datasetLines = readFileSync(dataset.fsPath, 'utf8').trim().split('\n');
+    assert.deepEqual(JSON.parse(lines[0]!), JSON.parse(datasetLines[0]!), 'the first normalized example is the first record');
+    const notebook = JSON.parse(readFileSync(result.path, 'utf8')) as Notebook;
+    assert.deepEqual((notebook.metadata.slmgen as { embedded: boolean }).embedded, false);
+    const source = notebook.cells.map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)).join('\n');
+    assert.match(source, /^DATASET_PATH = "clean\.normalized\.jsonl"$/m);
+    assert.ok(!source.includes('DATASET_GZ_B64'));
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, CONFIG_SECTION } from '../../../src/extension/constants';
 import { ServerSettings } from '../../../src/shared/lspProtocol';
-import { DEPLOYMENT_CHOICES, NOTEBOOK_TARGET_CHOICES, TASK_CHOICES } from '../../../src/shared/notebookChoices';
+import { DEPLOYMENT_CHOICES, NOTEBOOK_DATA_CHOICES, NOTEBOOK_TARGET_CHOICES, TASK_CHOICES } from '../../../src/shared/notebookChoices';
 
 const root = join(__dirname, '../../..');
 
@@ -90,6 +90,8 @@ describe('extension: manifest', () => {
     assert.deepEqual(settings['slmgen.notebook.defaultTask']?.enum, TASK_CHOICES.map((c) => c.id));
     assert.deepEqual(settings['slmgen.notebook.defaultDeployment']?.enum, DEPLOYMENT_CHOICES.map((c) => c.id));
     assert.deepEqual(settings['slmgen.notebook.defaultTarget']?.enum, NOTEBOOK_TARGET_CHOICES.map((c) => c.id));
+    assert.deepEqual(settings['slmgen.notebook.data']?.enum, NOTEBOOK_DATA_CHOICES.map((c) => c.id));
+    assert.equal(settings['slmgen.notebook.data']?.default, 'embed');
     assert.equal(settings['slmgen.files.jsonArrayGlob']?.type, 'string');
   });
 

@@ -91,6 +91,11 @@ describe('Recommendation panel: view state and cards', () => {
   it('restores a saved state, and starts afresh (keeping the dataset) from one it cannot read', () => {
     const saved = { ...INITIAL_VIEW_STATE, uri: 'file:///d.jsonl', task: 'qa', deployment: 'edge', model: 'm', compare: ['a', 'b'], scrollY: 120 };
     assert.deepEqual(restoreViewState(saved), saved);
+    const sidecar = reducePanelState(saved as typeof INITIAL_VIEW_STATE, { type: 'setData', data: 'sidecar' });
+    assert.equal(sidecar.data, 'sidecar');
+    assert.deepEqual(restoreViewState(sidecar), sidecar);
+    const { data: _data, ...olderVersion } = saved;
+    assert.deepEqual(restoreViewState(olderVersion), saved, 'a state saved before the data choice keeps everything, data embedded');
     assert.deepEqual(restoreViewState({ uri: 'file:///d.jsonl', task: 'juggling' }), { ...INITIAL_VIEW_STATE, uri: 'file:///d.jsonl' });
     assert.deepEqual(restoreViewState(undefined), { ...INITIAL_VIEW_STATE, uri: undefined });
   });

@@ -15,7 +15,10 @@ describe('Recommendation panel messages', () => {
     assert.match((bad as { error: string }).error, /^task: /);
     assert.ok(parsePanelWebviewMessage({ type: 'plan', requestId: 2, model: 'qwen2.5-0.5b', preset: 'fast', target: 'trl', config: { learning_rate: 5 } }).ok);
     assert.equal(parsePanelWebviewMessage({ type: 'plan', requestId: 2, model: 'm', preset: 'turbo', target: 'trl', config: {} }).ok, false);
-    assert.ok(parsePanelWebviewMessage({ type: 'generate', requestId: 3, task: 'qa', deployment: 'edge', model: 'm', preset: 'balanced', target: 'colab', config: {} }).ok);
+    const generate = { type: 'generate', requestId: 3, task: 'qa', deployment: 'edge', model: 'm', preset: 'balanced', target: 'colab', config: {} };
+    assert.deepEqual(parsePanelWebviewMessage(generate), { ok: true, message: { ...generate, data: 'embed' } }, 'data: embed unless said');
+    assert.deepEqual(parsePanelWebviewMessage({ ...generate, data: 'sidecar' }), { ok: true, message: { ...generate, data: 'sidecar' } });
+    assert.equal(parsePanelWebviewMessage({ ...generate, data: 'gist' }).ok, false);
     assert.equal(parsePanelWebviewMessage({ type: 'generate', requestId: 3, model: 'm', preset: 'balanced', target: 'colab', config: {} }).ok, false, 'generate names the task and deployment');
     assert.equal(parsePanelWebviewMessage({ type: 'openInColab', path: '' }).ok, false);
     assert.equal(parsePanelWebviewMessage({ type: 'delete everything' }).ok, false);
@@ -31,6 +34,7 @@ describe('Recommendation panel messages', () => {
     assert.match((bad as { error: string }).error, /result\.recommendations\.0\.score_100/);
     assert.ok(parsePanelHostMessage({ type: 'plan', requestId: 4, result: { fieldRanges: { learning_rate: 'a number' }, errors: [{ field: 'learning_rate', message: 'must be …' }] } }).ok);
     assert.ok(parsePanelHostMessage({ type: 'generated', requestId: 5, path: '/d/a.ipynb', examples: 3, excluded: 0 }).ok);
+    assert.ok(parsePanelHostMessage({ type: 'generated', requestId: 5, path: '/d/a.ipynb', datasetPath: '/d/a.normalized.jsonl', examples: 3, excluded: 0 }).ok);
     assert.ok(parsePanelHostMessage({ type: 'error', message: 'Cancelled.' }).ok);
   });
 

@@ -107,6 +107,8 @@ describe('extension jobs: the same settings of a job (Regenerate)', () => {
       target: 'colab',
       outPath: '/w/d.ipynb',
     });
+    const sidecar = sameSettings(job, { dataset: 'file:///w/d.jsonl', notebook: 'file:///w/d.ipynb', target: 'colab', data: 'sidecar' }, 'yours', 'trl', fsPath);
+    assert.equal(sidecar.data, 'sidecar', 'the remembered data choice');
   });
 
   it('falls back to the default target, writes over the server\'s notebook only on the server\'s dataset, and asks what the job lacks', () => {
