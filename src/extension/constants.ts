@@ -23,6 +23,7 @@ export const COMMANDS = {
   openInColab: 'slmgen.openInColab',
   openDatasetEditor: 'slmgen.openDatasetEditor',
   openRecommendPanel: 'slmgen.openRecommendPanel',
+  chooseModel: 'slmgen.chooseModel',
   // The Jobs view (argument: a job id, or the tree item).
   refreshJobs: 'slmgen.refreshJobs',
   openJobNotebook: 'slmgen.openJobNotebook',
@@ -43,13 +44,14 @@ export const CONFIG_SECTION = 'slmgen';
 export const SETTINGS = {
   jsonArrayGlob: 'files.jsonArrayGlob',
   largeFileThresholdMB: 'analysis.largeFileThresholdMB',
+  model: 'analysis.model',
   traceServer: 'trace.server',
   defaultTask: 'notebook.defaultTask',
   defaultDeployment: 'notebook.defaultDeployment',
   defaultTarget: 'notebook.defaultTarget',
+  notebookData: 'notebook.data',
   serverPort: 'server.port',
   serverHost: 'server.host',
-  notebookData: 'notebook.data',
   jobsRecord: 'jobs.record',
   supabaseUrl: 'supabase.url',
   supabaseAnonKey: 'supabase.anonKey',

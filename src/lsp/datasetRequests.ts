@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { CancellationToken, Diagnostic, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import type { DatasetReport } from '../core/analysis/report';
+import type { Finding } from '../core/types';
 import type { RecordColumns } from '../core/analysis/recordColumns';
 import { codeInfo } from '../core/checks/codes';
 import type { ChatExample } from '../core/formats/chat';
@@ -23,7 +24,7 @@ import type { TrainingEstimates } from '../core/recommend/trainingConfig';
 import type { AnalyzeFileOptions } from '../node/analyzeFile';
 import { analyzeFileInWorker } from '../node/analyzeInWorker';
 import { gzip } from '../node/gzip';
-import { countExampleModelTokens, modelTokenStatsOf } from '../node/modelTokenizerCounts';
+import { countExampleModelTokens, countModelTokensWithTokenizer, modelTokenStatsOf } from '../node/modelTokenizerCounts';
 import type {
   AnalyzeFileResult,
   DocumentParams,
@@ -40,6 +41,8 @@ import type {
 } from '../shared/lspProtocol';
 import { ANALYZE_FILE_FINDING_CAP, ANALYZE_FILE_METHOD } from '../shared/lspProtocol';
 import { toDiagnostic } from './diagnostics';
+import type { ModelCountResult, ModelState } from './modelCounts';
+import { failedCountResult, modelCountResult } from './modelCounts';
 import { uriPath } from './documentSelection';
 import type { OpenDocuments } from './openDocuments';
 import { cancelledError, invalidParams, untilCancelled } from './requestErrors';
@@ -58,6 +61,16 @@ export interface RequestContext {
 
 function isAbort(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
+}
+
+/** Whether two paths name the same existing file (through symbolic or hard links too); false when either is missing. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  try {
+    const [x, y] = await Promise.all([stat(a), stat(b)]);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }
 
 /** The file behind a `file:` URI (other schemes have none). */
@@ -87,12 +100,31 @@ function fileOptions(settings: ServerSettings): AnalyzeFileOptions {
   };
 }
 
+/** Model token statistics counted on request kept (the most recent). */
+const COUNTED_STATS_KEPT = 8;
+
+/** The chosen model's counts of a file analysed from disk, for one of its reports. */
+interface DiskModelCounts {
+  report: DatasetReport;
+  model: ModelEntry;
+  controller: AbortController;
+  /** Settles with the counts (undefined when cancelled). */
+  done: Promise<ModelCountResult | undefined>;
+  counts?: ModelCountResult;
+}
+
 /** The custom requests, and the reports of files analysed from disk. */
 export class DatasetRequests {
   private readonly diskReports = new Map<string, DatasetReport>();
   /** Per file analysed from disk, its records' facts (for row lists) with the report they belong to. */
   private readonly diskColumns = new Map<string, { report: DatasetReport; columns: RecordColumns }>();
   private readonly running = new Map<string, AbortController>();
+  /** Per model and dataset, the statistics last counted here (for models other than the chosen one), with their report. */
+  private readonly countedStats = new Map<string, { report: DatasetReport; stats: ModelTokenStats }>();
+  /** Per file analysed from disk, the chosen model's counts of it (being made, or made) for one report. */
+  private readonly diskModels = new Map<string, DiskModelCounts>();
+  /** Per file analysed from disk, the findings published and the status sent for its report (sent again with the model's). */
+  private readonly diskAnalyses = new Map<string, { report: DatasetReport; findings: readonly Finding[]; status: StatusParams }>();
 
   constructor(private readonly ctx: RequestContext) {}
 
@@ -100,6 +132,9 @@ export class DatasetRequests {
   forget(uri: string): void {
     this.diskReports.delete(uri);
     this.diskColumns.delete(uri);
+    this.diskModels.get(uri)?.controller.abort();
+    this.diskModels.delete(uri);
+    this.diskAnalyses.delete(uri);
   }
 
   /** The records' facts of a file analysed from disk, when they belong to `report`. */
@@ -112,12 +147,35 @@ export class DatasetRequests {
   dispose(): void {
     for (const controller of this.running.values()) controller.abort();
     this.running.clear();
+    for (const counts of this.diskModels.values()) counts.controller.abort();
+    this.diskModels.clear();
+  }
+
+  /**
+   * The chosen model's counts of a dataset version (an open document's, or those of a file analysed from disk whose
+   * report is `report`) and their state. A file analysed before the model was chosen starts being counted.
+   */
+  modelCounts(uri: string, version: number | null, report: DatasetReport): { state: ModelState; counts?: ModelCountResult } {
+    const models = this.ctx.docs.models;
+    const model = models.model;
+    if (!model) return { state: 'none' };
+    if (this.ctx.docs.dataset(uri)) {
+      const counts = models.result(uri, version);
+      return counts ? { state: counts.state, counts } : { state: 'counting' };
+    }
+    let disk = this.diskModels.get(uri);
+    const path = filePathOf(uri);
+    if ((disk?.report !== report || disk.model !== model) && path !== undefined && this.diskReports.get(uri) === report) disk = this.countDisk(uri, path, report);
+    if (disk?.report !== report || disk.model !== model) return { state: 'counting' };
+    return disk.counts ? { state: disk.counts.state, counts: disk.counts } : { state: 'counting' };
   }
 
   /** `slmgen/report`: the report of the document's latest version (waits for it), or of the file analysed from disk. */
   async report(params: DocumentParams, token: CancellationToken): Promise<ReportResult> {
     const { version, report } = await this.datasetReport(params.uri, token);
-    return { uri: params.uri, version, report: report as unknown as Record<string, unknown> };
+    const { state, counts } = this.modelCounts(params.uri, version, report);
+    const modelTokens = counts?.section ? (counts.section as unknown as Record<string, unknown>) : null;
+    return { uri: params.uri, version, report: report as unknown as Record<string, unknown>, modelTokens, modelState: state };
   }
 
   /** `slmgen/recommend`: every model ranked for the dataset, a task and a deployment target. */
@@ -126,9 +184,11 @@ export class DatasetRequests {
     if (!task.ok) throw invalidParams(task.message);
     const deployment = parseDeploymentTarget(params.deployment);
     if (!deployment.ok) throw invalidParams(deployment.message);
-    const { report } = await this.datasetReport(params.uri, token);
+    // The chosen model's own counts replace the o200k_base lengths in its context-fit term and its estimate.
+    const chosen = this.ctx.docs.models.model;
+    const { report, modelTokens } = chosen ? await this.reportWithModelTokens(params.uri, chosen, token) : { ...(await this.datasetReport(params.uri, token)), modelTokens: undefined };
     return {
-      recommendations: recommendModels(report, task.value, deployment.value).map((r) => ({
+      recommendations: recommendModels(report, task.value, deployment.value, modelTokens).map((r) => ({
         rank: r.rank,
         model_id: r.model_id,
         model_name: r.model_name,
@@ -141,7 +201,7 @@ export class DatasetRequests {
         license: r.license,
         hf_repo: r.hf_repo,
         vram_gb: r.vram_gb,
-        estimate: defaultEstimate(report, r.model_id),
+        estimate: defaultEstimate(report, r.model_id, modelTokens),
       })),
     };
   }
@@ -150,8 +210,9 @@ export class DatasetRequests {
   async trainingPlan(params: TrainingPlanParams, token: CancellationToken): Promise<TrainingPlanResult> {
     const model = findModel(params.model);
     if (!model) throw invalidParams(`unknown model "${params.model}"; one of: ${MODELS.map((m) => m.id).join(', ')}`);
-    const { report } = await this.datasetReport(params.uri, token);
-    const resolved = resolveTrainingConfig(params.config, report, model, params.preset, { target: params.target });
+    // The model's own token counts set the data-derived defaults, as in `generateNotebook` (the same max_seq_length).
+    const { report, modelTokens } = await this.reportWithModelTokens(params.uri, model, token);
+    const resolved = resolveTrainingConfig(params.config, report, model, params.preset, { target: params.target, modelTokens });
     if (!resolved.ok) return { fieldRanges: { ...FIELD_RANGES }, errors: resolved.errors.map(fieldError) };
     const derived: Record<string, string> = { ...resolved.derived };
     return { fieldRanges: { ...FIELD_RANGES }, config: resolved.config, preset: resolved.preset, derived, estimate: estimateOf(resolved.estimates), errors: [] };
@@ -159,7 +220,9 @@ export class DatasetRequests {
 
   /**
    * `slmgen/generateNotebook`: what `slmgen generate` does (resolve the model and the training configuration, build
-   * the notebook with the usable examples embedded), written next to the dataset unless `outPath` says where.
+   * the notebook with the usable examples embedded), written next to the dataset unless `outPath` says where. With
+   * data `sidecar` (`generate --no-embed`) the examples go to `<dataset>.normalized.jsonl` next to the notebook
+   * instead, which the notebook reads; refused when that file would be the dataset itself.
    */
   async generateNotebook(params: GenerateNotebookParams, token: CancellationToken): Promise<GenerateNotebookResult> {
     const model = findModel(params.model);
@@ -167,21 +230,22 @@ export class DatasetRequests {
     if (params.outPath !== undefined && !isAbsolute(params.outPath)) throw invalidParams(`outPath must be an absolute path; got "${params.outPath}"`);
     const datasetPath = filePathOf(params.uri);
     if (params.outPath === undefined && datasetPath === undefined) throw invalidParams(`${params.uri} is not a file: give outPath to say where the notebook goes`);
-    const { report, examples } = await this.datasetExamples(params.uri, token);
+    const { version, report, examples } = await this.datasetExamples(params.uri, token);
     if (report.total_examples === 0 || examples.length === 0) throw invalidParams(`${params.uri} has no usable examples (see its diagnostics)`);
     const checked = resolveTrainingConfig(params.config, report, model, params.preset, { target: params.target });
     if (!checked.ok) throw invalidParams(`invalid training config: ${checked.errors.join('; ')}`);
     // As `slmgen generate --model`: the model's own token counts of these examples set the default max_seq_length.
-    const modelTokens = await this.modelTokenStats(model, examples, token);
+    const modelTokens = await this.modelTokenStats(params.uri, version, report, model, examples, token);
     const resolved = resolveTrainingConfig(params.config, report, model, params.preset, { target: params.target, modelTokens });
     if (!resolved.ok) throw invalidParams(`invalid training config: ${resolved.errors.join('; ')}`);
+    const sidecar = params.data === 'sidecar';
     const nb = generateNotebook({
       report,
       examples,
       model,
       config: resolved.config,
       target: params.target,
-      embed: true,
+      embed: !sidecar,
       datasetFileName: basename(datasetPath ?? uriPath(params.uri)),
       gzip,
       preset: resolved.preset,
@@ -189,24 +253,102 @@ export class DatasetRequests {
     });
     for (const warning of nb.warnings) this.ctx.warn(`Notebook for ${params.uri}: ${warning}`);
     const path = params.outPath ?? join(dirname(datasetPath as string), nb.fileName);
+    const sidecarPath = sidecar ? join(dirname(path), nb.datasetFileName) : null;
+    if (sidecarPath !== null && (sidecarPath === path || (datasetPath !== undefined && (await sameFile(sidecarPath, datasetPath))))) {
+      throw invalidParams(`refusing to write the data file ${sidecarPath}: it is the ${sidecarPath === path ? 'notebook' : 'dataset'} itself (choose another notebook location)`);
+    }
     await writeFile(path, nb.json);
-    this.ctx.info(`Wrote ${path} (${model.name}, ${params.target}, ${examples.length} examples embedded)`);
-    return { path, examples: examples.length, excluded: report.invalid_examples };
+    if (sidecarPath !== null) await writeFile(sidecarPath, nb.datasetJsonl);
+    const data = sidecarPath === null ? 'embedded' : `in ${sidecarPath}, which it reads`;
+    this.ctx.info(`Wrote ${path} (${model.name}, ${params.target}, ${examples.length} examples ${data})`);
+    return { path, datasetPath: sidecarPath, examples: examples.length, excluded: report.invalid_examples };
   }
 
-  /** A model's own token counts of the examples, on a worker thread (a tokenizer is slow); stops when cancelled. */
-  private async modelTokenStats(model: ModelEntry, examples: ChatExample[], token: CancellationToken): Promise<ModelTokenStats> {
+  /**
+   * A model's own token statistics of a dataset version: the server's counts of that version when the model is the
+   * chosen one (waiting for them while they are made), else `examples` counted on a worker thread (a tokenizer is
+   * slow; stops when cancelled) and remembered for that report (a training plan asked again for another config).
+   */
+  private async modelTokenStats(uri: string, version: number | null, report: DatasetReport, model: ModelEntry, examples: ChatExample[], token: CancellationToken): Promise<ModelTokenStats> {
+    const known = await this.knownModelTokenStats(uri, version, report, model, token);
+    if (known) return known;
+    const memoKey = `${model.id}\u0000${uri}`;
+    const memo = this.countedStats.get(memoKey);
+    if (memo?.report === report) return memo.stats;
     const controller = new AbortController();
     const onCancel = token.onCancellationRequested(() => controller.abort());
     try {
       const counts = await countExampleModelTokens(model, examples, controller.signal);
       if (counts.tokenizer === null) this.ctx.info(`Token counts for ${model.id} are approximate: ${counts.reason ?? 'o200k_base over its chat template'}`);
-      return modelTokenStatsOf(model, counts);
+      const stats = modelTokenStatsOf(model, counts);
+      this.countedStats.delete(memoKey);
+      this.countedStats.set(memoKey, { report, stats });
+      for (const key of this.countedStats.keys()) if (this.countedStats.size > COUNTED_STATS_KEPT) this.countedStats.delete(key);
+      return stats;
     } catch (err) {
       throw isAbort(err) ? cancelledError() : err;
     } finally {
       onCancel.dispose();
     }
+  }
+
+  /** The chosen model's counts of a dataset version as statistics, when `model` is chosen and they can be had. */
+  private async knownModelTokenStats(uri: string, version: number | null, report: DatasetReport, model: ModelEntry, token: CancellationToken): Promise<ModelTokenStats | undefined> {
+    const models = this.ctx.docs.models;
+    if (models.model?.id !== model.id) return undefined;
+    if (this.ctx.docs.dataset(uri)) {
+      if (version === null) return undefined;
+      const counts = await untilCancelled(models.whenCounted(uri, version), token);
+      return counts?.stats ?? undefined;
+    }
+    this.modelCounts(uri, version, report);
+    const disk = this.diskModels.get(uri);
+    if (disk?.report !== report || disk.model.id !== model.id) return undefined;
+    const counts = disk.counts ?? (await untilCancelled(disk.done, token));
+    return counts?.stats ?? undefined;
+  }
+
+  /** A dataset's report and a model's own token statistics of the same version (none without usable examples). */
+  private async reportWithModelTokens(uri: string, model: ModelEntry, token: CancellationToken): Promise<{ report: DatasetReport; modelTokens: ModelTokenStats | undefined }> {
+    const { version, report } = await this.datasetReport(uri, token);
+    if (report.total_examples === 0) return { report, modelTokens: undefined };
+    const known = await this.knownModelTokenStats(uri, version, report, model, token);
+    if (known) return { report, modelTokens: known };
+    const data = await this.datasetExamples(uri, token);
+    return { report: data.report, modelTokens: await this.modelTokenStats(uri, data.version, data.report, model, data.examples, token) };
+  }
+
+  /**
+   * Count a file analysed from disk with the chosen model in the background (off this thread; a newer analysis of
+   * the file, or `forget`, cancels it), then publish its diagnostics again with the model's findings (at most
+   * {@link ANALYZE_FILE_FINDING_CAP} per code) and send its status again.
+   */
+  private countDisk(uri: string, path: string, report: DatasetReport): DiskModelCounts | undefined {
+    const model = this.ctx.docs.models.model;
+    this.diskModels.get(uri)?.controller.abort();
+    this.diskModels.delete(uri);
+    if (!model) return undefined;
+    const settings = this.ctx.settings();
+    const maxSeqLength = settings.analysis.maxSeqLength;
+    const controller = new AbortController();
+    const counting = countModelTokensWithTokenizer(model, path, { offThread: true, signal: controller.signal, sensitiveData: settings.analysis.sensitiveDataScan });
+    const done = counting.then(
+      (c) => modelCountResult({ model, rows: c.rows, tokenizer: c.tokenizer, reason: c.reason, report, maxSeqLength, findingCapPerCode: ANALYZE_FILE_FINDING_CAP }),
+      (err: unknown) => (isAbort(err) ? undefined : failedCountResult(model, maxSeqLength, err instanceof Error ? err.message : String(err))),
+    );
+    const entry: DiskModelCounts = { report, model, controller, done };
+    this.diskModels.set(uri, entry);
+    void done.then((counts) => {
+      if (!counts || this.diskModels.get(uri) !== entry) return;
+      entry.counts = counts;
+      if (counts.state === 'failed') this.ctx.warn(`Counting ${path} with ${model.id} failed: ${counts.message ?? ''}`);
+      const analysed = this.diskAnalyses.get(uri);
+      if (analysed?.report !== report) return;
+      // An open document of the same file has its own (live) diagnostics.
+      if (counts.findings.length > 0 && !this.ctx.docs.dataset(uri)) this.ctx.publish(uri, [...analysed.findings, ...counts.findings].map((f) => toDiagnostic(f, uri, null)));
+      this.ctx.status({ ...analysed.status, model: { id: model.id, state: counts.state } });
+    });
+    return entry;
   }
 
   /**
@@ -274,7 +416,11 @@ export class DatasetRequests {
     let errors = 0;
     for (const f of findings) if (f.severity === 'error') errors++;
     for (const [code, n] of Object.entries(omitted)) if (codeInfo(code)?.severity === 'error') errors += n;
-    this.ctx.status({ uri, version: null, state: 'ready', examples: report.total_examples, tokens: report.total_tokens, encoding: report.encoding, qualityScore: report.quality_score, errors });
+    const status: StatusParams = { uri, version: null, state: 'ready', examples: report.total_examples, tokens: report.total_tokens, encoding: report.encoding, qualityScore: report.quality_score, errors };
+    this.diskAnalyses.set(uri, { report, findings, status });
+    const model = this.ctx.docs.models.model;
+    this.ctx.status(model ? { ...status, model: { id: model.id, state: 'counting' } } : status);
+    this.countDisk(uri, path, report);
     return { uri, examples: report.total_examples, findings: findings.length, findingsOmitted: omitted };
   }
 
@@ -302,12 +448,12 @@ export class DatasetRequests {
   }
 
   /** A dataset's report and usable examples: an open document's (of one version), or the file's on disk. */
-  private async datasetExamples(uri: string, token: CancellationToken): Promise<{ report: DatasetReport; examples: ChatExample[] }> {
+  private async datasetExamples(uri: string, token: CancellationToken): Promise<{ version: number | null; report: DatasetReport; examples: ChatExample[] }> {
     if (this.ctx.docs.dataset(uri)) {
       for (let attempt = 0; attempt < 3; attempt++) {
         const { version, examples } = await untilCancelled(this.ctx.docs.host.examples(uri), token);
         const snapshot = await this.currentSnapshot(uri, token);
-        if (snapshot.version === version) return { report: snapshot.report, examples };
+        if (snapshot.version === version) return { version, report: snapshot.report, examples };
       }
       throw new ResponseError(LSPErrorCodes.ContentModified, `${uri} kept changing while its examples were read; try again`);
     }
@@ -320,10 +466,10 @@ export class DatasetRequests {
       if (known) {
         // The report is known: a cheap pass collects the examples (validity does not depend on token counts).
         const { examples = [] } = await analyzeFileInWorker(path, { ...fileOptions(this.ctx.settings()), exact: false, nearDuplicates: false, collectExamples: true, signal: controller.signal });
-        return { report: known, examples };
+        return { version: null, report: known, examples };
       }
       const { report, examples = [] } = await analyzeFileInWorker(path, { ...fileOptions(this.ctx.settings()), collectExamples: true, findingCapPerCode: 100, signal: controller.signal });
-      return { report, examples };
+      return { version: null, report, examples };
     } catch (err) {
       if (isAbort(err)) throw cancelledError();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw invalidParams(`cannot read ${path}: no such file`);
@@ -339,11 +485,14 @@ function estimateOf(e: TrainingEstimates): TrainingEstimate {
   return { minutes: e.minutes, peak_vram_gb: e.peak_vram_gb, fits_t4: e.fits_t4, total_steps: e.total_steps, train_examples: e.train_examples, eval_examples: e.eval_examples };
 }
 
-/** The estimates of the default (balanced) config of a model for a dataset (none when it cannot be resolved). */
-function defaultEstimate(report: DatasetReport, modelId: string): TrainingEstimate | undefined {
+/**
+ * The estimates of the default (balanced) config of a model for a dataset (none when it cannot be resolved), with
+ * the model's own token counts when `modelTokens` are that model's.
+ */
+function defaultEstimate(report: DatasetReport, modelId: string, modelTokens?: ModelTokenStats): TrainingEstimate | undefined {
   const model = findModel(modelId);
   if (!model || report.total_examples === 0) return undefined;
-  const resolved = resolveTrainingConfig(undefined, report, model);
+  const resolved = resolveTrainingConfig(undefined, report, model, undefined, { modelTokens });
   return resolved.ok ? estimateOf(resolved.estimates) : undefined;
 }
 

@@ -2,8 +2,10 @@
  * The documents the editor has open, as the language server keeps them: a copy of each text (to open it again in a
  * new document host after a failure or a settings change), and for datasets their analysis in a `DocumentHost`
  * worker. Diagnostics are published twice per edit: the edit's per-record findings at once (with the last whole-file
- * findings moved along), then the whole snapshot once the worker has brought it up to date. A version older than
- * the last one published for a document is never published.
+ * findings moved along), then the whole snapshot once the worker has brought it up to date, and again with the
+ * chosen model's findings once its counts of that version are ready (`ModelCounts`; until then the previous version's
+ * are moved along like whole-file findings). A version older than the last one published for a document is never
+ * published.
  */
 import type { Diagnostic, DidChangeTextDocumentParams, DidOpenTextDocumentParams } from 'vscode-languageserver/node';
 import type { DocumentChange, DocumentSnapshot } from '../core/analysis/datasetDocument';
@@ -14,6 +16,8 @@ import type { ServerSettings, StatusParams } from '../shared/lspProtocol';
 import { moveFindings, toDiagnostic, wholeFileFindings, withoutEditorDuplicates } from './diagnostics';
 import { globToRegExp, isDatasetDocument } from './documentSelection';
 import { LineText } from './lineText';
+import type { DocumentModelCounts } from './modelCounts';
+import { ModelCounts } from './modelCounts';
 import { analysisDiffers, documentSettingsOf } from './serverSettings';
 
 /** An open document. */
@@ -32,7 +36,11 @@ export interface ServerDocument {
   wholeFile: { version: number; findings: Finding[] } | undefined;
   /** The last snapshot published (its version may be older than the text's). */
   snapshot: DocumentSnapshot | undefined;
+  /** The chosen model's findings of the last version counted, moved along with later edits. */
+  model: { version: number; findings: Finding[] } | undefined;
   status: StatusParams['state'] | undefined;
+  /** The last status sent (sent again when the model's counts of its version are ready). */
+  lastStatus: StatusParams | undefined;
 }
 
 /** Where the documents' results go (the connection, in the server). */
@@ -57,6 +65,8 @@ export class OpenDocuments {
   private glob: RegExp;
   private failures: number[] = [];
   private givenUp: Error | undefined;
+  /** The chosen model's (`slmgen.analysis.model`) counts of the open datasets. */
+  readonly models: ModelCounts;
 
   constructor(
     settings: ServerSettings,
@@ -64,6 +74,7 @@ export class OpenDocuments {
   ) {
     this.settings = settings;
     this.glob = globToRegExp(settings.files.jsonArrayGlob);
+    this.models = new ModelCounts(settings, { counted: (uri, counts) => this.onModelCounts(uri, counts), warn: (m) => sink.warn(m), info: (m) => sink.info(m) });
     this.hostValue = this.createHost();
   }
 
@@ -94,7 +105,9 @@ export class OpenDocuments {
       record: undefined,
       wholeFile: undefined,
       snapshot: undefined,
+      model: undefined,
       status: undefined,
+      lastStatus: undefined,
     };
     this.docs.set(uri, doc);
     if (isDatasetDocument(uri, languageId, this.glob)) this.analyse(doc);
@@ -111,6 +124,7 @@ export class OpenDocuments {
     doc.text.update(params.contentChanges, version);
     if (!doc.analysed) return;
     if (doc.wholeFile) doc.wholeFile = { version: doc.wholeFile.version, findings: moveFindings(doc.wholeFile.findings, changes) };
+    if (doc.model) doc.model = { version: doc.model.version, findings: moveFindings(doc.model.findings, changes) };
     this.setStatus(doc, { state: 'analyzing' });
     if (this.givenUp) return;
     const host = this.hostValue;
@@ -130,6 +144,7 @@ export class OpenDocuments {
   /** Apply new settings: documents are analysed again when analysis settings changed, and re-selected by the glob. */
   applySettings(settings: ServerSettings): void {
     const reanalyse = analysisDiffers(this.settings, settings);
+    const modelChanged = this.models.applySettings(settings);
     this.settings = settings;
     this.glob = globToRegExp(settings.files.jsonArrayGlob);
     if (reanalyse) {
@@ -144,13 +159,14 @@ export class OpenDocuments {
       const wanted = isDatasetDocument(doc.uri, doc.languageId, this.glob);
       if (wanted && (reanalyse || !doc.analysed)) this.analyse(doc);
       else if (!wanted && doc.analysed) this.stopAnalysing(doc);
+      else if (doc.analysed && modelChanged) this.recount(doc);
     }
   }
 
-  /** Stop the document host. */
+  /** Stop the document host and the counting. */
   async dispose(): Promise<void> {
     this.givenUp ??= new Error('the language server is shutting down');
-    await this.hostValue.dispose();
+    await Promise.all([this.hostValue.dispose(), this.models.dispose()]);
   }
 
   private createHost(): DocumentHost {
@@ -177,6 +193,9 @@ export class OpenDocuments {
     doc.record = undefined;
     doc.wholeFile = undefined;
     doc.snapshot = undefined;
+    doc.model = undefined;
+    // New analysis settings may change which records are usable: the counts of the same version are made again.
+    this.models.forget(doc.uri);
     if (this.givenUp) {
       this.setStatus(doc, { state: 'failed', message: `Analysis stopped: ${this.givenUp.message}` });
       return;
@@ -194,8 +213,11 @@ export class OpenDocuments {
     doc.record = undefined;
     doc.wholeFile = undefined;
     doc.snapshot = undefined;
+    doc.model = undefined;
     doc.status = undefined;
+    doc.lastStatus = undefined;
     doc.lastPublished = -1;
+    this.models.forget(doc.uri);
     if (!this.givenUp) this.hostValue.close(doc.uri).catch((err: unknown) => this.sink.warn(`Closing ${doc.uri} in the document host: ${String(err)}`));
     this.sink.publish(doc.uri, []);
   }
@@ -227,8 +249,52 @@ export class OpenDocuments {
       encoding: report.encoding,
       qualityScore: report.quality_score,
       errors: snapshot.findings.reduce((n, f) => n + (f.severity === 'error' ? 1 : 0), 0),
+      ...this.modelStatus(doc, snapshot.version),
     });
+    this.countModelTokens(doc, snapshot);
     this.sink.snapshotChanged(uri);
+  }
+
+  /** Count the snapshot's version with the chosen model (cached counts reused; nothing without a model). */
+  private countModelTokens(doc: ServerDocument, snapshot: DocumentSnapshot): void {
+    const host = this.hostValue;
+    const { version } = snapshot;
+    this.models.count({ uri: doc.uri, version, host, report: snapshot.report, isCurrent: () => this.isCurrent(doc, host) && doc.text.version === version });
+  }
+
+  /** The status's `model` for a version (nothing without a model). */
+  private modelStatus(doc: ServerDocument, version: number): Pick<StatusParams, 'model'> {
+    const model = this.models.model;
+    if (!model) return {};
+    const state = this.models.state(doc.uri, version);
+    return { model: { id: model.id, state: state === 'none' ? 'counting' : state } };
+  }
+
+  /** The chosen model changed: its findings are dropped, and the current snapshot (if any) is counted again. */
+  private recount(doc: ServerDocument): void {
+    doc.model = undefined;
+    this.publish(doc);
+    const snapshot = doc.snapshot;
+    if (!snapshot || snapshot.version !== doc.text.version) return;
+    this.countModelTokens(doc, snapshot);
+    this.resendStatus(doc, snapshot.version);
+  }
+
+  private onModelCounts(uri: string, counts: DocumentModelCounts): void {
+    const doc = this.dataset(uri);
+    if (!doc || counts.version !== doc.text.version) return;
+    doc.model = { version: counts.version, findings: counts.findings };
+    this.publish(doc);
+    this.resendStatus(doc, counts.version);
+  }
+
+  /** The last `ready` status of `version` again, with the model's state now. */
+  private resendStatus(doc: ServerDocument, version: number): void {
+    const last = doc.lastStatus;
+    if (last?.state !== 'ready' || last.version !== version) return;
+    const { model: _model, ...rest } = last;
+    doc.lastStatus = { ...rest, ...this.modelStatus(doc, version) };
+    this.sink.status(doc.lastStatus);
   }
 
   private onSnapshotFailed(uri: string, version: number, message: string): void {
@@ -252,6 +318,8 @@ export class OpenDocuments {
       const whole = doc.wholeFile;
       if (whole) for (const f of whole.findings) diagnostics.push(toDiagnostic(f, uri, whole.version));
     }
+    const model = doc.model;
+    if (model) for (const f of model.findings) diagnostics.push(toDiagnostic(f, uri, model.version));
     doc.lastPublished = version;
     this.sink.publish(uri, withoutEditorDuplicates(diagnostics, doc.languageId), version);
   }
@@ -260,7 +328,8 @@ export class OpenDocuments {
   private setStatus(doc: ServerDocument, status: Omit<StatusParams, 'uri' | 'version'>): void {
     if (status.state === 'analyzing' && doc.status === 'analyzing') return;
     doc.status = status.state;
-    this.sink.status({ uri: doc.uri, version: doc.text.version, ...status });
+    doc.lastStatus = { uri: doc.uri, version: doc.text.version, ...status };
+    this.sink.status(doc.lastStatus);
   }
 
   private onHostError(doc: ServerDocument, host: DocumentHost, err: unknown, what: 'open' | 'change'): void {

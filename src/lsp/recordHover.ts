@@ -20,11 +20,37 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+/** A usable example's counts with the chosen model (`slmgen.analysis.model`), or why there are none yet. */
+export interface RecordModelTokens {
+  id: string;
+  name: string;
+  /** The tokenizer that counted (its name), null for o200k_base approximations. */
+  tokenizer: string | null;
+  state: 'counting' | 'ready' | 'failed';
+  tokens?: number;
+  trainable?: number;
+  /** The chat template refused the example. */
+  templateError?: string;
+  /** Why counting failed. */
+  message?: string;
+}
+
+/** The hover's line about the chosen model's counts of the example. */
+function modelTokensLine(m: RecordModelTokens): string {
+  const label = `**${m.name}** (${m.id})`;
+  if (m.state === 'counting') return `${label}: counting its tokens…`;
+  if (m.state === 'failed') return `${label}: counting failed (${cell(m.message ?? 'see the SLMGEN log')})`;
+  if (m.templateError !== undefined) return `${label}: its chat template refuses this example (${cell(m.templateError)})`;
+  const how = m.tokenizer === null ? 'approximate: o200k_base over its chat template' : `its chat template, ${m.tokenizer}`;
+  return `${label}: **${formatNumber(m.tokens ?? 0)}** tokens, ${formatNumber(m.trainable ?? 0)} trainable (${how})`;
+}
+
 /**
  * Hover markdown for a record: its place among records and usable examples, each message's role and tokens, the
- * total (the encoding and count mode named), and its findings (`extra`: whole-file ones such as duplicates).
+ * total (the encoding and count mode named), the chosen model's counts (`model`, for usable examples), and its
+ * findings (`extra`: whole-file ones such as duplicates, and the model's).
  */
-export function recordHoverMarkdown(info: RecordInfo, extra: readonly Finding[] = []): string {
+export function recordHoverMarkdown(info: RecordInfo, extra: readonly Finding[] = [], model?: RecordModelTokens): string {
   const lines: string[] = [];
   const lastLine = info.range.end.line + 1;
   const where = info.range.start.line + 1 === lastLine ? `line ${lastLine}` : `lines ${info.range.start.line + 1}–${lastLine}`;
@@ -38,6 +64,7 @@ export function recordHoverMarkdown(info: RecordInfo, extra: readonly Finding[] 
     const estimated = info.tokensExact ? '' : ', estimated';
     lines.push(`Total: **${formatNumber(info.total)}** tokens (${info.encoding}${estimated}; ${COUNT_MODE_TEXT[info.countMode]})`);
     if (info.exampleIndex === null) lines.push('', 'Not counted in the report: the record has errors.');
+    else if (model) lines.push('', modelTokensLine(model));
   } else {
     lines.push('No messages: the record is not a training example in any accepted format.');
   }

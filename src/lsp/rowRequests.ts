@@ -25,6 +25,7 @@ import { ANALYZE_FILE_METHOD, EXAMPLE_RAW_MAX_BYTES } from '../shared/lspProtoco
 import type { DatasetRequests } from './datasetRequests';
 import { filePathOf } from './datasetRequests';
 import type { OpenDocuments, ServerDocument } from './openDocuments';
+import { rowStatsModel } from './modelCounts';
 import { exampleOfText, toolCallsOf } from './recordExample';
 import { invalidParams, untilCancelled } from './requestErrors';
 import type { LineFinding, RecordTextSource } from './rowTable';
@@ -121,10 +122,13 @@ export class RowRequests {
     return { version: table.version, totalRecords: table.count, matching: order.length, offset: params.offset, rows };
   }
 
-  /** `slmgen/rowStats`: the numbers the editor's charts draw. */
+  /** `slmgen/rowStats`: the numbers the editor's charts draw, with the chosen model's counts of the same version. */
   async rowStats(params: DocumentParams, token: CancellationToken): Promise<RowStatsResult> {
     const { table } = await this.built(params.uri, token);
-    return table.stats();
+    const model = this.ctx.docs.models.model;
+    if (!model) return { ...table.stats(), model: null };
+    const { counts } = this.ctx.requests.modelCounts(params.uri, table.version, table.report);
+    return { ...table.stats(), model: rowStatsModel(model, this.ctx.settings().analysis.maxSeqLength, counts) };
   }
 
   /** `slmgen/example`: the record holding `line`, in full, with its findings and their quick fixes. */

@@ -54,6 +54,20 @@ export function recordAtLine(columns: RecordColumns, line: number): number {
   return i >= 0 && line <= (columns.endLine[i] as number) ? i : -1;
 }
 
+/** Counts per token range [from, to): [0,1), then powers of two, [1,2), [2,4), [4,8), ... (the charts' histograms). */
+export function tokenBins(values: Iterable<number>): { from: number; to: number; count: number }[] {
+  const bins: { from: number; to: number; count: number }[] = [];
+  for (const t of values) {
+    const bin = t < 1 ? 0 : Math.floor(Math.log2(t)) + 1;
+    while (bins.length <= bin) {
+      const b = bins.length;
+      bins.push({ from: b === 0 ? 0 : 2 ** (b - 1), to: 2 ** b, count: 0 });
+    }
+    (bins[bin] as { count: number }).count++;
+  }
+  return bins;
+}
+
 /** One line of text: whitespace runs as one space, cut at `max` characters (never inside a surrogate pair). */
 export function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -165,18 +179,12 @@ export class RowTable {
 
   private computeStats(): RowStatsResult {
     const { columns, report } = this;
-    const bins: { from: number; to: number; count: number }[] = [];
+    const lengths: number[] = [];
     const turns = new Map<number, number>();
     for (let i = 0; i < this.count; i++) {
       const t = columns.tokens[i] as number;
       if (t < 0) continue;
-      // [0,1), then powers of two: [1,2), [2,4), [4,8), ...
-      const bin = t < 1 ? 0 : Math.floor(Math.log2(t)) + 1;
-      while (bins.length <= bin) {
-        const b = bins.length;
-        bins.push({ from: b === 0 ? 0 : 2 ** (b - 1), to: 2 ** b, count: 0 });
-      }
-      (bins[bin] as { count: number }).count++;
+      lengths.push(t);
       const m = columns.messages[i] as number;
       turns.set(m, (turns.get(m) ?? 0) + 1);
     }
@@ -188,7 +196,7 @@ export class RowTable {
     return {
       version: this.version,
       histogram: {
-        tokenBins: bins,
+        tokenBins: tokenBins(lengths),
         turns: [...turns].sort((a, b) => a[0] - b[0]).map(([t, count]) => ({ turns: t, count })),
         roles: Object.entries(report.distribution.roles).map(([role, count]) => ({ role, count })),
         findingsByCode: [...byCode]

@@ -15,6 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { z } from 'zod';
 import { codeInfo } from '../core/checks/codes';
+import type { Finding } from '../core/types';
 import type { ServerSettings, StatusParams } from '../shared/lspProtocol';
 import {
   ANALYZE_FILE_METHOD,
@@ -26,6 +27,8 @@ import {
   ExampleParams,
   GENERATE_NOTEBOOK_COMMAND,
   GENERATE_NOTEBOOK_METHOD,
+  MODELS_METHOD,
+  ModelsParams,
   GenerateNotebookParams,
   RECOMMEND_METHOD,
   ANALYZE_DATASET_COMMAND,
@@ -48,7 +51,9 @@ import { version as PACKAGE_VERSION } from '../../package.json';
 import { CODE_ACTION_KINDS, codeActions, resolveCodeAction } from './codeActions';
 import { DatasetRequests } from './datasetRequests';
 import { limitDiagnostics } from './diagnostics';
+import { modelList } from './modelList';
 import { OpenDocuments } from './openDocuments';
+import type { RecordModelTokens } from './recordHover';
 import { datasetLensTitle, recordHoverMarkdown } from './recordHover';
 import { invalidParams, toResponseError, untilCancelled } from './requestErrors';
 import { RowRequests } from './rowRequests';
@@ -66,6 +71,19 @@ function silentProgress(): WorkDoneProgressServerReporter {
 /** Whole-file findings a record's hover lists besides its own: those about it relative to other records. */
 function isAboutRecord(code: string): boolean {
   return code === 'mixed-formats' || codeInfo(code)?.group === 'duplicates';
+}
+
+/** The chosen model's counts of the example whose record starts on `line` (0-based), for its hover. */
+function recordModelTokens(docs: OpenDocuments, uri: string, version: number, line: number): RecordModelTokens | undefined {
+  const model = docs.models.model;
+  if (!model) return undefined;
+  const counts = docs.models.result(uri, version);
+  const base = { id: model.id, name: model.name, tokenizer: counts?.tokenizer?.name ?? null };
+  if (!counts) return { ...base, state: 'counting' };
+  if (counts.state === 'failed') return { ...base, state: 'failed', ...(counts.message !== undefined ? { message: counts.message } : {}) };
+  const row = counts.rows.find((r) => r.line === line + 1);
+  if (!row) return undefined;
+  return { ...base, state: 'ready', tokens: row.tokens, trainable: row.trainable, ...(row.templateError !== undefined ? { templateError: row.templateError } : {}) };
 }
 
 /**
@@ -223,8 +241,10 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
       const info = await untilCancelled(docs().host.recordInfo(uri, params.position), token);
       if (!info || info.version !== doc.text.version) return null;
       const { start, end } = info.range;
-      const extra = (doc.wholeFile?.findings ?? []).filter((f) => isAboutRecord(f.code) && f.range.start.line >= start.line && f.range.start.line <= end.line);
-      return { contents: { kind: 'markdown', value: recordHoverMarkdown(info, extra) }, range: info.range };
+      const inRecord = (f: Finding) => f.range.start.line >= start.line && f.range.start.line <= end.line;
+      const extra = (doc.wholeFile?.findings ?? []).filter((f) => isAboutRecord(f.code) && inRecord(f));
+      if (doc.model?.version === info.version) extra.push(...doc.model.findings.filter(inRecord));
+      return { contents: { kind: 'markdown', value: recordHoverMarkdown(info, extra, recordModelTokens(docs(), uri, info.version, start.line)) }, range: info.range };
     }),
   );
 
@@ -265,6 +285,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   custom(ROWS_METHOD, RowsParams, (p, token) => rows().rows(p, token));
   custom(EXAMPLE_METHOD, ExampleParams, (p, token) => rows().example(p, token));
   custom(ROWS_STATS_METHOD, DocumentParams, (p, token) => rows().rowStats(p, token));
+  custom(MODELS_METHOD, ModelsParams, async () => modelList());
 
   connection.onShutdown(async () => {
     clearTimeout(lensTimer);

@@ -13,13 +13,13 @@ import type { RecordColumns } from '../core/analysis/recordColumns';
 import type { ChatExample } from '../core/formats/chat';
 import type { Finding, Position, Range } from '../core/types';
 import type { DocumentRequest, DocumentResponse, DocumentSettings } from './documentProtocol';
-import type { PackedFindings } from './documentProtocol';
+import type { ExampleKeys, PackedFindings } from './documentProtocol';
 import { MAX_DOCUMENTS, fromJsonBuffer, unpackFindings } from './documentProtocol';
 import { findingToJson } from '../core/analysis/reportAssembly';
 import type { DatasetReport } from '../core/analysis/report';
 import { workerScript } from './workerPool';
 
-export type { DocumentSettings } from './documentProtocol';
+export type { DocumentSettings, ExampleKeys } from './documentProtocol';
 
 /** Per-record findings of a document version (current as soon as the edit is applied). */
 export interface RecordFindings {
@@ -173,6 +173,19 @@ export class DocumentHost {
   /** Per-record facts of the document as last opened or changed, in columns (with that version). */
   recordColumns(uri: string): Promise<RecordColumns> {
     return this.request<RecordColumns>(uri, (id) => ({ type: 'recordColumns', id, uri }));
+  }
+
+  /**
+   * The usable examples' record lines and content keys of the document as last opened or changed (answered after
+   * the requests before it; refused with a StaleVersionError when a change came while a large document was keyed).
+   */
+  exampleKeys(uri: string): Promise<ExampleKeys> {
+    return this.request<ExampleKeys>(uri, (id) => ({ type: 'exampleKeys', id, uri }));
+  }
+
+  /** Usable examples of `version` by index among its usable examples (a StaleVersionError when it is not current). */
+  examplesAt(uri: string, version: number, indices: number[]): Promise<ChatExample[]> {
+    return this.request<{ examples: ChatExample[] }>(uri, (id) => ({ type: 'examplesAt', id, uri, version, indices })).then((r) => r.examples);
   }
 
   /** Stop the worker. */

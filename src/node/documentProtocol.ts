@@ -49,7 +49,25 @@ export type DocumentRequest =
   /** The usable examples of the current version (answered as `json`). */
   | { type: 'examples'; id: number; uri: string }
   /** Per-record facts of the current version in columns (answered as `result`; typed arrays clone cheaply). */
-  | { type: 'recordColumns'; id: number; uri: string };
+  | { type: 'recordColumns'; id: number; uri: string }
+  /** The usable examples' lines and content keys of the current version (answered as `json`: {@link ExampleKeys}). */
+  | { type: 'exampleKeys'; id: number; uri: string }
+  /** Usable examples of `version` by their index among the usable examples (answered as `json`; refused when stale). */
+  | { type: 'examplesAt'; id: number; uri: string; version: number; indices: number[] };
+
+/**
+ * The usable examples of a document version in columns: each one's record lines (1-based first line, 0-based last
+ * line and its end column, as `ModelTokensRow` has them), a key of its normalized content (a hash of the example's
+ * JSON: equal keys, equal examples) and that JSON's length (a measure of the work of counting it).
+ */
+export interface ExampleKeys {
+  version: number;
+  lines: number[];
+  endLines: number[];
+  endCharacters: number[];
+  keys: string[];
+  sizes: number[];
+}
 
 /**
  * Answers. Findings and snapshots travel as UTF-8 JSON in a transferred buffer: the structured clone of ~10,000

@@ -3,9 +3,11 @@
  * per-record findings at once; each document's whole-file snapshot is computed after the messages waiting in the
  * queue were handled, and given up at a checkpoint as soon as the host has announced a newer open or change.
  */
+import { hash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CancelledError, DatasetDocument } from '../core/analysis/datasetDocument';
-import type { DocumentRequest, DocumentResponse, DocumentWorkerData } from './documentProtocol';
+import { CancelledError, DatasetDocument, StaleVersionError } from '../core/analysis/datasetDocument';
+import type { ChatExample } from '../core/formats/chat';
+import type { DocumentRequest, DocumentResponse, DocumentWorkerData, ExampleKeys } from './documentProtocol';
 import { jsonBuffer, packFindings } from './documentProtocol';
 import { createRecordOptions } from './recordOptions';
 
@@ -91,6 +93,49 @@ function computeSnapshot(uri: string): void {
   }
 }
 
+/** Per example object (a record's own, kept while its text is unchanged), its content key and JSON length. */
+const exampleKeys = new WeakMap<object, { key: string; size: number }>();
+
+/** Work done between two yields to the message queue while keying examples (ms). */
+const KEY_SLICE_MS = 10;
+
+function keyOf(example: Readonly<ChatExample>): { key: string; size: number } {
+  let known = exampleKeys.get(example);
+  if (!known) {
+    const json = JSON.stringify(example);
+    known = { key: hash('sha1', json, 'base64'), size: json.length };
+    exampleKeys.set(example, known);
+  }
+  return known;
+}
+
+/**
+ * The usable examples' lines and keys of `uri`'s current version. Keys are computed once per example (a first
+ * request over a large document yields to the queue every few milliseconds, so edits are answered meanwhile); a
+ * version changed in between is refused as stale (the keys computed so far stay known).
+ */
+async function keysOf(uri: string): Promise<ExampleKeys> {
+  const entry = entryOf(uri);
+  const version = entry.doc.version;
+  const usable = entry.doc.usableExamples();
+  const out: ExampleKeys = { version, lines: [], endLines: [], endCharacters: [], keys: [], sizes: [] };
+  let slice = Date.now();
+  for (const u of usable) {
+    if (Date.now() - slice > KEY_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = Date.now();
+    }
+    const { key, size } = keyOf(u.example);
+    out.lines.push(u.startLine + 1);
+    out.endLines.push(u.endLine);
+    out.endCharacters.push(u.endCharacter);
+    out.keys.push(key);
+    out.sizes.push(size);
+  }
+  if (documents.get(uri) !== entry || entry.doc.version !== version) throw new StaleVersionError(version, documents.get(uri)?.doc.version ?? -1);
+  return out;
+}
+
 function entryOf(uri: string): Entry {
   const entry = documents.get(uri);
   if (!entry) throw new Error(`${uri} is not open`);
@@ -136,6 +181,19 @@ function handle(request: DocumentRequest): void {
     case 'recordColumns':
       post({ type: 'result', id: request.id, result: entryOf(request.uri).doc.recordColumns() });
       return;
+    case 'exampleKeys':
+      keysOf(request.uri).then(
+        (keys) => post({ type: 'json', id: request.id, json: jsonBuffer(keys) }),
+        (err: unknown) => postError(request.id, err),
+      );
+      return;
+    case 'examplesAt': {
+      const doc = entryOf(request.uri).doc;
+      if (doc.version !== request.version) throw new StaleVersionError(request.version, doc.version);
+      const usable = doc.usableExamples();
+      post({ type: 'json', id: request.id, json: jsonBuffer({ examples: request.indices.map((i) => usable[i]?.example ?? null) }) });
+      return;
+    }
     case 'examples': {
       const doc = entryOf(request.uri).doc;
       post({ type: 'json', id: request.id, json: jsonBuffer({ version: doc.version, examples: doc.examples() }) });
@@ -144,10 +202,14 @@ function handle(request: DocumentRequest): void {
   }
 }
 
+function postError(id: number, err: unknown): void {
+  post({ type: 'error', id, name: err instanceof Error ? err.name : 'Error', message: err instanceof Error ? err.message : String(err) });
+}
+
 parentPort?.on('message', (request: DocumentRequest) => {
   try {
     handle(request);
   } catch (err) {
-    post({ type: 'error', id: request.id, name: err instanceof Error ? err.name : 'Error', message: err instanceof Error ? err.message : String(err) });
+    postError(request.id, err);
   }
 });

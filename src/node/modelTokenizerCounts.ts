@@ -48,10 +48,14 @@ export async function countModelTokensInFile(path: string, counter: ModelTokenCo
 /** Files under this size are counted on this thread (as the analysis: starting threads costs more than it saves). */
 const THREADED_MIN_BYTES = 8 << 20;
 
-/** What a counting worker is given: its share of a file, or examples already parsed (an editor's unsaved text). */
+/**
+ * What a counting worker is given: its share of a file, examples already parsed (an editor's unsaved text), or
+ * `serve`: it stays, counting the examples of each message (`ModelCountThread`).
+ */
 export type ModelTokenWorkerData = { model: string } & (
   | { path: string; options: Omit<CountModelTokensOptions, 'signal' | 'onProgress'> }
   | { examples: ChatExample[] }
+  | { serve: true }
 );
 
 /** A counting worker's answer: its rows and the tokenizer that counted them. */

@@ -173,6 +173,23 @@ const LOADERS: Record<RealPackage, () => { fromPreTrained(): unknown }> = {
 
 const cache = new Map<RealPackage, RealTokenizer>();
 
+/**
+ * The package with a model's own tokenizer, and whether it (and @huggingface/jinja) can be loaded here, found without
+ * loading them (a tokenizer takes seconds to load).
+ */
+export function modelTokenizerPackage(model: ModelEntry): { package: string | null; installed: boolean } {
+  const pkg = realPackageFor(model);
+  if (pkg === null) return { package: null, installed: false };
+  const name = REAL_PACKAGE_NAMES[pkg];
+  try {
+    require.resolve(name);
+    require.resolve('@huggingface/jinja');
+    return { package: name, installed: true };
+  } catch {
+    return { package: name, installed: false };
+  }
+}
+
 /** A family's real tokenizer (cached per thread); throws when its package is not installed. */
 export function loadRealTokenizer(pkg: RealPackage): RealTokenizer {
   let t = cache.get(pkg);

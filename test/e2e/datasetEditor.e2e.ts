@@ -7,8 +7,8 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
+import { basename, join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
 import { headerFromReport } from '../../src/extension/datasetEditor/headerFromReport';
 import { headerItems } from '../../src/webview/datasetEditor/format';
 import { repoRoot } from '../helpers/codeServer';
@@ -28,6 +28,17 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 150));
   }
+}
+
+/** Answer the workbench's own file dialog (code-server) with a path of the workspace. */
+async function openFromDialog(page: Page, path: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  // The dialog fills in its folder once it has listed it: type the path after that.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: basename(path) }).first().waitFor();
+  await input.fill(path);
+  await waitFor('the typed path', async () => (await input.inputValue()) === path);
+  await page.keyboard.press('Enter');
 }
 
 /** Lines of a file on disk, split on LF (the fixture's line breaks). */
@@ -393,6 +404,50 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
     await frame.locator('.list-status', { hasText: '7 records' }).waitFor();
   });
 
+  it("chooses a model from the header: its own token counts (those of slmgen analyze --model) and its context line on the histogram", async function () {
+    const { page } = session!;
+    // From a clean slate (Quick Open would reopen the file in the editor it last had): the command asks for the file.
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached' });
+    await runCommand(page, 'SLMGEN: Open in Dataset Editor');
+    await openFromDialog(page, path);
+    frame = await webviewFrame(page);
+    await frame.locator('.summary-item[data-id="examples"] dd').waitFor({ timeout: 60_000 });
+    assert.equal(await frame.locator('.summary-item[data-id="model"]').count(), 0, 'no model chosen yet');
+    // "Choose model…" asks in the workbench's QuickPick and sets slmgen.analysis.model for the workspace.
+    await frame.locator('vscode-button.choose-model').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('Qwen3 1.7B');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Qwen3 1.7B' }).first().waitFor();
+    await page.keyboard.press('Enter');
+
+    const cli = JSON.parse(
+      execFileSync(process.execPath, [join(repoRoot, 'dist/cli.js'), 'analyze', path, '--json', '--model', 'qwen3-1.7b', '--max-seq-length', '2048'], { encoding: 'utf8' }),
+    ) as { tokenizer: { name: string }; model_tokens: { total_tokens: number; truncated: unknown[] } };
+    const total = frame.locator('.summary-item[data-id="modelTokens"]');
+    await total.locator('dd', { hasText: cli.model_tokens.total_tokens.toLocaleString('en-US') }).waitFor({ timeout: 120_000 });
+    assert.equal((await total.locator('dt').innerText()).trim(), `Model tokens (${cli.tokenizer.name})`);
+    assert.equal((await frame.locator('.summary-item[data-id="model"] dd').innerText()).trim(), 'Qwen3 1.7B');
+    assert.equal((await frame.locator('.summary-item[data-id="modelTruncated"] dd').innerText()).trim(), String(cli.model_tokens.truncated.length));
+    const settings = JSON.parse(readFileSync(join(session!.workspace, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(settings['slmgen.analysis.model'], 'qwen3-1.7b', 'the choice is the workspace setting');
+    const chart = frame.locator('.chart-canvas[data-chart="tokens"]');
+    await waitFor('the context line', async () => (await chart.getAttribute('data-markers')) === 'maxSeqLength:2048 context:40960');
+    assert.match((await frame.locator('.chart figcaption').first().innerText()).trim(), /^Qwen3 1\.7B tokens \(Qwen3 tokenizer\) per example/);
+    console.log(`      Qwen3 1.7B: ${cli.model_tokens.total_tokens} tokens (${cli.tokenizer.name}), markers ${await chart.getAttribute('data-markers')}`);
+    console.log(`      screenshot: ${await session!.screenshot('e2e-dataset-editor-model')}`);
+
+    // Back to none: the model's items and line go away.
+    await frame.locator('vscode-button.choose-model').click();
+    await input.waitFor();
+    await input.fill('None');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'o200k_base counts only' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await frame.locator('.summary-item[data-id="model"]').waitFor({ state: 'detached', timeout: 60_000 });
+    await waitFor('no context line', async () => (await chart.getAttribute('data-markers')) === 'maxSeqLength:2048');
+  });
+
   it('opens a file over slmgen.analysis.largeFileThresholdMB read-only: says so, lists rows from disk, offers no edit', async function () {
     const { page } = session!;
     // A ~2 MB file (clean.jsonl's records repeated) and a 1 MB threshold: the command analyses it from disk.
@@ -405,13 +460,7 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
     await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached' });
     // No file open: the command asks for one (the workbench's own file dialog in code-server).
     await runCommand(page, 'SLMGEN: Open in Dataset Editor');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    // The dialog fills in its folder once it has listed it: type the path after that.
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'large.jsonl' }).first().waitFor();
-    await input.fill(large);
-    await waitFor('the typed path', async () => (await input.inputValue()) === large);
-    await page.keyboard.press('Enter');
+    await openFromDialog(page, large);
     frame = await webviewFrame(page);
     const note = frame.locator('.read-only');
     await note.waitFor({ timeout: 60_000 });

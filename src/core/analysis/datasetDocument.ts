@@ -337,8 +337,20 @@ export class DatasetDocument {
 
   /** The usable examples, in document order (copies: the document's own stay as they are). */
   examples(): ChatExample[] {
-    const out: ChatExample[] = [];
-    for (const rec of this.records) if (rec.analyzed.result.valid && rec.analyzed.example) out.push(structuredClone(rec.analyzed.example));
+    return this.usableExamples().map((u) => structuredClone(u.example));
+  }
+
+  /**
+   * The usable examples in document order with their records' lines (0-based first and last line, the last line's
+   * end column). The examples are the document's own objects, the same one for a record as long as its text is
+   * unchanged (callers may key caches by them), and must not be modified.
+   */
+  usableExamples(): { startLine: number; endLine: number; endCharacter: number; example: Readonly<ChatExample> }[] {
+    const out: { startLine: number; endLine: number; endCharacter: number; example: Readonly<ChatExample> }[] = [];
+    for (const rec of this.records) {
+      const example = rec.analyzed.example;
+      if (rec.analyzed.result.valid && example) out.push({ startLine: rec.startLine, endLine: rec.startLine + rec.lineCount - 1, endCharacter: rec.endCharacter, example });
+    }
     return out;
   }
 

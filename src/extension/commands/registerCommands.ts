@@ -5,6 +5,7 @@ import { analyzeDataset, analyzeFileOnDisk } from './analyzeDataset';
 import { convertDataset, exportSarif, showDuplicates, splitDataset } from './datasetCommands';
 import type { CommandDeps } from './deps';
 import { fixAll, removeDuplicates } from './fixCommands';
+import { chooseModel } from './chooseModel';
 import { generateNotebook } from './generateNotebook';
 import { copyJobColabLink, deleteJob, openJobDataset, openJobNotebook, regenerateJob } from '../jobs/jobCommands';
 import { openInColab } from './openInColab';
@@ -37,6 +38,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register(COMMANDS.copyServerUrl, 'Copy Server URL', () => copyServerUrl(deps.server)),
     register(COMMANDS.openInColab, 'Open in Colab', (uri?: unknown, options?: unknown) => openInColab(deps, uri, options)),
     register(COMMANDS.openDatasetEditor, 'Open in Dataset Editor', (uri?: unknown) => openInDatasetEditor(uri)),
+    register(COMMANDS.chooseModel, 'Choose Model for Token Counts', (model?: unknown) => chooseModel(deps, model)),
     register(COMMANDS.openRecommendPanel, 'Open Recommendation Panel', (uri?: unknown) => openRecommendPanel(uri)),
     register(COMMANDS.refreshJobs, 'Refresh Jobs', () => deps.jobs.refresh()),
     register(COMMANDS.openJobNotebook, 'Open Job Notebook', (job?: unknown) => openJobNotebook(deps.jobs, job)),

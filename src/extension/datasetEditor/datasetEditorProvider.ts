@@ -14,7 +14,7 @@ import { DUPLICATES_METHOD, DuplicatesResult, EXAMPLE_METHOD, ExampleResult, REP
 import type { SlmgenClient } from '../client';
 import { prepareDataset, resolveDatasetUri } from '../commands/datasetTarget';
 import { shortMessage } from '../commands/errors';
-import { DATASET_EDITOR_VIEW_TYPE, DATASET_VIEWER_VIEW_TYPE, WEBVIEW_DIST } from '../constants';
+import { COMMANDS, CONFIG_SECTION, DATASET_EDITOR_VIEW_TYPE, DATASET_VIEWER_VIEW_TYPE, SETTINGS, WEBVIEW_DIST } from '../constants';
 import { BYTES_PER_MB, VSCODE_SYNC_LIMIT_BYTES } from '../datasets';
 import type { DiskAnalyses } from '../languageServer/diskAnalyses';
 import { sourceOf } from '../languageServer/diskAnalyses';
@@ -49,12 +49,19 @@ class DatasetEditorSession implements vscode.Disposable {
     const webview = panel.webview;
     webview.options = webviewOptions(extensionUri);
     webview.html = this.html(webview);
+    const key = this.uri.toString();
     this.disposables.push(
       webview.onDidReceiveMessage((data: unknown) => this.receive(data)),
       panel.onDidDispose(() => this.dispose()),
+      // The chosen model's counts arrive after the analysis (status again, with `model`); a new choice re-checks.
+      deps.client.onStatus((status) => {
+        if (status.uri === key && status.state === 'ready' && status.model !== undefined) this.post({ type: 'summaryChanged' });
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${CONFIG_SECTION}.${SETTINGS.model}`)) this.post({ type: 'summaryChanged' });
+      }),
     );
     if (source.kind === 'document') {
-      const key = source.document.uri.toString();
       this.disposables.push(
         vscode.workspace.onDidChangeTextDocument((e) => {
           if (e.document.uri.toString() === key && e.contentChanges.length > 0) this.post({ type: 'documentChanged', version: e.document.version });
@@ -148,6 +155,9 @@ class DatasetEditorSession implements vscode.Disposable {
         return;
       case 'openInTextEditor':
         await this.openInTextEditor(message.line);
+        return;
+      case 'chooseModel':
+        await vscode.commands.executeCommand(COMMANDS.chooseModel);
         return;
     }
   }

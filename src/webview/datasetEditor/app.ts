@@ -8,8 +8,9 @@ import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } 
 import { EDITABLE_ROLES } from '../../shared/datasetEditorMessages';
 import type { DatasetHeader, HostMessage, WebviewMessage } from '../../shared/datasetEditorMessages';
 import type { DuplicatesResult, ExampleResult, Row, RowStatsResult } from '../../shared/lspProtocol';
+import { tokenChart } from './chartData';
 import { Charts } from './charts';
-import { bubbleKind, exampleTitle, formatDeduction, formatInt, formatToolArguments, headerItems, listStatus, rowCells } from './format';
+import { bubbleKind, exampleTitle, formatDeduction, formatInt, formatToolArguments, headerItems, listStatus, modelHeaderItems, rowCells } from './format';
 import { Host } from './host';
 import { draftOf, editMessageRequest } from './requests';
 import type { MessageDraft } from './requests';
@@ -153,6 +154,9 @@ export class DatasetEditorApp extends LitElement {
         this.version = message.version;
         clearTimeout(this.refreshTimer);
         this.refreshTimer = setTimeout(() => this.newVersion(), REFRESH_DEBOUNCE_MS);
+        return;
+      case 'summaryChanged':
+        this.requestSummary(0);
         return;
       case 'summary': {
         const pending = this.take(message.requestId, 'summary');
@@ -485,8 +489,14 @@ export class DatasetEditorApp extends LitElement {
       ${h === undefined
         ? html`<p class="loading">Analysing…</p>`
         : html`<dl class="summary">
-              ${headerItems(h).map((i) => html`<div class="summary-item" data-id=${i.id} title=${i.title}><dt>${i.label}</dt><dd>${i.value}</dd></div>`)}
+              ${[...headerItems(h), ...modelHeaderItems(this.stats?.model)].map(
+                (i) => html`<div class="summary-item" data-id=${i.id} title=${i.title}><dt>${i.label}</dt><dd>${i.value}</dd></div>`,
+              )}
             </dl>
+            <vscode-button class="choose-model" secondary @click=${() => this.send({ type: 'chooseModel' })}
+              title="Count every example with a model's own tokenizer and chat template (slmgen.analysis.model)"
+              >${this.stats?.model ? 'Change model…' : 'Choose model…'}</vscode-button
+            >
             <details class="deductions">
               <summary>Quality deductions (${h.deductions.length})</summary>
               ${h.deductions.length === 0 ? html`<p>No deductions.</p>` : html`<ul>${h.deductions.map((d) => html`<li data-code=${d.code}>${formatDeduction(d)}</li>`)}</ul>`}
@@ -499,7 +509,7 @@ export class DatasetEditorApp extends LitElement {
     return html`<details class="charts" open>
       <summary>Charts</summary>
       <div class="chart-grid">
-        ${figure('tokens', 'Tokens per example (dashed: max sequence length)')} ${figure('turns', 'Turns per example')} ${figure('roles', 'Messages per role')}
+        ${figure('tokens', this.stats === undefined ? 'Tokens per example' : tokenChart(this.stats).caption)} ${figure('turns', 'Turns per example')} ${figure('roles', 'Messages per role')}
         ${figure('findings', 'Findings per code')}
       </div>
     </details>`;

@@ -2,7 +2,7 @@
 // model's context drawn on them), turns per example, roles, findings per code. Colours are the theme's chart colours.
 import uPlot from 'uplot';
 import type { RowStatsResult } from '../../shared/lspProtocol';
-import { chartBars, markerPosition } from './chartData';
+import { chartBars, labelStep, markerPosition, tokenChart } from './chartData';
 import type { ChartBars } from './chartData';
 
 function themeColor(name: string, fallback: string): string {
@@ -18,8 +18,11 @@ function barChart(target: HTMLElement, bars: ChartBars, markers: { at: number; l
   // A marker beyond the last bar (a max sequence length longer than every example) widens the axis to show it.
   const right = Math.max(0.5, bars.labels.length - 0.5, ...markers.map((m) => m.at + 0.5));
   const longLabels = bars.labels.some((l) => l.length > 8);
+  const width = Math.max(200, target.clientWidth);
+  // The y axis takes 40 px; in a narrow editor only every n-th bar is labelled.
+  const step = labelStep(bars.labels, ((width - 40) * bars.labels.length) / (right + 0.5), longLabels);
   const options: uPlot.Options = {
-    width: Math.max(200, target.clientWidth),
+    width,
     height: 130,
     legend: { show: false },
     cursor: { show: false },
@@ -30,7 +33,7 @@ function barChart(target: HTMLElement, bars: ChartBars, markers: { at: number; l
         grid: { show: false },
         ticks: { stroke: grid },
         splits: () => xs,
-        values: (_u, splits) => splits.map((s) => bars.labels[s] ?? ''),
+        values: (_u, splits) => splits.map((s) => (s % step === 0 ? (bars.labels[s] ?? '') : '')),
         font: '11px sans-serif',
         ...(longLabels ? { rotate: -25, size: 70 } : {}),
       },
@@ -41,7 +44,7 @@ function barChart(target: HTMLElement, bars: ChartBars, markers: { at: number; l
       draw: [
         (u) => {
           const ctx = u.ctx;
-          for (const m of markers) {
+          for (const [i, m] of markers.entries()) {
             const x = u.valToPos(m.at, 'x', true);
             ctx.save();
             ctx.strokeStyle = m.color;
@@ -53,7 +56,10 @@ function barChart(target: HTMLElement, bars: ChartBars, markers: { at: number; l
             ctx.lineTo(x, u.bbox.top + u.bbox.height);
             ctx.stroke();
             ctx.font = `${11 * devicePixelRatio}px sans-serif`;
-            ctx.fillText(m.label, x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+            // One line per marker (close markers' labels would overlap), left of the line where the right edge is near.
+            const width = ctx.measureText(m.label).width;
+            const right = x + 4 * devicePixelRatio + width <= u.bbox.left + u.bbox.width;
+            ctx.fillText(m.label, right ? x + 4 * devicePixelRatio : x - 4 * devicePixelRatio - width, u.bbox.top + 12 * (i + 1) * devicePixelRatio);
             ctx.restore();
           }
         },
@@ -68,12 +74,14 @@ export class Charts {
   private plots: uPlot[] = [];
 
   /** Draw the four charts; returns the time it took in milliseconds (shown on the page for measurements). */
-  render(targets: { tokens: HTMLElement; turns: HTMLElement; roles: HTMLElement; findings: HTMLElement }, stats: RowStatsResult, contextLength?: number): number {
+  render(targets: { tokens: HTMLElement; turns: HTMLElement; roles: HTMLElement; findings: HTMLElement }, stats: RowStatsResult): number {
     const started = performance.now();
     this.destroy();
-    const tokenBins = stats.histogram.tokenBins;
-    const markers = [{ at: markerPosition(tokenBins, stats.maxSeqLength), label: `max ${stats.maxSeqLength}`, color: themeColor('--vscode-charts-red', '#f14c4c') }];
-    if (contextLength !== undefined) markers.push({ at: markerPosition(tokenBins, contextLength), label: `context ${contextLength}`, color: themeColor('--vscode-charts-green', '#89d185') });
+    const chart = tokenChart(stats);
+    const colors = { maxSeqLength: themeColor('--vscode-charts-red', '#f14c4c'), context: themeColor('--vscode-charts-green', '#89d185') };
+    const markers = chart.markers.map((m) => ({ at: markerPosition(chart.bins, m.tokens), label: m.label, color: colors[m.kind] }));
+    // The markers, readable without the canvas (tests, screen readers read the figure's label).
+    targets.tokens.dataset['markers'] = chart.markers.map((m) => `${m.kind}:${m.tokens}`).join(' ');
     const bars = chartBars(stats);
     this.plots = [
       barChart(targets.tokens, bars.tokens, markers),

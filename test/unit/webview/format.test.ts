@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { DatasetHeader } from '../../../src/shared/datasetEditorMessages';
 import type { ExampleResult, Row, RowStatsResult } from '../../../src/shared/lspProtocol';
-import { chartBars, markerPosition, shortCount } from '../../../src/webview/datasetEditor/chartData';
-import { bubbleKind, exampleTitle, formatDeduction, formatToolArguments, headerItems, listStatus, rowCells } from '../../../src/webview/datasetEditor/format';
+import { chartBars, labelStep, markerPosition, shortCount, tokenChart } from '../../../src/webview/datasetEditor/chartData';
+import { bubbleKind, exampleTitle, formatDeduction, formatToolArguments, headerItems, listStatus, modelHeaderItems, rowCells } from '../../../src/webview/datasetEditor/format';
 import { draftOf, editMessageRequest } from '../../../src/webview/datasetEditor/requests';
 import { wordDiff } from '../../../src/webview/datasetEditor/wordDiff';
 
@@ -140,10 +140,95 @@ describe('webview: Dataset Editor formatting', () => {
     };
     assert.equal(markerPosition(stats.histogram.tokenBins, 2048), 2.5, 'the start of its bin');
     assert.ok(Math.abs(markerPosition(stats.histogram.tokenBins, 2896) - (3 - 0.5 + Math.log2(2896 / 2048))) < 1e-9, 'inside its bin, on a log scale');
-    assert.equal(markerPosition(stats.histogram.tokenBins, 100_000), 3.5, 'beyond the last bin');
+    assert.equal(markerPosition(stats.histogram.tokenBins, 4096), 3.5, 'the end of the last bin');
+    assert.equal(markerPosition(stats.histogram.tokenBins, 32_768), 6.5, 'beyond the last bin, one bar per doubling');
     assert.deepEqual(chartBars(stats).tokens, { labels: ['<1', '<2', '<2k', '<4k'], counts: [0, 1, 4, 2] });
     assert.deepEqual(chartBars(stats).findings, { labels: ['too-long'], counts: [2] });
     assert.deepEqual([shortCount(512), shortCount(4096), shortCount(1_048_576), shortCount(1500)], ['512', '4k', '1M', '1500']);
+  });
+});
+
+describe("webview: Dataset Editor with a chosen model's counts", () => {
+  const base: RowStatsResult = {
+    version: 3,
+    histogram: { tokenBins: [{ from: 512, to: 1024, count: 3 }], turns: [], roles: [], findingsByCode: [] },
+    p50: 600,
+    p95: 900,
+    p99: 1000,
+    maxSeqLength: 2048,
+  };
+  const model: NonNullable<RowStatsResult['model']> = {
+    id: 'qwen3-1.7b',
+    name: 'Qwen3 1.7B',
+    contextLength: 32_768,
+    tokenizer: 'Qwen3 tokenizer',
+    state: 'ready',
+    tokenBins: [
+      { from: 256, to: 512, count: 1 },
+      { from: 512, to: 1024, count: 2 },
+    ],
+    maxSeqLength: 2048,
+    totalTokens: 1900,
+    totalTrainable: 700,
+    truncated: 1,
+    noTrainable: 2,
+    p95: 800,
+    p99: 810,
+  };
+
+  it('draws no model line and adds no header item while no model is chosen', () => {
+    const chart = tokenChart(base);
+    assert.deepEqual(chart.markers, [{ kind: 'maxSeqLength', tokens: 2048, label: 'max 2k' }]);
+    assert.equal(chart.bins, base.histogram.tokenBins);
+    assert.equal(chart.caption, 'Tokens per example (dashed: max sequence length)');
+    assert.deepEqual(modelHeaderItems(base.model), []);
+  });
+
+  it("histograms the model's own counts with its context window marked once they are ready", () => {
+    const chart = tokenChart({ ...base, model });
+    assert.equal(chart.bins, model.tokenBins);
+    assert.deepEqual(chart.markers, [
+      { kind: 'maxSeqLength', tokens: 2048, label: 'max 2k' },
+      { kind: 'context', tokens: 32_768, label: 'Qwen3 1.7B context 32k' },
+    ]);
+    assert.equal(chart.caption, "Qwen3 1.7B tokens (Qwen3 tokenizer) per example (dashed: max sequence length, Qwen3 1.7B's context)");
+    assert.deepEqual(chartBars({ ...base, model }).tokens, { labels: ['<512', '<1k'], counts: [1, 2] });
+    const items = modelHeaderItems(model);
+    assert.deepEqual(
+      items.map((i) => [i.id, i.label, i.value]),
+      [
+        ['model', 'Model', 'Qwen3 1.7B'],
+        ['modelTokens', 'Model tokens (Qwen3 tokenizer)', '1,900'],
+        ['modelTruncated', 'Over 2,048 for Qwen3 1.7B', '1'],
+        ['noTrainable', 'Nothing to train', '2'],
+      ],
+    );
+    assert.match(items[1]!.title, /700 of them trained/);
+  });
+
+  it('keeps the encoding histogram while counting, and says approximate counts are approximate', () => {
+    const counting = { ...model, state: 'counting' as const, tokenBins: [] };
+    const chart = tokenChart({ ...base, model: counting });
+    assert.equal(chart.bins, base.histogram.tokenBins, "the model's bins are not known yet");
+    assert.equal(chart.markers.length, 2, 'the context line is drawn already');
+    assert.deepEqual(
+      modelHeaderItems(counting).map((i) => i.value),
+      ['Qwen3 1.7B', 'Counting…'],
+    );
+    const approximate = { ...model, id: 'phi-4-mini', name: 'Phi-4 mini', tokenizer: null, reason: 'its tokenizer is not on npm' };
+    const items = modelHeaderItems(approximate);
+    assert.equal(items[1]!.label, 'Model tokens (approximate)');
+    assert.match(items[0]!.title, /Approximate: its tokenizer is not on npm/);
+  });
+});
+
+describe('webview: Dataset Editor chart labels', () => {
+  it('labels every bar when they fit, every n-th when the editor is narrow', () => {
+    const labels = ['<1', '<2', '<4', '<8', '<16', '<32', '<64', '<128', '<256', '<512', '<1k', '<2k', '<4k', '<8k'];
+    assert.equal(labelStep(labels, 1000, false), 1, '14 labels of 4 chars (36 px each) fit in 1000 px');
+    assert.equal(labelStep(labels, 250, false), 3, 'in 250 px every third');
+    assert.equal(labelStep(['invalid-json', 'exact-duplicate'], 100, true), 1, 'rotated labels need one line each');
+    assert.equal(labelStep([], 100, false), 1);
   });
 });
 
