@@ -24,6 +24,7 @@ export const COMMANDS = {
   openDatasetEditor: 'slmgen.openDatasetEditor',
   openRecommendPanel: 'slmgen.openRecommendPanel',
   chooseModel: 'slmgen.chooseModel',
+  turnOffMergeConflictScan: 'slmgen.turnOffMergeConflictScan',
   // The Jobs view (argument: a job id, or the tree item).
   refreshJobs: 'slmgen.refreshJobs',
   openJobNotebook: 'slmgen.openJobNotebook',

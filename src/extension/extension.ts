@@ -13,6 +13,7 @@ import { ServerJobsCredentials } from './jobs/jobsCredentials';
 import { createLog } from './log';
 import { ReportDocuments } from './report/reportDocuments';
 import { DiskAnalyses, LargeFileTabs } from './languageServer/diskAnalyses';
+import { MergeConflictAdvice } from './languageServer/mergeConflictAdvice';
 import { LocalServer } from './localServer/localServer';
 import { DatasetStatusBar } from './status/statusBar';
 
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): SlmgenApi {
     credentials,
     jobs,
     new LargeFileTabs(disk, log),
+    new MergeConflictAdvice(context.workspaceState, log),
     ...registerCommands({ client, log, reports, disk, status, server, jobs, auth }),
     ...registerDatasetEditor(context, { client, disk, log }),
     ...registerRecommendPanel(context, { client, log, reports, disk, status, server, jobs, auth }),

@@ -92,9 +92,14 @@ async function askTarget(given: NotebookTargetId | undefined, title: string): Pr
   return pickOne(choiceItems(NOTEBOOK_TARGET_CHOICES, preferred), { title, placeHolder: 'Where will the notebook run?' });
 }
 
-async function askData(given: NotebookDataId | undefined, title: string): Promise<NotebookDataId> {
+/**
+ * Embed or sidecar: given, else the setting's choice without asking when the target was given too (a scripted call or
+ * keybinding that answers everything, written before this question existed, must not start asking), else asked.
+ */
+async function askData(given: NotebookDataId | undefined, scripted: boolean, title: string): Promise<NotebookDataId> {
   if (given !== undefined) return given;
   const preferred = vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>(SETTINGS.notebookData);
+  if (scripted) return NOTEBOOK_DATA_CHOICES.some((c) => c.id === preferred) ? (preferred as NotebookDataId) : 'embed';
   return pickOne(choiceItems(NOTEBOOK_DATA_CHOICES, preferred), { title, placeHolder: 'Where do the training examples go?' });
 }
 
@@ -141,7 +146,7 @@ export async function generateNotebook(deps: CommandDeps, uriArg?: unknown, opti
   const model = given?.model ?? (await askModel(deps, uri, task, deployment, title));
   const { preset, config } = await askPresetOrConfig(given, title);
   const target = await askTarget(given?.target, title);
-  const data = await askData(given?.data, title);
+  const data = await askData(given?.data, given?.target !== undefined, title);
   const outPath = await askOutPath(uri, given?.outPath);
 
   const params: GenerateNotebookParams = { uri: uri.toString(), model, target, task, deployment, preset, config, outPath, data };

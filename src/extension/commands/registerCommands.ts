@@ -13,6 +13,7 @@ import { recommendModel } from './recommendModel';
 import { runCommand } from './runCommand';
 import { copyServerUrl, startServer, stopServer } from './serverCommands';
 import { openInDatasetEditor } from '../datasetEditor/datasetEditorProvider';
+import { turnOffMergeConflictScan } from '../languageServer/mergeConflictAdvice';
 import { openRecommendPanel } from '../recommendPanel/recommendPanel';
 
 /** Register the commands; the returned disposables belong in `context.subscriptions`. */
@@ -38,6 +39,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register(COMMANDS.copyServerUrl, 'Copy Server URL', () => copyServerUrl(deps.server)),
     register(COMMANDS.openInColab, 'Open in Colab', (uri?: unknown, options?: unknown) => openInColab(deps, uri, options)),
     register(COMMANDS.openDatasetEditor, 'Open in Dataset Editor', (uri?: unknown) => openInDatasetEditor(uri)),
+    register(COMMANDS.turnOffMergeConflictScan, 'Turn Off Merge-Conflict Scanning for This Workspace', () => turnOffMergeConflictScan(log)),
     register(COMMANDS.chooseModel, 'Choose Model for Token Counts', (model?: unknown) => chooseModel(deps, model)),
     register(COMMANDS.openRecommendPanel, 'Open Recommendation Panel', (uri?: unknown) => openRecommendPanel(uri)),
     register(COMMANDS.refreshJobs, 'Refresh Jobs', () => deps.jobs.refresh()),

@@ -263,4 +263,19 @@ describe('SLMGEN commands (dataset, server, Colab)', function () {
       assert.equal(seen.length, before, 'nothing reached the GitHub stand-in');
     });
   });
+
+  it("Turn Off Merge-Conflict Scanning for This Workspace sets merge-conflict's decorators and code lenses off in the workspace settings", async () => {
+    const config = () => vscode.workspace.getConfiguration('merge-conflict');
+    assert.ok(vscode.extensions.getExtension('vscode.merge-conflict'), 'the built-in merge-conflict extension is there to advise about');
+    try {
+      await vscode.commands.executeCommand('slmgen.turnOffMergeConflictScan');
+      for (const key of ['decorators.enabled', 'codeLens.enabled']) {
+        assert.equal(config().inspect<boolean>(key)?.workspaceValue, false, `${key} off for the workspace`);
+        assert.equal(config().get<boolean>(key), false);
+      }
+    } finally {
+      await config().update('decorators.enabled', undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BYTES_PER_MB, VSCODE_SYNC_LIMIT_BYTES, analysisSource, datasetDocumentSelector, diskThresholdBytes, editorGlob, isDatasetPath, tabNeedsDiskAnalysis } from '../../../src/extension/datasets';
+import { BYTES_PER_MB, MERGE_CONFLICT_ADVICE_BYTES, VSCODE_SYNC_LIMIT_BYTES, adviseMergeConflictOff, analysisSource, datasetDocumentSelector, diskThresholdBytes, editorGlob, isDatasetPath, tabNeedsDiskAnalysis } from '../../../src/extension/datasets';
 import { globToRegExp } from '../../../src/lsp/documentSelection';
 import { DEFAULT_JSON_ARRAY_GLOB } from '../../../src/shared/lspProtocol';
 
@@ -23,6 +23,18 @@ describe('extension: datasets and large files', () => {
     assert.equal(analysisSource({ hasTextDocument: false, sizeBytes: 20 * BYTES_PER_MB, thresholdMB: 10 }), 'disk');
     assert.equal(analysisSource({ hasTextDocument: false, sizeBytes: 50 * BYTES_PER_MB, thresholdMB: 50 }), 'document', 'at the threshold, not above it');
     assert.equal(analysisSource({ hasTextDocument: false, sizeBytes: 50 * BYTES_PER_MB + 1, thresholdMB: 100 }), 'disk');
+  });
+
+  it("offers to turn off the merge-conflict scan once, for a JSON Lines file of 10 MB or more, while the scan is on", () => {
+    const base = { path: '/w/train.jsonl', sizeBytes: MERGE_CONFLICT_ADVICE_BYTES, decorators: true, codeLens: true, extensionPresent: true, asked: false };
+    assert.equal(MERGE_CONFLICT_ADVICE_BYTES, 10 * BYTES_PER_MB);
+    assert.equal(adviseMergeConflictOff(base), true);
+    assert.equal(adviseMergeConflictOff({ ...base, sizeBytes: MERGE_CONFLICT_ADVICE_BYTES - 1 }), false, 'a smaller file');
+    assert.equal(adviseMergeConflictOff({ ...base, path: '/w/notes.txt' }), false, 'not a dataset');
+    assert.equal(adviseMergeConflictOff({ ...base, decorators: false }), true, 'code lenses still scan');
+    assert.equal(adviseMergeConflictOff({ ...base, decorators: false, codeLens: false }), false, 'the scan is off already');
+    assert.equal(adviseMergeConflictOff({ ...base, extensionPresent: false }), false, 'no merge-conflict extension');
+    assert.equal(adviseMergeConflictOff({ ...base, asked: true }), false, 'asked already (or never again)');
   });
 
   it('sends a tab to disk analysis only for a large JSON Lines file without a document', () => {
