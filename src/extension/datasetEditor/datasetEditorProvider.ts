@@ -14,7 +14,7 @@ import { DUPLICATES_METHOD, DuplicatesResult, EXAMPLE_METHOD, ExampleResult, REP
 import type { SlmgenClient } from '../client';
 import { prepareDataset, resolveDatasetUri } from '../commands/datasetTarget';
 import { shortMessage } from '../commands/errors';
-import { COMMANDS, CONFIG_SECTION, DATASET_EDITOR_VIEW_TYPE, DATASET_VIEWER_VIEW_TYPE, SETTINGS, WEBVIEW_DIST } from '../constants';
+import { COMMANDS, DATASET_EDITOR_VIEW_TYPE, DATASET_VIEWER_VIEW_TYPE, WEBVIEW_DIST } from '../constants';
 import { BYTES_PER_MB, VSCODE_SYNC_LIMIT_BYTES } from '../datasets';
 import type { DiskAnalyses } from '../languageServer/diskAnalyses';
 import { sourceOf } from '../languageServer/diskAnalyses';
@@ -36,6 +36,8 @@ type Source = { kind: 'document'; document: vscode.TextDocument } | { kind: 'dis
 /** One Dataset Editor: a webview panel and the dataset it shows. */
 class DatasetEditorSession implements vscode.Disposable {
   private ready = false;
+  /** The chosen model's state in the last `ready` status of this dataset ('none' without a model). */
+  private lastModel = 'none';
   private readonly disposables: vscode.Disposable[] = [];
   private readonly uri: vscode.Uri;
 
@@ -53,12 +55,14 @@ class DatasetEditorSession implements vscode.Disposable {
     this.disposables.push(
       webview.onDidReceiveMessage((data: unknown) => this.receive(data)),
       panel.onDidDispose(() => this.dispose()),
-      // The chosen model's counts arrive after the analysis (status again, with `model`); a new choice re-checks.
+      // The chosen model's counts arrive after the analysis (status `ready` again, with `model`), and a new choice
+      // (or none) re-checks the dataset: the summary is asked again whenever the model's state changes.
       deps.client.onStatus((status) => {
-        if (status.uri === key && status.state === 'ready' && status.model !== undefined) this.post({ type: 'summaryChanged' });
-      }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${CONFIG_SECTION}.${SETTINGS.model}`)) this.post({ type: 'summaryChanged' });
+        if (status.uri !== key || status.state !== 'ready') return;
+        const model = status.model === undefined ? 'none' : `${status.model.id}:${status.model.state}`;
+        if (model === this.lastModel) return;
+        this.lastModel = model;
+        this.post({ type: 'summaryChanged' });
       }),
     );
     if (source.kind === 'document') {

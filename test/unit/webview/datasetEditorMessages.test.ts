@@ -35,6 +35,7 @@ describe('webview: Dataset Editor messages', () => {
       { type: 'deleteExample', requestId: 6, version: 7, line: 5 },
       { type: 'applyFix', requestId: 7, version: null, line: 5, findingIndex: 0, fixIndex: 1 },
       { type: 'openInTextEditor', line: 9 },
+      { type: 'chooseModel' },
     ];
     for (const m of messages) {
       const parsed = parseWebviewMessage(m);
@@ -73,6 +74,22 @@ describe('webview: Dataset Editor messages', () => {
         header,
         stats: { version: 4, histogram: { tokenBins: [{ from: 16, to: 32, count: 5 }], turns: [{ turns: 3, count: 7 }], roles: [], findingsByCode: [] }, p50: 34, p95: 88, p99: 89, maxSeqLength: 2048 },
       },
+      {
+        type: 'summary',
+        requestId: 2,
+        version: 5,
+        header,
+        stats: {
+          version: 5,
+          histogram: { tokenBins: [], turns: [], roles: [], findingsByCode: [] },
+          p50: null,
+          p95: null,
+          p99: null,
+          maxSeqLength: 2048,
+          model: { id: 'qwen3-1.7b', name: 'Qwen3 1.7B', contextLength: 40_960, tokenizer: null, reason: 'not installed', state: 'counting', tokenBins: [], maxSeqLength: 2048, totalTokens: 0, totalTrainable: 0, truncated: 0, noTrainable: 0, p95: null, p99: null },
+        },
+      },
+      { type: 'summaryChanged' },
       { type: 'editResult', requestId: 9, outcome: 'stale', message: 'changed' },
       { type: 'error', message: 'failed' },
     ];
@@ -81,5 +98,8 @@ describe('webview: Dataset Editor messages', () => {
     assert.equal(parseHostMessage({ type: 'summary', requestId: 1, version: 4, header: { ...header, tokens: '334' } }).ok, false);
     assert.equal(parseHostMessage({ type: 'editResult', requestId: 9, outcome: 'maybe' }).ok, false);
     assert.equal(parseHostMessage({ type: 'documentChanged' }).ok, false, 'a change without its version');
+    const counting = good.find((m) => m.type === 'summary' && m.version === 5) as Extract<HostMessage, { type: 'summary' }>;
+    const badState = { ...counting, stats: { ...counting.stats, model: { ...counting.stats.model!, state: 'almost' } } };
+    assert.equal(parseHostMessage(badState).ok, false, "a model state outside counting / ready / failed");
   });
 });
