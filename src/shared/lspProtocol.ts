@@ -176,6 +176,11 @@ export const TrainingPlanResult = z.object({
   estimate: TrainingEstimate.optional(),
   /** Errors by field (`field` is `training_config` or `preset` for errors of the whole config). */
   errors: z.array(z.object({ field: z.string(), message: z.string() })),
+  /**
+   * The model's own token counts of the dataset are being made (in the background): the data-derived defaults
+   * (max_seq_length, estimates) are from o200k_base counts until they are ready; ask again to get them.
+   */
+  countsPending: z.boolean().optional(),
 });
 export type TrainingPlanResult = z.infer<typeof TrainingPlanResult>;
 
