@@ -8,7 +8,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken, Diagnostic, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
-import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import type { DatasetReport } from '../core/analysis/report';
 import type { Finding } from '../core/types';
 import type { RecordColumns } from '../core/analysis/recordColumns';
@@ -125,8 +125,41 @@ export class DatasetRequests {
   private readonly diskModels = new Map<string, DiskModelCounts>();
   /** Per file analysed from disk, the findings published and the status sent for its report (sent again with the model's). */
   private readonly diskAnalyses = new Map<string, { report: DatasetReport; findings: readonly Finding[]; status: StatusParams }>();
+  /** Per model and dataset, the statistics being counted in the background for training plans, with their report. */
+  private readonly pendingStats = new Map<string, { report: DatasetReport; controller: AbortController; done: Promise<ModelTokenStats | undefined> }>();
+  /** The chosen model and limit the files analysed from disk were counted for. */
+  private diskCountedFor: string;
 
-  constructor(private readonly ctx: RequestContext) {}
+  constructor(private readonly ctx: RequestContext) {
+    this.diskCountedFor = this.modelSettingKey();
+  }
+
+  /**
+   * The settings changed: when the chosen model or the limit did, each file analysed from disk has its diagnostics
+   * published again without the old model's findings and its status sent again, and is counted again with the
+   * model now chosen (the old count is cancelled).
+   */
+  settingsChanged(): void {
+    const key = this.modelSettingKey();
+    if (key === this.diskCountedFor) return;
+    this.diskCountedFor = key;
+    const model = this.ctx.docs.models.model;
+    for (const [uri, analysed] of this.diskAnalyses) {
+      this.diskModels.get(uri)?.controller.abort();
+      this.diskModels.delete(uri);
+      // An open document of the same file has its own (live) diagnostics and status.
+      if (this.ctx.docs.dataset(uri)) continue;
+      this.ctx.publish(uri, analysed.findings.map((f) => toDiagnostic(f, uri, null)));
+      this.ctx.status(model ? { ...analysed.status, model: { id: model.id, state: 'counting' } } : analysed.status);
+      const path = filePathOf(uri);
+      if (path !== undefined && this.diskReports.get(uri) === analysed.report) this.countDisk(uri, path, analysed.report);
+    }
+  }
+
+  /** What the counts of files from disk depend on: the chosen model and the max sequence length. */
+  private modelSettingKey(): string {
+    return `${this.ctx.docs.models.model?.id ?? ''}\u0000${this.ctx.settings().analysis.maxSeqLength}`;
+  }
 
   /** A file analysed from disk is now open in the editor: its document's analysis takes over. */
   forget(uri: string): void {
@@ -149,6 +182,8 @@ export class DatasetRequests {
     this.running.clear();
     for (const counts of this.diskModels.values()) counts.controller.abort();
     this.diskModels.clear();
+    for (const pending of this.pendingStats.values()) pending.controller.abort();
+    this.pendingStats.clear();
   }
 
   /**
@@ -185,8 +220,10 @@ export class DatasetRequests {
     const deployment = parseDeploymentTarget(params.deployment);
     if (!deployment.ok) throw invalidParams(deployment.message);
     // The chosen model's own counts replace the o200k_base lengths in its context-fit term and its estimate.
+    // Only counts already made are used: a recommendation never waits for a count.
+    const { version, report } = await this.datasetReport(params.uri, token);
     const chosen = this.ctx.docs.models.model;
-    const { report, modelTokens } = chosen ? await this.reportWithModelTokens(params.uri, chosen, token) : { ...(await this.datasetReport(params.uri, token)), modelTokens: undefined };
+    const modelTokens = chosen ? this.readyModelTokenStats(params.uri, version, report, chosen)?.stats : undefined;
     return {
       recommendations: recommendModels(report, task.value, deployment.value, modelTokens).map((r) => ({
         rank: r.rank,
@@ -210,12 +247,59 @@ export class DatasetRequests {
   async trainingPlan(params: TrainingPlanParams, token: CancellationToken): Promise<TrainingPlanResult> {
     const model = findModel(params.model);
     if (!model) throw invalidParams(`unknown model "${params.model}"; one of: ${MODELS.map((m) => m.id).join(', ')}`);
-    // The model's own token counts set the data-derived defaults, as in `generateNotebook` (the same max_seq_length).
-    const { report, modelTokens } = await this.reportWithModelTokens(params.uri, model, token);
-    const resolved = resolveTrainingConfig(params.config, report, model, params.preset, { target: params.target, modelTokens });
-    if (!resolved.ok) return { fieldRanges: { ...FIELD_RANGES }, errors: resolved.errors.map(fieldError) };
-    const derived: Record<string, string> = { ...resolved.derived };
-    return { fieldRanges: { ...FIELD_RANGES }, config: resolved.config, preset: resolved.preset, derived, estimate: estimateOf(resolved.estimates), errors: [] };
+    const { version, report } = await this.datasetReport(params.uri, token);
+    const options = { target: params.target };
+    const plain = resolveTrainingConfig(params.config, report, model, params.preset, options);
+    if (!plain.ok || report.total_examples === 0) return trainingPlanOf(plain);
+    // The model's own token counts set the data-derived defaults, as in `generateNotebook` (the same max_seq_length),
+    // once they are made: the plan never waits for them (a tokenizer is slow), it says they are pending.
+    const ready = this.readyModelTokenStats(params.uri, version, report, model);
+    if (!ready) this.countInBackground(params.uri, report, model);
+    if (!ready?.stats) return { ...trainingPlanOf(plain), ...(ready ? {} : { countsPending: true }) };
+    return trainingPlanOf(resolveTrainingConfig(params.config, report, model, params.preset, { ...options, modelTokens: ready.stats }));
+  }
+
+  /**
+   * A model's own token statistics of a dataset version when they are made (the chosen model's counts, or those
+   * counted here for its report), without waiting; `stats` is undefined when the chosen model's counting failed.
+   * Undefined while they are not made.
+   */
+  private readyModelTokenStats(uri: string, version: number | null, report: DatasetReport, model: ModelEntry): { stats: ModelTokenStats | undefined } | undefined {
+    const memo = this.countedStats.get(statsKey(model, uri));
+    if (memo?.report === report) return { stats: memo.stats };
+    if (this.ctx.docs.models.model?.id !== model.id) return undefined;
+    const { state, counts } = this.modelCounts(uri, version, report);
+    return state === 'ready' || state === 'failed' ? { stats: counts?.stats ?? undefined } : undefined;
+  }
+
+  /**
+   * Count a dataset's examples with a model for its training plans, in the background (once per model, dataset and
+   * report; a failure is logged); a later plan (or notebook) uses the statistics. The chosen model's own counts are
+   * being made already.
+   */
+  private countInBackground(uri: string, report: DatasetReport, model: ModelEntry): void {
+    if (this.ctx.docs.models.model?.id === model.id) return;
+    const key = statsKey(model, uri);
+    if (this.pendingStats.get(key)?.report === report) return;
+    this.pendingStats.get(key)?.controller.abort();
+    const controller = new AbortController();
+    const source = new CancellationTokenSource();
+    controller.signal.addEventListener('abort', () => source.cancel());
+    this.ctx.info(`Counting ${uri} with ${model.id} for its training plan (in the background).`);
+    const count = async (): Promise<ModelTokenStats | undefined> => {
+      const data = await this.datasetExamples(uri, source.token);
+      // A newer version's plan counts that version.
+      return data.report === report ? await this.countStats(uri, report, model, data.examples, controller.signal) : undefined;
+    };
+    const done = count().catch((err: unknown) => {
+      if (!controller.signal.aborted) this.ctx.warn(`Counting ${uri} with ${model.id} for its training plan failed: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
+    const entry = { report, controller, done };
+    this.pendingStats.set(key, entry);
+    void entry.done.finally(() => {
+      if (this.pendingStats.get(key) === entry) this.pendingStats.delete(key);
+    });
   }
 
   /**
@@ -272,24 +356,34 @@ export class DatasetRequests {
   private async modelTokenStats(uri: string, version: number | null, report: DatasetReport, model: ModelEntry, examples: ChatExample[], token: CancellationToken): Promise<ModelTokenStats> {
     const known = await this.knownModelTokenStats(uri, version, report, model, token);
     if (known) return known;
-    const memoKey = `${model.id}\u0000${uri}`;
-    const memo = this.countedStats.get(memoKey);
+    const memo = this.countedStats.get(statsKey(model, uri));
     if (memo?.report === report) return memo.stats;
+    // A training plan's count of the same report is under way: its statistics are these.
+    const pending = this.pendingStats.get(statsKey(model, uri));
+    const counted = pending?.report === report ? await untilCancelled(pending.done, token) : undefined;
+    if (counted) return counted;
     const controller = new AbortController();
     const onCancel = token.onCancellationRequested(() => controller.abort());
     try {
-      const counts = await countExampleModelTokens(model, examples, controller.signal);
-      if (counts.tokenizer === null) this.ctx.info(`Token counts for ${model.id} are approximate: ${counts.reason ?? 'o200k_base over its chat template'}`);
-      const stats = modelTokenStatsOf(model, counts);
-      this.countedStats.delete(memoKey);
-      this.countedStats.set(memoKey, { report, stats });
-      for (const key of this.countedStats.keys()) if (this.countedStats.size > COUNTED_STATS_KEPT) this.countedStats.delete(key);
-      return stats;
+      return await this.countStats(uri, report, model, examples, controller.signal);
     } catch (err) {
       throw isAbort(err) ? cancelledError() : err;
     } finally {
       onCancel.dispose();
     }
+  }
+
+  /** Count examples with a model on a worker thread, remembering the statistics for `report`. */
+  private async countStats(uri: string, report: DatasetReport, model: ModelEntry, examples: ChatExample[], signal: AbortSignal): Promise<ModelTokenStats> {
+    const counts = await countExampleModelTokens(model, examples, signal);
+    if (counts.tokenizer === null) this.ctx.info(`Token counts for ${model.id} are approximate: ${counts.reason ?? 'o200k_base over its chat template'}`);
+    const stats = modelTokenStatsOf(model, counts);
+    const memoKey = statsKey(model, uri);
+    this.countedStats.delete(memoKey);
+    this.countedStats.set(memoKey, { report, stats });
+    for (const key of this.countedStats.keys()) if (this.countedStats.size > COUNTED_STATS_KEPT) this.countedStats.delete(key);
+    this.ctx.info(`${model.id}: counted ${examples.length} examples of ${uri}.`);
+    return stats;
   }
 
   /** The chosen model's counts of a dataset version as statistics, when `model` is chosen and they can be had. */
@@ -306,16 +400,6 @@ export class DatasetRequests {
     if (disk?.report !== report || disk.model.id !== model.id) return undefined;
     const counts = disk.counts ?? (await untilCancelled(disk.done, token));
     return counts?.stats ?? undefined;
-  }
-
-  /** A dataset's report and a model's own token statistics of the same version (none without usable examples). */
-  private async reportWithModelTokens(uri: string, model: ModelEntry, token: CancellationToken): Promise<{ report: DatasetReport; modelTokens: ModelTokenStats | undefined }> {
-    const { version, report } = await this.datasetReport(uri, token);
-    if (report.total_examples === 0) return { report, modelTokens: undefined };
-    const known = await this.knownModelTokenStats(uri, version, report, model, token);
-    if (known) return { report, modelTokens: known };
-    const data = await this.datasetExamples(uri, token);
-    return { report: data.report, modelTokens: await this.modelTokenStats(uri, data.version, data.report, model, data.examples, token) };
   }
 
   /**
@@ -478,6 +562,18 @@ export class DatasetRequests {
       onCancel.dispose();
     }
   }
+}
+
+/** Where the statistics of a model's counts of a dataset are kept. */
+function statsKey(model: ModelEntry, uri: string): string {
+  return `${model.id}\u0000${uri}`;
+}
+
+/** `slmgen/trainingPlan`'s answer for a resolved config, or its errors by field. */
+function trainingPlanOf(resolved: ReturnType<typeof resolveTrainingConfig>): TrainingPlanResult {
+  if (!resolved.ok) return { fieldRanges: { ...FIELD_RANGES }, errors: resolved.errors.map(fieldError) };
+  const derived: Record<string, string> = { ...resolved.derived };
+  return { fieldRanges: { ...FIELD_RANGES }, config: resolved.config, preset: resolved.preset, derived, estimate: estimateOf(resolved.estimates), errors: [] };
 }
 
 /** The estimates the panels show. */

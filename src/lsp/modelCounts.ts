@@ -155,6 +155,10 @@ export class ModelCounts {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly runs = new Map<string, Run>();
   private readonly results = new Map<string, DocumentModelCounts>();
+  /** Why the chosen model's tokenizer could not be loaded (not tried again until the model setting changes). */
+  private loadFailure: Error | undefined;
+  /** Disposed: counts nothing more (no new thread is started). */
+  private disposed = false;
 
   constructor(
     settings: ServerSettings,
@@ -187,6 +191,7 @@ export class ModelCounts {
     this.modelValue = model;
     void this.thread?.dispose();
     this.thread = undefined;
+    this.loadFailure = undefined;
     this.cache = new Map();
     this.inFlight.clear();
     this.runs.clear();
@@ -196,7 +201,7 @@ export class ModelCounts {
 
   /** Count a document version (superseding the document's older run). Nothing without a model. */
   count(target: CountTarget): void {
-    if (!this.modelValue) return;
+    if (!this.modelValue || this.disposed) return;
     const run: Run = { target, done: Promise.resolve(undefined) };
     this.runs.set(target.uri, run);
     run.done = this.execute(run).then(
@@ -234,6 +239,7 @@ export class ModelCounts {
 
   /** Stop counting. */
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.runs.clear();
     await this.thread?.dispose();
   }
@@ -247,7 +253,12 @@ export class ModelCounts {
       const thread = new ModelCountThread(model);
       thread.tokenizer.then(
         (t) => this.sink.info(t.tokenizer === null ? `Counts for ${model.id} are approximate: ${t.reason ?? 'o200k_base over its chat template'}` : `Counting with ${model.id}'s ${t.tokenizer.name} (${t.tokenizer.package}).`),
-        () => undefined,
+        (err: Error) => {
+          // A thread stopped because the model changed is no failure of the tokenizer.
+          if (this.thread !== thread) return;
+          this.loadFailure = err;
+          this.sink.warn(`${err.message}; no ${model.id} counts until ${SETTINGS_SECTION}.analysis.model changes.`);
+        },
       );
       this.thread = thread;
     }
@@ -258,6 +269,7 @@ export class ModelCounts {
   private async execute(run: Run): Promise<DocumentModelCounts | undefined> {
     const model = this.modelValue as ModelEntry;
     const { uri, version, host } = run.target;
+    if (this.loadFailure) throw this.loadFailure;
     let keys: ExampleKeys;
     try {
       keys = await host.exampleKeys(uri);
@@ -320,7 +332,11 @@ export class ModelCounts {
     return { ...result, version, keys: keys.keys, counted: batches.reduce((n, b) => n + b.length, 0) };
   }
 
-  /** Count one batch into `cache`, its keys marked as being counted meanwhile. */
+  /**
+   * Count one batch into `cache`, its keys marked as being counted meanwhile. The batch's promise is handled here
+   * (the runs waiting for it still see a failure): a run that stops before awaiting it must not leave a rejection
+   * unhandled (the thread disposed when the model changes, or at shutdown).
+   */
   private countBatch(thread: ModelCountThread, cache: Map<string, ExampleModelTokens>, keys: string[], examples: ChatExample[]): Promise<unknown> {
     const done = thread.count(examples).then((rows) => {
       keys.forEach((key, k) => {
@@ -331,6 +347,7 @@ export class ModelCounts {
     const settled = done.finally(() => {
       for (const key of keys) if (this.inFlight.get(key) === settled) this.inFlight.delete(key);
     });
+    settled.catch(() => undefined);
     for (const key of keys) this.inFlight.set(key, settled);
     return settled;
   }
@@ -338,13 +355,18 @@ export class ModelCounts {
   private failed(run: Run, err: unknown): DocumentModelCounts | undefined {
     if (!this.isLive(run) || !this.modelValue) return undefined;
     const message = err instanceof Error ? err.message : String(err);
-    this.sink.warn(`Counting ${run.target.uri} (version ${run.target.version}) with ${this.modelValue.id} failed: ${message}`);
+    // A tokenizer that could not be loaded was warned about once.
+    if (err !== this.loadFailure) this.sink.warn(`Counting ${run.target.uri} (version ${run.target.version}) with ${this.modelValue.id} failed: ${message}`);
     return { ...failedCountResult(this.modelValue, this.maxSeqLength, message), version: run.target.version, keys: [], counted: 0 };
   }
 
   private finish(run: Run, counts: DocumentModelCounts | undefined): DocumentModelCounts | undefined {
     const { uri } = run.target;
-    if (!counts || !this.isLive(run)) return undefined;
+    if (!counts || !this.isLive(run)) {
+      // A superseded run was replaced in `runs`; one whose version is no longer current leaves it.
+      if (this.runs.get(uri) === run) this.runs.delete(uri);
+      return undefined;
+    }
     this.runs.delete(uri);
     this.results.set(uri, counts);
     if (counts.counted > 0) this.sink.info(`${counts.model.id}: counted ${counts.counted} of ${counts.rows.length} examples of ${uri} (version ${counts.version}); the others' counts were cached.`);

@@ -155,6 +155,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   function applySettings(next: ServerSettings): void {
     settings = next;
     docs().applySettings(next);
+    requestsValue?.settingsChanged();
   }
 
   async function pullSettings(): Promise<void> {

@@ -194,6 +194,34 @@ describe('language server: slmgen.analysis.model counts open datasets with the c
     assert.notEqual(plan.config?.max_seq_length, withoutCounts.config.max_seq_length);
   });
 
+  it('trainingPlan never waits for a count: errors at once, countsPending while one background count runs, then the notebook’s max_seq_length', async () => {
+    const other = 'qwen3-0.6b';
+    const countLines = (from: number) => client.received.logs.slice(from).filter((l) => l.startsWith(`Counting ${uri} with ${other}`));
+    const logsFrom = client.received.logs.length;
+    // An invalid config is answered from the config alone.
+    const invalid = await client.request<TrainingPlanResult>('slmgen/trainingPlan', { uri, model: other, config: { learning_rate: 5 } });
+    assert.deepEqual(invalid.errors.map((e) => e.field), ['learning_rate']);
+    assert.equal(invalid.countsPending, undefined);
+    assert.deepEqual(countLines(logsFrom), []);
+    // Plans asked for together are answered from o200k_base counts; one count of the model starts for all of them.
+    const plans = await Promise.all([1, 2, 3].map(() => client.request<TrainingPlanResult>('slmgen/trainingPlan', { uri, model: other })));
+    for (const plan of plans) {
+      assert.deepEqual(plan.errors, []);
+      assert.equal(plan.countsPending, true);
+    }
+    assert.equal(countLines(logsFrom).length, 1);
+    await client.waitFor('the background count', () => client.received.logs.slice(logsFrom).find((l) => l.startsWith(`${other}: counted `) && l.includes(uri)), 120_000);
+    const plan = await client.request<TrainingPlanResult>('slmgen/trainingPlan', { uri, model: other });
+    assert.deepEqual(plan.errors, []);
+    assert.equal(plan.countsPending, undefined);
+    const outPath = join(dir, 'nb-other.ipynb');
+    await client.request('slmgen/generateNotebook', { uri, model: other, outPath });
+    assert.equal(plan.config?.max_seq_length, maxSeqLength(JSON.parse(readFileSync(outPath, 'utf8')) as Notebook));
+    // The notebook used the counts made for the plan.
+    assert.equal(countLines(logsFrom).length, 1);
+    assert.equal(client.received.logs.slice(logsFrom).filter((l) => l.startsWith(`${other}: counted `)).length, 1);
+  });
+
   it('counts a large dataset in the background: edits publish meanwhile, and an edit counts only the record it changed', async () => {
     const records = 1500;
     const bigLines = Array.from({ length: records }, (_, i) =>
@@ -256,6 +284,24 @@ describe('language server: slmgen.analysis.model counts open datasets with the c
     assert.deepEqual(report.modelTokens, fromCli.model_tokens);
     const stats = await client.request<RowStatsResult>('slmgen/rowStats', { uri: diskUri });
     assert.equal(stats.model?.totalTokens, fromCli.model_tokens.total_tokens);
+  });
+
+  it('a file analysed from disk loses the model findings when the model is cleared, and is counted again when one is chosen', async () => {
+    const diskUri = pathToFileURL(join(dir, 'disk.jsonl')).href;
+    const diskStatus = (from: number, state: string | undefined) =>
+      client.received.status.slice(from).find((s) => s.uri === diskUri && s.state === 'ready' && (s.model as { state?: string } | undefined)?.state === state);
+    let published = client.published(diskUri).length;
+    let from = client.received.status.length;
+    await configure({ model: '', maxSeqLength: LIMIT });
+    const cleared = await client.waitForDiagnostics(diskUri, (p) => modelFindings(p.diagnostics).length === 0, published);
+    assert.ok(cleared.diagnostics.length > 0, 'the other findings stay');
+    await client.waitFor('the status without a model', () => diskStatus(from, undefined));
+    published = client.published(diskUri).length;
+    from = client.received.status.length;
+    await configure({ model: MODEL, maxSeqLength: LIMIT });
+    await client.waitFor('the counts of the file', () => diskStatus(from, 'ready'), 120_000);
+    const recounted = await client.waitForDiagnostics(diskUri, (p) => modelFindings(p.diagnostics).length > 0, published);
+    assert.deepEqual(modelFindings(recounted.diagnostics), cliModelFindings(cliAnalyze(cli, join(dir, 'disk.jsonl'))));
   });
 
   it('an empty model removes the model findings and sections', async () => {
