@@ -8,7 +8,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken, Diagnostic, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
-import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { CancellationTokenSource, ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import type { DatasetReport } from '../core/analysis/report';
 import type { Finding } from '../core/types';
 import type { RecordColumns } from '../core/analysis/recordColumns';
@@ -24,12 +24,15 @@ import type { TrainingEstimates } from '../core/recommend/trainingConfig';
 import type { AnalyzeFileOptions } from '../node/analyzeFile';
 import { analyzeFileInWorker } from '../node/analyzeInWorker';
 import { gzip } from '../node/gzip';
+import { notebookOutputConflicts } from '../node/outputFiles';
+import type { OutputConflict } from '../node/outputFiles';
 import { countExampleModelTokens, countModelTokensWithTokenizer, modelTokenStatsOf } from '../node/modelTokenizerCounts';
 import type {
   AnalyzeFileResult,
   DocumentParams,
   GenerateNotebookParams,
   GenerateNotebookResult,
+  OutputExistsData,
   RecommendParams,
   RecommendResult,
   ReportResult,
@@ -63,14 +66,16 @@ function isAbort(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
 }
 
-/** Whether two paths name the same existing file (through symbolic or hard links too); false when either is missing. */
-async function sameFile(a: string, b: string): Promise<boolean> {
-  try {
-    const [x, y] = await Promise.all([stat(a), stat(b)]);
-    return x.dev === y.dev && x.ino === y.ino;
-  } catch {
-    return false;
-  }
+/**
+ * Refuse the request when an output may not be written: never over the dataset; over another existing file SLMGEN
+ * did not write only with `overwrite` (the error's data lists those files, for the client to ask about).
+ */
+function assertMayWrite(conflicts: OutputConflict[], overwrite: boolean): void {
+  const fixed = conflicts.find((c) => !c.replaceable);
+  if (fixed) throw invalidParams(`refusing to write ${fixed.path}: ${fixed.reason} (choose another notebook location)`);
+  if (overwrite || conflicts.length === 0) return;
+  const data: OutputExistsData = { replaceable: conflicts.map((c) => c.path) };
+  throw new ResponseError(ErrorCodes.InvalidParams, conflicts.map((c) => `${c.path} ${c.reason} (ask again with overwrite to replace it)`).join('; '), data);
 }
 
 /** The file behind a `file:` URI (other schemes have none). */
@@ -306,7 +311,7 @@ export class DatasetRequests {
    * `slmgen/generateNotebook`: what `slmgen generate` does (resolve the model and the training configuration, build
    * the notebook with the usable examples embedded), written next to the dataset unless `outPath` says where. With
    * data `sidecar` (`generate --no-embed`) the examples go to `<dataset>.normalized.jsonl` next to the notebook
-   * instead, which the notebook reads; refused when that file would be the dataset itself.
+   * instead, which the notebook reads. Existing files: src/node/outputFiles.ts decides, `overwrite` replaces what it may.
    */
   async generateNotebook(params: GenerateNotebookParams, token: CancellationToken): Promise<GenerateNotebookResult> {
     const model = findModel(params.model);
@@ -338,11 +343,10 @@ export class DatasetRequests {
     for (const warning of nb.warnings) this.ctx.warn(`Notebook for ${params.uri}: ${warning}`);
     const path = params.outPath ?? join(dirname(datasetPath as string), nb.fileName);
     const sidecarPath = sidecar ? join(dirname(path), nb.datasetFileName) : null;
-    if (sidecarPath !== null && (sidecarPath === path || (datasetPath !== undefined && (await sameFile(sidecarPath, datasetPath))))) {
-      throw invalidParams(`refusing to write the data file ${sidecarPath}: it is the ${sidecarPath === path ? 'notebook' : 'dataset'} itself (choose another notebook location)`);
-    }
-    await writeFile(path, nb.json);
+    // As `slmgen generate`: everything checked before anything is written, and the data before the notebook that reads it.
+    assertMayWrite(notebookOutputConflicts(path, sidecarPath, datasetPath), params.overwrite === true);
     if (sidecarPath !== null) await writeFile(sidecarPath, nb.datasetJsonl);
+    await writeFile(path, nb.json);
     const data = sidecarPath === null ? 'embedded' : `in ${sidecarPath}, which it reads`;
     this.ctx.info(`Wrote ${path} (${model.name}, ${params.target}, ${examples.length} examples ${data})`);
     return { path, datasetPath: sidecarPath, examples: examples.length, excluded: report.invalid_examples };

@@ -221,8 +221,17 @@ export const GenerateNotebookParams = DocumentParams.extend({
    * `<dataset>.normalized.jsonl`, which the notebook reads (Colab asks to upload it). Default `embed`.
    */
   data: z.enum(['embed', 'sidecar']).optional(),
+  /**
+   * Replace existing files SLMGEN did not write (its own earlier notebook, and the data file such a notebook reads,
+   * are replaced anyway; the dataset itself never). Without it such a file fails the request with InvalidParams and
+   * `OutputExistsData`, having written nothing.
+   */
+  overwrite: z.boolean().optional(),
 });
 export type GenerateNotebookParams = z.infer<typeof GenerateNotebookParams>;
+/** The `data` of a `slmgen/generateNotebook` error refused for existing files the user may choose to replace. */
+export const OutputExistsData = z.object({ replaceable: z.array(z.string()).min(1) });
+export type OutputExistsData = z.infer<typeof OutputExistsData>;
 export const GenerateNotebookResult = z.object({
   path: z.string(),
   /** The sidecar data file written (data `sidecar`), else null. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateCommand } from '../../src/cli/commands/generate';
-import { GenerateNotebookResult } from '../../src/shared/lspProtocol';
+import { GenerateNotebookResult, OutputExistsData } from '../../src/shared/lspProtocol';
 import { LspTestClient } from './lspClient';
 
 const MODEL = 'qwen2.5-0.5b';
@@ -27,8 +27,13 @@ interface NotebookCell {
   source: string[];
 }
 
-function readNotebook(path: string): { metadata: { slmgen: { embedded: boolean } }; cells: NotebookCell[] } {
-  return JSON.parse(readFileSync(path, 'utf8')) as { metadata: { slmgen: { embedded: boolean } }; cells: NotebookCell[] };
+interface SlmgenNotebook {
+  metadata: { slmgen: { embedded: boolean; data_file?: string } };
+  cells: NotebookCell[];
+}
+
+function readNotebook(path: string): SlmgenNotebook {
+  return JSON.parse(readFileSync(path, 'utf8')) as SlmgenNotebook;
 }
 
 /** What `slmgen generate FILE --model MODEL --no-embed --out DIR/ --json` wrote. */
@@ -108,9 +113,48 @@ describe('language server: slmgen/generateNotebook with a sidecar data file', fu
     const outPath = join(elsewhere, 'nb.ipynb');
     await assert.rejects(
       client.request('slmgen/generateNotebook', { uri, model: MODEL, target: 'trl', data: 'sidecar', outPath }),
-      (err: { code: number; message: string }) => err.code === -32602 && err.message.includes(`refusing to write the data file ${sidecar}: it is the dataset itself`),
+      (err: { code: number; message: string }) => err.code === -32602 && err.message.includes(`refusing to write ${sidecar}: it is the input dataset`),
     );
     assert.equal(readFileSync(data, 'utf8'), TEXT);
     assert.equal(existsSync(outPath), false);
+  });
+
+  it('replaces a data file of its own without asking, a file it did not write only with overwrite (listed in the error data), and writes nothing when refused', async () => {
+    const folder = join(dir, 'theirs');
+    mkdirSync(folder);
+    const data = join(folder, 'mine.jsonl');
+    const uri = await open(data);
+    const sidecar = join(folder, 'mine.normalized.jsonl');
+    const outPath = join(folder, 'nb.ipynb');
+    // Somebody's own normalized file, from another pipeline.
+    writeFileSync(sidecar, 'hand-made\n');
+    const ask = { uri, model: MODEL, target: 'trl', data: 'sidecar', outPath };
+    await assert.rejects(client.request('slmgen/generateNotebook', ask), (err: { code: number; message: string; data?: unknown }) => {
+      assert.equal(err.code, -32602);
+      assert.match(err.message, /mine\.normalized\.jsonl already exists and is not the data file of a notebook slmgen wrote \(ask again with overwrite to replace it\)/);
+      assert.deepEqual(OutputExistsData.parse(err.data), { replaceable: [sidecar] });
+      return true;
+    });
+    assert.equal(readFileSync(sidecar, 'utf8'), 'hand-made\n');
+    assert.equal(existsSync(outPath), false, 'nothing is written when one output is refused');
+
+    const replaced = GenerateNotebookResult.parse(await client.request('slmgen/generateNotebook', { ...ask, overwrite: true }));
+    assert.equal(replaced.datasetPath, sidecar);
+    assert.equal(readFileSync(sidecar, 'utf8').trim().split('\n').length, 3);
+    assert.equal(readNotebook(outPath).metadata.slmgen.data_file, 'mine.normalized.jsonl');
+
+    // Generating again (another target, another notebook in the folder) replaces SLMGEN's own data file.
+    const again = GenerateNotebookResult.parse(await client.request('slmgen/generateNotebook', { uri, model: MODEL, target: 'colab', data: 'sidecar' }));
+    assert.equal(again.datasetPath, sidecar);
+
+    // A notebook SLMGEN did not write is not replaced either; the dataset never, even with overwrite.
+    const foreign = join(folder, 'foreign.ipynb');
+    writeFileSync(foreign, '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}\n');
+    await assert.rejects(client.request('slmgen/generateNotebook', { uri, model: MODEL, target: 'trl', outPath: foreign }), (err: { data?: unknown }) => {
+      assert.deepEqual(OutputExistsData.parse(err.data), { replaceable: [foreign] });
+      return true;
+    });
+    await assert.rejects(client.request('slmgen/generateNotebook', { uri, model: MODEL, target: 'trl', outPath: data, overwrite: true }), /refusing to write .*mine\.jsonl: it is the input dataset/);
+    assert.equal(readFileSync(data, 'utf8'), TEXT);
   });
 });

@@ -4,7 +4,7 @@
  * (plus the normalized JSONL to upload, with --no-embed). An existing file is replaced only when it is a notebook
  * SLMGEN wrote, or with --force; the input dataset never.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateNotebook } from '../../core/notebook/generateNotebook';
@@ -12,6 +12,8 @@ import type { NotebookTarget } from '../../core/notebook/generateNotebook';
 import { MODELS, findModel } from '../../core/recommend/registry';
 import { resolveTrainingConfig } from '../../core/recommend/trainingConfig';
 import { gzip } from '../../node/gzip';
+import { notebookOutputConflicts } from '../../node/outputFiles';
+import type { OutputConflict } from '../../node/outputFiles';
 import { countModelTokensWithTokenizer, modelTokenStatsOf } from '../../node/modelTokenizerCounts';
 import { nonFiniteNumberPath, outOfRangeMessage } from '../../shared/jsonNumbers';
 import type { CliCommand } from '../io';
@@ -55,39 +57,15 @@ function outputPath(out: string | undefined, fileName: string): { path: string; 
   return { path: out, createDir: null };
 }
 
-/** Whether `file` is a notebook SLMGEN wrote: nbformat JSON whose metadata (written before the cells) has `slmgen`. */
-function isSlmgenNotebook(file: string): boolean {
-  const head = Buffer.alloc(64 * 1024);
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const n = readSync(fd, head, 0, head.length, 0);
-    return /^\{\s*"nbformat":\s*4,\s*"nbformat_minor":\s*\d+,\s*"metadata":\s*\{[\s\S]*?"slmgen":\s*\{\s*"model_id":/.test(head.toString('utf8', 0, n));
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-function sameFile(a: string, b: string): boolean {
-  try {
-    return realpathSync(a) === realpathSync(b);
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Refuse to write over the input dataset (even with --force), and over any other existing file unless it is a
- * notebook SLMGEN wrote or --force is given. `notebook`: the file will hold a notebook (else the normalized data).
+ * Refuse to write over the input dataset (even with --force), and over any other existing file unless it is SLMGEN's
+ * own earlier output of that kind (src/node/outputFiles.ts) or --force is given.
  */
-function assertMayWrite(path: string, input: string, force: boolean, notebook: boolean): void {
-  if (!existsSync(path)) return;
-  if (sameFile(path, input)) throw new UsageError(`refusing to write ${path}: it is the input dataset (choose another --out)`);
-  if (statSync(path).isDirectory()) throw new UsageError(`cannot write ${path}: it is a directory`);
-  if (force || (notebook && isSlmgenNotebook(path))) return;
-  throw new UsageError(`${path} already exists and is not a notebook slmgen wrote: use --force to replace it, or choose another --out`);
+function assertMayWrite(conflicts: OutputConflict[], force: boolean): void {
+  for (const { path, reason, replaceable } of conflicts) {
+    if (!replaceable) throw new UsageError(`refusing to write ${path}: ${reason} (choose another --out)`);
+    if (!force) throw new UsageError(`${path} ${reason}: use --force to replace it, or choose another --out`);
+  }
 }
 
 function writeOutput(path: string, data: string): void {
@@ -130,7 +108,7 @@ export const generateCommand: CliCommand = async (args, io) => {
   const out = values.out;
   if (out !== undefined && !/[\\/]$/.test(out) && !(existsSync(out) && statSync(out).isDirectory())) {
     outputPath(out, '');
-    assertMayWrite(out, file, force, true);
+    assertMayWrite(notebookOutputConflicts(out, null, file), force);
   }
 
   const progress = progressBar(io, file);
@@ -154,8 +132,7 @@ export const generateCommand: CliCommand = async (args, io) => {
   const { path: notebookPath, createDir } = outputPath(values.out, nb.fileName);
   const datasetPath = embed ? null : join(dirname(notebookPath), nb.datasetFileName);
   // Every output is checked before any is written.
-  assertMayWrite(notebookPath, file, force, true);
-  if (datasetPath !== null) assertMayWrite(datasetPath, file, force, false);
+  assertMayWrite(notebookOutputConflicts(notebookPath, datasetPath, file), force);
   if (createDir !== null) {
     try {
       mkdirSync(createDir, { recursive: true });
@@ -163,8 +140,9 @@ export const generateCommand: CliCommand = async (args, io) => {
       throw new UsageError(`cannot create the output folder ${createDir}: ${(err as Error).message}`);
     }
   }
-  writeOutput(notebookPath, nb.json);
+  // The data first: a notebook never names a data file that is not there.
   if (datasetPath !== null) writeOutput(datasetPath, nb.datasetJsonl);
+  writeOutput(notebookPath, nb.json);
 
   const e = resolved.estimates;
   if (values.json) {

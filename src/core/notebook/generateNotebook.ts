@@ -599,7 +599,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
       kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
       language_info: { name: 'python' },
       ...(unsloth ? { colab: { provenance: [], gpuType: 'T4' }, accelerator: 'GPU' } : {}),
-      slmgen: { model_id: model.id, target, generated_at: now.toISOString(), examples: examples.length, embedded: embed },
+      slmgen: { model_id: model.id, target, generated_at: now.toISOString(), examples: examples.length, embedded: embed, ...(embed ? {} : { data_file: datasetFileName }) },
     },
     cells: c.cells,
   };

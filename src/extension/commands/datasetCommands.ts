@@ -16,7 +16,7 @@ import {
 import type { ConvertParams, LeftOutRecord, SplitParams } from '../../shared/lspProtocol';
 import { BUILTIN } from '../constants';
 import { uriBaseName } from '../report/reportMarkdown';
-import { pickOne } from './ask';
+import { confirmReplace, pickOne } from './ask';
 import { prepareDataset, resolveDatasetUri } from './datasetTarget';
 import type { CommandDeps } from './deps';
 import { optionsArgument } from './deps';
@@ -63,9 +63,7 @@ async function mayOverwrite(targets: vscode.Uri[], given: boolean | undefined): 
   const existing: vscode.Uri[] = [];
   for (const t of targets) if (await exists(t)) existing.push(t);
   if (existing.length === 0) return false;
-  const names = existing.map((u) => uriBaseName(u.toString())).join(' and ');
-  const choice = await vscode.window.showWarningMessage(`${names} already ${existing.length === 1 ? 'exists' : 'exist'}. Replace?`, { modal: true }, 'Replace');
-  if (choice !== 'Replace') throw new CancelledByUser();
+  await confirmReplace(existing);
   return true;
 }
 

@@ -2,7 +2,7 @@
 // (embedded, or a sidecar file next to the notebook), each asked only when not given as an argument; then `slmgen/generateNotebook` and the notebook opens in VS Code's
 // notebook editor. A dataset with invalid records first says how many will be left out.
 import * as vscode from 'vscode';
-import { FIX_ALL_KIND, GENERATE_NOTEBOOK_METHOD, GenerateNotebookResult } from '../../shared/lspProtocol';
+import { FIX_ALL_KIND, GENERATE_NOTEBOOK_METHOD, GenerateNotebookResult, OutputExistsData } from '../../shared/lspProtocol';
 import type { GenerateNotebookParams } from '../../shared/lspProtocol';
 import { DEFAULT_PRESET, NOTEBOOK_DATA_CHOICES, NOTEBOOK_TARGET_CHOICES } from '../../shared/notebookChoices';
 import type { NotebookDataId, NotebookTargetId } from '../../shared/notebookChoices';
@@ -12,7 +12,7 @@ import { uriBaseName } from '../report/reportMarkdown';
 import { sourceOf } from '../languageServer/diskAnalyses';
 import { fetchReport } from './analyzeDataset';
 import { applySourceAction } from './fixCommands';
-import { pickOne } from './ask';
+import { confirmReplace, pickOne } from './ask';
 import type { CommandDeps } from './deps';
 import { optionsArgument } from './deps';
 import { resolveDatasetUri } from './datasetTarget';
@@ -36,6 +36,11 @@ export interface GenerateArgs {
   data: NotebookDataId;
   /** Absolute path of the .ipynb (default: next to the dataset). */
   outPath: string;
+  /**
+   * Replace existing files SLMGEN did not write where the notebook or its data file go (default: ask; SLMGEN's own
+   * earlier notebook and data file are replaced without asking, the dataset never).
+   */
+  overwrite: boolean;
   ifInvalid: IfInvalid;
   /** Open the written notebook (default true). */
   open: boolean;
@@ -149,11 +154,22 @@ export async function generateNotebook(deps: CommandDeps, uriArg?: unknown, opti
   const data = await askData(given?.data, given?.target !== undefined, title);
   const outPath = await askOutPath(uri, given?.outPath);
 
-  const params: GenerateNotebookParams = { uri: uri.toString(), model, target, task, deployment, preset, config, outPath, data };
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `SLMGEN: writing the notebook for ${name}`, cancellable: true },
-    (_progress, token) => deps.client.request(GENERATE_NOTEBOOK_METHOD, params, GenerateNotebookResult, token),
-  );
+  const params: GenerateNotebookParams = { uri: uri.toString(), model, target, task, deployment, preset, config, outPath, data, overwrite: given?.overwrite };
+  const write = (): Thenable<GenerateNotebookResult> =>
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `SLMGEN: writing the notebook for ${name}`, cancellable: true },
+      (_progress, token) => deps.client.request(GENERATE_NOTEBOOK_METHOD, params, GenerateNotebookResult, token),
+    );
+  const result = await write().then(undefined, async (err: unknown) => {
+    // Files SLMGEN did not write stand where the notebook or its data go: replaced only when the user says so.
+    const existing = given?.overwrite === undefined ? OutputExistsData.safeParse((err as { data?: unknown } | undefined)?.data) : undefined;
+    if (!existing?.success) throw err;
+    // The save dialog has already asked about the notebook it returned.
+    const ask = existing.data.replaceable.filter((p) => outPath === given?.outPath || p !== outPath);
+    if (ask.length > 0) await confirmReplace(ask.map((p) => vscode.Uri.file(p)), ` and SLMGEN did not write ${ask.length === 1 ? 'it' : 'them'}`);
+    params.overwrite = true;
+    return write();
+  });
   const sidecar = result.datasetPath ? `; data in ${result.datasetPath}` : '';
   deps.log.info(`Notebook written: ${result.path} (${result.examples} examples, ${result.excluded} left out${sidecar})`);
   if (given?.open !== false) await vscode.commands.executeCommand(BUILTIN.open, vscode.Uri.file(result.path));

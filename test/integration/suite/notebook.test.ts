@@ -3,7 +3,7 @@
 // Debian's python3-nbformat is installed), and opens in VS Code's notebook editor; with data `sidecar` the examples
 // are written to `clean.normalized.jsonl` next to it instead, which the notebook reads.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { runProgram, slmgenOrSkip, waitFor, workspaceFile } from './editorHelpers';
@@ -42,7 +42,7 @@ describe('Generate Notebook writes a valid .ipynb next to the dataset and opens 
 
   after(async function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    for (const file of written) rmSync(file, { force: true });
+    for (const file of written) rmSync(file, { force: true, recursive: true });
   });
 
   it('clean.jsonl, task qa, deployment desktop, qwen2.5-3b, preset fast, target trl', async function () {
@@ -108,5 +108,27 @@ describe('Generate Notebook writes a valid .ipynb next to the dataset and opens 
     const source = notebook.cells.map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)).join('\n');
     assert.match(source, /^DATASET_PATH = "clean\.normalized\.jsonl"$/m);
     assert.ok(!source.includes('DATASET_GZ_B64'));
+  });
+
+  it('a file SLMGEN did not write where the data file goes: kept when the Replace question is declined (modals are refused in the test workbench) or overwrite is false, replaced with overwrite: true', async function () {
+    const dataset = workspaceFile('clean.jsonl');
+    const folder = join(dirname(dataset.fsPath), 'replace-test');
+    mkdirSync(folder, { recursive: true });
+    written.push(folder);
+    const theirs = join(folder, 'clean.normalized.jsonl');
+    writeFileSync(theirs, 'their own file\n');
+    const outPath = join(folder, 'nb.ipynb');
+    const args = { task: 'qa', deployment: 'cloud', model: 'qwen2.5-0.5b', preset: 'fast', target: 'trl', data: 'sidecar', outPath, ifInvalid: 'continue', open: false };
+    for (const overwrite of [undefined, false]) {
+      const refused = await vscode.commands.executeCommand('slmgen.generateNotebook', dataset, { ...args, overwrite });
+      assert.equal(refused, undefined, `overwrite ${String(overwrite)}: nothing written`);
+      assert.equal(readFileSync(theirs, 'utf8'), 'their own file\n');
+      assert.equal(existsSync(outPath), false);
+    }
+    const result = await vscode.commands.executeCommand<{ path: string; datasetPath?: string | null } | undefined>('slmgen.generateNotebook', dataset, { ...args, overwrite: true });
+    assert.ok(result, 'the command returned the written notebook (undefined: it failed; see the SLMGEN log)');
+    assert.equal(result.datasetPath, theirs);
+    assert.equal(readFileSync(theirs, 'utf8').trim().split('\n').length, 6);
+    assert.equal((JSON.parse(readFileSync(outPath, 'utf8')) as Notebook).metadata.slmgen !== undefined, true);
   });
 });

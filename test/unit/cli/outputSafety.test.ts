@@ -78,6 +78,16 @@ describe('slmgen CLI: output safety (issue 16)', () => {
     assert.equal(existsSync(join(dir, 'nb.ipynb')), false, 'no output is written when one is refused');
   });
 
+  it('--no-embed replaces its own data file when generating again (another target: a notebook of its own names it), no --force needed', () => {
+    const first = run('generate', 'd.jsonl', '--model', MODEL, '--no-embed', '--out', 'colab.ipynb');
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(readFileSync(join(dir, 'colab.ipynb'), 'utf8'), /"data_file": "d\.normalized\.jsonl"/);
+    writeFileSync(join(dir, 'd.normalized.jsonl'), readFileSync(join(dir, 'd.normalized.jsonl'), 'utf8').split('\n')[0] + '\n');
+    const again = run('generate', 'd.jsonl', '--model', MODEL, '--no-embed', '--target', 'trl', '--out', 'trl.ipynb');
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(readFileSync(join(dir, 'd.normalized.jsonl'), 'utf8').trim().split('\n').length, DATA.trim().split('\n').length);
+  });
+
   it('--out dir/ creates a missing folder; --out missing/file.ipynb names the missing output folder', () => {
     const created = run('generate', 'd.jsonl', '--model', MODEL, '--out', 'new/sub/', '--json');
     assert.equal(created.code, 0, created.stderr);
