@@ -1,19 +1,21 @@
 // The SLMGEN Dataset Editor as a person uses it, in a real VS Code (code-server + Debian Chromium): open
 // duplicates.jsonl with "SLMGEN: Open in Dataset Editor", read the header (it must say what `slmgen analyze --json`
 // says), filter to duplicates, edit a message and delete an example from the webview and see the file change on that
-// record only, undo both with Ctrl+Z, run axe-core in the webview, and take screenshots in three themes. Then: change a
-// message's role, go through every control with Tab (each with a visible focus style), reload the window (filter and
-// selection come back), and open a file over a lowered `slmgen.analysis.largeFileThresholdMB` read-only from disk.
+// record only (the tab dirty until saved), undo both with Ctrl+Z and redo with Ctrl+Shift+Z, open the record in the text
+// editor at its line, run axe-core in the webview, and take screenshots in three themes. Then: change a message's role,
+// go through every control with Tab (each with a visible focus style), reload the window (filter and selection come
+// back), open the editor from "Reopen Editor With…" and from the text editor's title button, see a scrolled list come
+// back where it was after hiding it, and open a file over a lowered `slmgen.analysis.largeFileThresholdMB` read-only.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { headerFromReport } from '../../src/extension/datasetEditor/headerFromReport';
 import { headerItems } from '../../src/webview/datasetEditor/format';
 import { repoRoot } from '../helpers/codeServer';
 import type { EditorSession } from './editorSession';
-import { axeViolations, openEditorSession, screenshotThemes, quickOpen, runCommand, webviewFrame } from './editorSession';
+import { axeViolations, openEditorSession, screenshotThemes, quickOpen, runCommand, tabWalk, webviewFrame } from './editorSession';
 
 const FILE = 'duplicates.jsonl';
 
@@ -39,6 +41,39 @@ async function openFromDialog(page: Page, path: string): Promise<void> {
   await input.fill(path);
   await waitFor('the typed path', async () => (await input.inputValue()) === path);
   await page.keyboard.press('Enter');
+}
+
+/** The active tab of the first editor group (the Dataset Editor in the editing scenarios; VS Code marks it `dirty`). */
+function activeTab(page: Page): Locator {
+  return page.locator('.editor-group-container').first().locator('.tab.active');
+}
+
+/** Waits until the tab's dirty mark is `dirty` (VS Code's class on a tab of an unsaved document). */
+async function dirtyMark(tab: Locator, dirty: boolean): Promise<void> {
+  await waitFor(dirty ? 'a dirty tab' : 'a clean tab', async () => ((await tab.getAttribute('class')) ?? '').split(/\s+/).includes('dirty') === dirty);
+}
+
+/** Waits until VS Code's status bar shows the active text editor's cursor at `position` ("Ln 2, Col 1"). */
+async function cursorAt(page: Page, position: string): Promise<void> {
+  await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: position }).waitFor({ timeout: 30_000 });
+}
+
+/** Closes every editor (from the side bar: keys pressed in a webview do not reach the workbench). */
+async function closeAllEditors(page: Page): Promise<void> {
+  await page.locator('.part.sidebar .composite.title').click();
+  await runCommand(page, 'View: Close All Editors');
+  await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached' });
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.locator('.part.sidebar .composite.title').click();
+}
+
+/** "View: Reopen Editor With…" on the active editor, choosing `editor` ("Text Editor", "SLMGEN Dataset Editor"). */
+async function reopenWith(page: Page, editor: string): Promise<void> {
+  await page.locator('.part.sidebar .composite.title').click();
+  await runCommand(page, 'View: Reopen Editor With...');
+  // The palette's own rows ("View: Reopen Editor With Text Editor") are gone once the editors are listed.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: editor }).filter({ hasNotText: 'Reopen' }).first().click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 /** Lines of a file on disk, split on LF (the fixture's line breaks). */
@@ -117,7 +152,7 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
     await frame.locator('.list-status', { hasText: '7 records' }).waitFor();
   });
 
-  it('edits a message in the webview: the file changes on that record only, and Ctrl+Z restores it', async function () {
+  it('edits a message in the webview: the file changes on that record only, the tab is dirty until saved, Ctrl+Z restores it and Ctrl+Shift+Z re-applies it', async function () {
     const { page } = session!;
     // Keyboard: focus the list, arrow down to the second record, Enter opens it.
     await frame.locator('.rows-scroll').focus();
@@ -134,7 +169,9 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
     await frame.locator('.notice', { hasText: 'Saved to the document' }).waitFor();
     await frame.locator('.bubble[data-index="1"] .content', { hasText: 'Explain the tides to a child.' }).waitFor();
 
-    // The document is dirty; save it and compare the file with the original, line by line.
+    // The document is dirty (the Dataset Editor's tab says so); save it and compare the file with the original, line by line.
+    const tab = activeTab(page);
+    await dirtyMark(tab, true);
     await frame.locator('.rows-scroll').focus();
     await page.keyboard.press('Control+S');
     const before = original.split('\n');
@@ -145,16 +182,31 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
     assert.equal(after.length, before.length);
     for (let i = 0; i < before.length; i++) if (i !== 1) assert.equal(after[i], before[i], `line ${i + 1} is unchanged`);
     assert.equal(after[1], before[1]!.replace('"Explain the tides in a few sentences."', '"Explain the tides to a child."'), 'only the content of message 2 changed');
+    await dirtyMark(tab, false);
 
-    // Beside it, the text editor shows the record changed.
+    // Beside it, the text editor shows the record changed, with the cursor on its line.
     await frame.locator('vscode-button.open-text').click();
     await page.locator('.monaco-editor .view-line', { hasText: 'Explain the tides to a child.' }).first().waitFor();
+    await cursorAt(page, 'Ln 2, Col 1');
     console.log(`      screenshot: ${await session!.screenshot('e2e-dataset-editor-edited')}`);
 
     // Undo in the Dataset Editor (the text document's undo), then save: the file is as it was.
     // The Dataset Editor is the active editor of the first group (the text editor opened beside it).
     await runCommand(page, 'View: Focus First Editor Group');
     await frame.locator('.rows-scroll').focus();
+    await page.keyboard.press('Control+Z');
+    await frame.locator('.bubble[data-index="1"] .content', { hasText: 'Explain the tides in a few sentences.' }).waitFor();
+    await page.keyboard.press('Control+S');
+    await waitFor('the undone file', async () => readFileSync(path, 'utf8') === original);
+    await dirtyMark(tab, false);
+    // Redo (Ctrl+Shift+Z) applies the edit again: the tab is dirty, and once saved the file has the edited record.
+    await page.keyboard.press('Control+Shift+Z');
+    await frame.locator('.bubble[data-index="1"] .content', { hasText: 'Explain the tides to a child.' }).waitFor();
+    await dirtyMark(tab, true);
+    await page.keyboard.press('Control+S');
+    await waitFor('the redone file', async () => readFileSync(path, 'utf8') === expected.join('\n')).catch(() => undefined);
+    assert.deepEqual(fileLines(path), expected, 'the redo gives the edited record back');
+    await dirtyMark(tab, false);
     await page.keyboard.press('Control+Z');
     await frame.locator('.bubble[data-index="1"] .content', { hasText: 'Explain the tides in a few sentences.' }).waitFor();
     await page.keyboard.press('Control+S');
@@ -322,64 +374,9 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
     await frame.locator('.detail-pane h2', { hasText: 'Lines 2 ·' }).waitFor();
 
     // Tab from the top of the page through every control; each focused element must show a focus style.
-    const controls = await frame.locator('vscode-button, vscode-checkbox, vscode-single-select, vscode-textfield, summary, [tabindex="0"]').evaluateAll((all) =>
-      all
-        // The page's own controls (the locator also finds the parts inside the elements' shadow roots).
-        .filter((e) => (e.getRootNode() as unknown as { host?: unknown }).host === undefined)
-        .filter((e) => (e as unknown as { offsetParent: unknown }).offsetParent !== null || e.tagName === 'SUMMARY')
-        .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}|${e.getAttribute('aria-label') ?? e.textContent?.trim().slice(0, 30) ?? ''}`),
-    );
-    await frame.locator('h1').evaluate((h) => {
-      (h as unknown as { tabIndex: number; focus(): void }).tabIndex = -1;
-      (h as unknown as { focus(): void }).focus();
-    });
-    const visited: { id: string; focusStyle: boolean }[] = [];
-    for (let i = 0; i < 120; i++) {
-      await page.keyboard.press('Tab');
-      // A visible focus: an outline or a ring (box-shadow) on the element or its focused part, or a part of its shadow
-      // root (vscode-textfield, vscode-single-select) bordered in the theme's focusBorder colour.
-      const focused = await frame.evaluate(() => {
-        type Node = {
-          tagName: string;
-          classList: Iterable<string>;
-          textContent: string | null;
-          style: { color: string };
-          getAttribute(n: string): string | null;
-          shadowRoot: { activeElement: Node | null; querySelectorAll(s: string): Iterable<Node> } | null;
-        };
-        type Style = { outlineStyle: string; outlineWidth: string; boxShadow: string; borderTopWidth: string; borderTopColor: string; color: string; getPropertyValue(p: string): string };
-        type Doc = { activeElement: Node | null; body: Node & { append(n: Node): void }; documentElement: Node; createElement(t: string): Node & { remove(): void } };
-        const g = globalThis as unknown as { document: Doc; getComputedStyle(e: Node): Style };
-        const host = g.document.activeElement;
-        if (host === null || host === g.document.body) return null;
-        const probe = g.document.createElement('span');
-        probe.style.color = g.getComputedStyle(g.document.documentElement).getPropertyValue('--vscode-focusBorder').trim();
-        g.document.body.append(probe);
-        const focusColor = g.getComputedStyle(probe).color;
-        probe.remove();
-        let inner: Node = host;
-        while (inner.shadowRoot?.activeElement) inner = inner.shadowRoot.activeElement;
-        const parts = [host, inner, ...(host.shadowRoot ? [...host.shadowRoot.querySelectorAll('*')] : [])];
-        const styled = parts.some((e) => {
-          const s = g.getComputedStyle(e);
-          return (s.outlineStyle !== 'none' && s.outlineWidth !== '0px') || s.boxShadow !== 'none' || (s.borderTopWidth !== '0px' && s.borderTopColor === focusColor);
-        });
-        return { id: `${host.tagName.toLowerCase()}.${[...host.classList].join('.')}|${host.getAttribute('aria-label') ?? host.textContent?.trim().slice(0, 30) ?? ''}`, focusStyle: styled };
-      });
-      if (focused === null || visited.some((v) => v.id === focused.id)) break;
-      visited.push(focused);
-    }
-    console.log(`      Tab order (${visited.length}): ${visited.map((v) => v.id.split('|')[0]).join(' → ')}`);
-    assert.deepEqual(
-      controls.filter((c) => !visited.some((v) => v.id === c)),
-      [],
-      'every control is reached with Tab',
-    );
-    assert.deepEqual(
-      visited.filter((v) => !v.focusStyle).map((v) => v.id),
-      [],
-      'every focused control has a visible outline or focus ring',
-    );
+    const walk = await tabWalk(page, frame, 'h1');
+    assert.deepEqual(walk.unreached, [], 'every control is reached with Tab');
+    assert.deepEqual(walk.unstyled, [], 'every focused control has a visible outline or focus ring');
   });
 
   it('restores its filter and selection after "Developer: Reload Window"', async function () {
@@ -402,6 +399,67 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
     console.log(`      after the reload: "${status}", line ${duplicateLine} selected`);
     await frame.locator('vscode-button.clear-filters').click();
     await frame.locator('.list-status', { hasText: '7 records' }).waitFor();
+  });
+
+  it('opens from "Reopen Editor With…" (SLMGEN Dataset Editor) and from the editor title button of a .jsonl text editor; "Open in text editor" puts the cursor on the record', async function () {
+    const { page } = session!;
+    await closeAllEditors(page);
+    await quickOpen(page, FILE);
+    // Quick Open reopens a file in the editor it last had: the text editor first, through "Reopen Editor With…".
+    await reopenWith(page, 'Text Editor');
+    // The title bar of a .jsonl text editor has the command's button (the $(table) icon).
+    const button = page.locator('.editor-actions .action-label.codicon-table');
+    await button.waitFor();
+    assert.match((await button.getAttribute('aria-label')) ?? '', /Open in Dataset Editor/);
+    await button.click();
+    frame = await webviewFrame(page);
+    await frame.locator('.list-status', { hasText: '7 records' }).waitFor({ timeout: 30_000 });
+    assert.equal((await frame.locator('h1').innerText()).includes(FILE), true, 'the Dataset Editor of the file');
+
+    // "Open With…": the custom editor is offered for .jsonl by its display name.
+    await reopenWith(page, 'Text Editor');
+    await button.waitFor();
+    await reopenWith(page, 'SLMGEN Dataset Editor');
+    frame = await webviewFrame(page);
+    await frame.locator('.list-status', { hasText: '7 records' }).waitFor({ timeout: 30_000 });
+    await button.waitFor({ state: 'detached' });
+
+    // The detail pane's "Open in text editor": a text editor beside it, with the cursor on the record's line.
+    await frame.locator('.rows-scroll .row[data-line="5"]').click();
+    await frame.locator('.detail-pane h2', { hasText: 'Lines 5 ·' }).waitFor();
+    await frame.locator('vscode-button.open-text').click();
+    await cursorAt(page, 'Ln 5, Col 1');
+    assert.equal(await page.locator('.editor-group-container').count(), 2, 'the text editor is beside the Dataset Editor');
+  });
+
+  it('keeps the list scrolled where it was when hidden and shown again', async function () {
+    const { page, workspace } = session!;
+    // 400 records (clean.jsonl's, repeated): a list far taller than the pane.
+    const records = readFileSync(join(workspace, 'clean.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const many = join(workspace, 'many.jsonl');
+    writeFileSync(many, `${Array.from({ length: 400 }, (_, i) => records[i % records.length]).join('\n')}\n`);
+    await closeAllEditors(page);
+    await runCommand(page, 'SLMGEN: Open in Dataset Editor');
+    await openFromDialog(page, many);
+    frame = await webviewFrame(page);
+    await frame.locator('.list-status', { hasText: '400 records' }).waitFor({ timeout: 60_000 });
+    const scroller = frame.locator('.rows-scroll');
+    await scroller.hover();
+    await page.mouse.wheel(0, 3000);
+    await waitFor('the list scrolled down', async () => (await scroller.evaluate((e) => e.scrollTop)) > 2000);
+    await waitFor('the rows down there', async () => (await listedLines(frame)).some((line) => line > 100));
+    const scrolled = await scroller.evaluate((e) => e.scrollTop);
+    // Another editor in the same group hides it (its webview is destroyed), its tab shows it again.
+    await page.locator('.part.sidebar .composite.title').click();
+    await quickOpen(page, 'clean.jsonl');
+    await page.locator('.tab[data-resource-name="many.jsonl"]').click();
+    frame = await webviewFrame(page);
+    await frame.locator('.list-status', { hasText: '400 records' }).waitFor({ timeout: 30_000 });
+    const restored = frame.locator('.rows-scroll');
+    await waitFor('the rows at the saved position', async () => (await listedLines(frame)).some((line) => line > 100));
+    const offset = await restored.evaluate((e) => e.scrollTop);
+    console.log(`      scrollTop ${scrolled} before hiding, ${offset} after showing again`);
+    assert.ok(Math.abs(offset - scrolled) <= 26, `scrollTop ${offset} is within a row (26 px) of ${scrolled}`);
   });
 
   it("chooses a model from the header: its own token counts (those of slmgen analyze --model) and its context line on the histogram", async function () {

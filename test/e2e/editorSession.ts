@@ -213,3 +213,80 @@ export async function screenshotThemes(session: EditorSession, frame: Frame, roo
     console.log(`      screenshot: ${await session.screenshot(`${prefix}-${name}-${second.suffix}`)}`);
   }
 }
+
+/** One stop of a Tab walk: the focused control (`tag.classes|label`) and whether it shows a focus style. */
+export interface TabStop {
+  id: string;
+  focusStyle: boolean;
+}
+
+/** What a Tab walk through a webview found: every stop in order, the controls never reached, the stops without a focus style. */
+export interface TabWalk {
+  order: TabStop[];
+  unreached: string[];
+  unstyled: string[];
+}
+
+/**
+ * Presses Tab from the frame's `start` element (a heading, made focusable for this) until the focus leaves the page
+ * or comes back to a control already visited, and compares the stops with the page's enabled, visible controls
+ * (vscode-elements, summaries, `tabindex="0"`), each named `tag#id.classes|label` (its aria-label, label or text).
+ * A stop's focus style is visible when there is an outline or a ring (box-shadow) on the element or its focused part,
+ * or a part of its shadow root bordered in the theme's focusBorder colour.
+ */
+export async function tabWalk(page: Page, frame: Frame, start: string, maxStops = 200): Promise<TabWalk> {
+  const controls = await frame.locator('vscode-button, vscode-checkbox, vscode-single-select, vscode-textfield, summary, [tabindex="0"]').evaluateAll((all) =>
+    all
+      // The page's own controls (the locator also finds the parts inside the elements' shadow roots), enabled and shown.
+      .filter((e) => (e.getRootNode() as unknown as { host?: unknown }).host === undefined)
+      .filter((e) => !e.hasAttribute('disabled'))
+      .filter((e) => (e as unknown as { offsetParent: unknown }).offsetParent !== null || e.tagName === 'SUMMARY')
+      .map((e) => `${e.tagName.toLowerCase()}${e.id === '' ? '' : `#${e.id}`}.${[...e.classList].join('.')}|${e.getAttribute('aria-label') ?? e.getAttribute('label') ?? e.textContent?.trim().slice(0, 30) ?? ''}`),
+  );
+  await frame.locator(start).evaluate((h) => {
+    (h as unknown as { tabIndex: number; focus(): void }).tabIndex = -1;
+    (h as unknown as { focus(): void }).focus();
+  });
+  const order: TabStop[] = [];
+  for (let i = 0; i < maxStops; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await frame.evaluate(() => {
+      type Node = {
+        tagName: string;
+        id: string;
+        classList: Iterable<string>;
+        textContent: string | null;
+        style: { color: string };
+        getAttribute(n: string): string | null;
+        shadowRoot: { activeElement: Node | null; querySelectorAll(s: string): Iterable<Node> } | null;
+      };
+      type Style = { outlineStyle: string; outlineWidth: string; boxShadow: string; borderTopWidth: string; borderTopColor: string; color: string; getPropertyValue(p: string): string };
+      type Doc = { activeElement: Node | null; body: Node & { append(n: Node): void }; documentElement: Node; createElement(t: string): Node & { remove(): void } };
+      const g = globalThis as unknown as { document: Doc; getComputedStyle(e: Node): Style };
+      const host = g.document.activeElement;
+      if (host === null || host === g.document.body) return null;
+      const probe = g.document.createElement('span');
+      probe.style.color = g.getComputedStyle(g.document.documentElement).getPropertyValue('--vscode-focusBorder').trim();
+      g.document.body.append(probe);
+      const focusColor = g.getComputedStyle(probe).color;
+      probe.remove();
+      let inner: Node = host;
+      while (inner.shadowRoot?.activeElement) inner = inner.shadowRoot.activeElement;
+      const parts = [host, inner, ...(host.shadowRoot ? [...host.shadowRoot.querySelectorAll('*')] : [])];
+      const styled = parts.some((e) => {
+        const s = g.getComputedStyle(e);
+        return (s.outlineStyle !== 'none' && s.outlineWidth !== '0px') || s.boxShadow !== 'none' || (s.borderTopWidth !== '0px' && s.borderTopColor === focusColor);
+      });
+      const label = host.getAttribute('aria-label') ?? host.getAttribute('label') ?? host.textContent?.trim().slice(0, 30) ?? '';
+      return { id: `${host.tagName.toLowerCase()}${host.id === '' ? '' : `#${host.id}`}.${[...host.classList].join('.')}|${label}`, focusStyle: styled };
+    });
+    if (focused === null || order.some((v) => v.id === focused.id)) break;
+    order.push(focused);
+  }
+  console.log(`      Tab order (${order.length}): ${order.map((v) => v.id.split('|')[0]).join(' → ')}`);
+  return {
+    order,
+    unreached: controls.filter((c) => !order.some((v) => v.id === c)),
+    unstyled: order.filter((v) => !v.focusStyle).map((v) => v.id),
+  };
+}

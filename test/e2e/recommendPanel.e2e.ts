@@ -1,21 +1,27 @@
 // The Recommendation and notebook panel as a person uses it, in a real VS Code (code-server + Debian Chromium): open
 // clean.jsonl, run "SLMGEN: Open Recommendation Panel", pick a task and a deployment and see the ranked cards of
-// `slmgen recommend --json` in the same order with the same scores, compare two models, pick one, type an invalid
-// learning rate and see the error next to the field, fix it, generate the notebook (written next to the dataset,
-// nbformat 4), run axe-core in the panel, and take screenshots in three themes. Then choose a sidecar data file
-// (by keyboard) and generate again, and "Open in Colab": the consent in the workbench's dialog says what travels, a
-// local stand-in for the GitHub API receives the secret gist, and the Colab URL opens (routed: no network).
+// `slmgen recommend --json` in the same order with the same scores (and each card's memory, GPU minutes, gated and
+// licence badges as the language server computed them), compare two models, pick one, type an invalid
+// learning rate and see the error next to the field, fix it, run axe-core in the panel, take screenshots in three
+// themes, generate the notebook (written next to the dataset, nbformat 4) and go through every control with Tab. Then
+// choose a sidecar data file (by keyboard) and generate again, "Open in Colab": the consent in the workbench's dialog
+// says what travels, a local stand-in for the GitHub API receives the secret gist, and the Colab URL opens (routed: no
+// network); and a panel on a 2,000-example dataset shows the language server's minutes per GPU.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Frame, Page } from 'playwright-core';
+import { RECOMMEND_METHOD, RecommendResult } from '../../src/shared/lspProtocol';
+import { formatMinutes } from '../../src/webview/recommendPanel/cards';
 import { repoRoot } from '../helpers/codeServer';
+import { LspTestClient } from '../lsp/lspClient';
 import type { EditorSession } from './editorSession';
-import { axeViolations, openEditorSession, screenshotThemes, quickOpen, runCommand, webviewFrame } from './editorSession';
+import { axeViolations, openEditorSession, screenshotThemes, quickOpen, runCommand, tabWalk, webviewFrame } from './editorSession';
 
 const FILE = 'clean.jsonl';
 const TASK = { id: 'qa', label: 'Question answering' };
@@ -27,12 +33,56 @@ async function choose(frame: Frame, select: string, label: string): Promise<void
   await frame.locator(`vscode-single-select.${select} li[role="option"]`, { hasText: label }).first().click();
 }
 
-/** The frame that holds the panel's page (a notebook editor has webview frames of its own). */
-async function panelFrame(page: Page): Promise<Frame> {
+/** The frame that holds the panel's page (a notebook editor has webview frames of its own), of `fileName` if given. */
+async function panelFrame(page: Page, fileName?: string): Promise<Frame> {
+  const shows = async (f: Frame) =>
+    fileName === undefined
+      ? (await f.locator('slmgen-recommend-panel').count()) > 0
+      : (await f.locator('slmgen-recommend-panel h1 .file-name').allInnerTexts()).some((t) => t.trim() === fileName);
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; await page.waitForTimeout(250)) {
-    for (const f of page.frames()) if ((await f.locator('slmgen-recommend-panel').count().catch(() => 0)) > 0) return f;
+    for (const f of page.frames()) if (await shows(f).catch(() => false)) return f;
   }
-  throw new Error('no frame shows the Recommendation panel');
+  throw new Error(`no frame shows the Recommendation panel${fileName === undefined ? '' : ` of ${fileName}`}`);
+}
+
+/** The language server's ranking of a dataset for TASK on DEPLOYMENT: the same request to the same bundle, on the file's text. */
+async function hostRecommendations(path: string): Promise<RecommendResult> {
+  const client = new LspTestClient([join(repoRoot, 'dist/lsp.js'), '--stdio']);
+  try {
+    await client.initialize();
+    const uri = pathToFileURL(path).href;
+    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'jsonl', version: 1, text: readFileSync(path, 'utf8') } });
+    return RecommendResult.parse(await client.request(RECOMMEND_METHOD, { uri, task: TASK.id, deployment: DEPLOYMENT.id }));
+  } finally {
+    client.kill();
+  }
+}
+
+/** Each card, in order, shows the host's memory figures, its minutes on T4, L4 and A100, a gated badge when gated, and the licence. */
+async function assertCardsShow(frame: Frame, host: RecommendResult): Promise<void> {
+  const cards = frame.locator('.cards .card');
+  assert.equal(await cards.count(), host.recommendations.length);
+  for (const [i, r] of host.recommendations.entries()) {
+    const card = cards.nth(i);
+    assert.equal(await card.getAttribute('data-model'), r.model_id);
+    const shown = await card.locator('.estimates > div').evaluateAll((rows) => rows.map((row) => [row.querySelector('dt')?.textContent?.trim(), row.querySelector('dd')?.textContent?.trim()]));
+    const e = r.estimate;
+    assert.ok(r.vram_gb !== undefined && e !== undefined, `${r.model_id} has memory figures and estimates`);
+    assert.deepEqual(
+      shown,
+      [
+        ['VRAM (4-bit LoRA training)', `${r.vram_gb.train_4bit_lora} GB`],
+        ['VRAM (4-bit inference)', `${r.vram_gb.inference_4bit} GB`],
+        ['Peak VRAM, balanced preset', `${e.peak_vram_gb} GB ${e.fits_t4 ? '(fits a T4)' : '(more than a T4)'}`],
+        ['Time on T4', formatMinutes(e.minutes.t4)],
+        ['Time on L4', formatMinutes(e.minutes.l4)],
+        ['Time on A100', formatMinutes(e.minutes.a100)],
+      ],
+      `the estimates of ${r.model_id}`,
+    );
+    assert.equal(await card.locator('.badge.gated').count(), r.is_gated ? 1 : 0, `${r.model_id} ${r.is_gated ? 'has' : 'has no'} gated badge`);
+    assert.equal((await card.locator('.badge.license').innerText()).trim(), r.license, `the licence of ${r.model_id}`);
+  }
 }
 
 /** A request the GitHub API stand-in received. */
@@ -130,6 +180,16 @@ describe('SLMGEN Recommendation panel (code-server + Chromium)', function () {
     console.log(`      screenshot: ${await session!.screenshot('e2e-recommend-panel-cards')}`);
   });
 
+  it("shows each card's VRAM and its time on T4, L4 and A100 as the language server computed them, and its gated and licence badges", async function () {
+    const host = await hostRecommendations(path);
+    assert.deepEqual(host.recommendations.map((r) => r.model_id), ranked.map((r) => r.model_id), 'the language server ranks as the CLI does');
+    await assertCardsShow(frame, host);
+    const gated = host.recommendations.filter((r) => r.is_gated);
+    assert.ok(gated.length > 0, 'some ranked models are gated (Llama, Gemma)');
+    console.log(`      gated: ${gated.map((r) => `${r.model_id} (${r.license})`).join(', ')}`);
+    assert.equal((await frame.locator(`.cards .card[data-model="${gated[0]!.model_id}"] .badge.gated`).innerText()).trim(), 'Gated');
+  });
+
   it('compares two models side by side', async function () {
     await frame.locator('.cards .card').nth(0).locator('vscode-checkbox.compare-model').click();
     await frame.locator('.cards .card').nth(1).locator('vscode-checkbox.compare-model').click();
@@ -205,6 +265,20 @@ describe('SLMGEN Recommendation panel (code-server + Chromium)', function () {
     assert.equal(notebook.nbformat, 4);
     assert.ok(notebook.cells.length > 0);
     assert.equal(await frame.locator('vscode-button.open-colab').evaluate((b) => (b as unknown as { disabled: boolean }).disabled), false, 'Open in Colab is offered');
+  });
+
+  it('is usable with the keyboard alone: Tab reaches every control (task, deployment, each card, the config, Generate, Open in Colab) with a visible focus style', async function () {
+    const { page } = session!;
+    // Into the panel (Generate left the focus in the workbench), then Tab from its heading.
+    await frame.locator('h1').click();
+    const walk = await tabWalk(page, frame, 'h1');
+    assert.deepEqual(walk.unreached, [], 'every control is reached with Tab');
+    assert.deepEqual(walk.unstyled, [], 'every focused control has a visible outline or focus ring');
+    const stops = (cls: string) => walk.order.filter((v) => v.id.split('|')[0]!.split('.').includes(cls)).length;
+    for (const control of ['task', 'deployment', 'preset', 'target', 'data', 'generate', 'open-colab']) assert.equal(stops(control), 1, `${control} is one stop`);
+    assert.equal(stops('select-model'), ranked.length, "each card's Select button");
+    assert.equal(stops('compare-model'), ranked.length, "each card's Compare checkbox");
+    assert.equal(stops('field-input'), await frame.locator('.form-field vscode-textfield').count(), 'each config field');
   });
 
   it('is restored after a window reload by its serializer, with the same choices', async function () {
@@ -322,5 +396,33 @@ describe('SLMGEN Recommendation panel (code-server + Chromium)', function () {
     assert.deepEqual(JSON.parse(request.body), { description: `SLMGEN fine-tuning notebook (${notebookName})`, public: false, files: { [notebookName]: { content } } });
     assert.ok(!content.includes('DATASET_GZ_B64') && !content.includes('Explain photosynthesis'), 'no training example travels');
     await colab.close();
+  });
+
+  it("on a dataset of 2,000 longer examples shows the language server's minutes on T4, L4 and A100 (more than a minute on some)", async function () {
+    const { page, workspace } = session!;
+    // Varied words (a fixed pseudo-random sequence): no duplicates, ~200 tokens an example.
+    const words = ['river', 'model', 'orbit', 'garden', 'signal', 'copper', 'lantern', 'harbor', 'meadow', 'canyon', 'ember', 'glacier', 'violet', 'summit', 'thicket', 'marble'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const text = (n: number) => Array.from({ length: n }, () => words[next() % words.length]).join(' ');
+    const big = join(workspace, 'big.jsonl');
+    const records = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `Question ${i}: ${text(40)}?` }, { role: 'assistant', content: text(160) }] }));
+    writeFileSync(big, `${records.join('\n')}\n`);
+    await page.locator('.part.sidebar .composite.title').click();
+    await quickOpen(page, 'big.jsonl');
+    await runCommand(page, 'SLMGEN: Open Recommendation Panel');
+    const bigFrame = await panelFrame(page, 'big.jsonl');
+    await bigFrame.locator('.cards .card').first().waitFor({ timeout: 60_000 });
+    await choose(bigFrame, 'task', TASK.label);
+    await bigFrame.locator('.ranked-status', { hasText: `for ${TASK.id} on` }).waitFor();
+    await choose(bigFrame, 'deployment', DEPLOYMENT.label);
+    await bigFrame.locator('.ranked-status', { hasText: `for ${TASK.id} on ${DEPLOYMENT.id}` }).waitFor();
+    const host = await hostRecommendations(big);
+    const minutes = host.recommendations.map((r) => r.estimate!.minutes);
+    assert.ok(minutes.some((m) => m.t4 >= 1 && m.l4 >= 1 && m.a100 >= 1), 'some model takes a minute or more on each GPU');
+    await assertCardsShow(bigFrame, host);
+    const first = host.recommendations[0]!;
+    console.log(`      ${first.model_id}: T4 ${first.estimate!.minutes.t4} min, L4 ${first.estimate!.minutes.l4} min, A100 ${first.estimate!.minutes.a100} min, ${first.estimate!.peak_vram_gb} GB peak`);
+    console.log(`      screenshot: ${await session!.screenshot('e2e-recommend-panel-estimates')}`);
   });
 });

@@ -90,6 +90,11 @@ export class DatasetEditorApp extends LitElement {
   private nextRequestId = 1;
   private readonly pending = new Map<number, Pending>();
   private virtualizer: Virtualizer<HTMLElement, HTMLElement> | undefined;
+  /**
+   * The saved scroll offset still to restore: the list can scroll there only once its first rows have come (until
+   * then it is empty), and the empty list's offset (0) must not overwrite the saved one meanwhile.
+   */
+  private scrollToRestore: number | undefined = this.view.scrollOffset > 0 ? this.view.scrollOffset : undefined;
   private cleanupVirtualizer: (() => void) | undefined;
   private readonly charts = new Charts();
   private drawnStats: RowStatsResult | undefined;
@@ -301,6 +306,7 @@ export class DatasetEditorApp extends LitElement {
       this.pages = new RowPages(listKey(this.view), this.version);
       this.example = undefined;
       this.draft = undefined;
+      this.scrollToRestore = undefined;
       this.virtualizer?.scrollToOffset(0);
     }
     this.requestUpdate();
@@ -335,7 +341,7 @@ export class DatasetEditorApp extends LitElement {
       observeElementOffset,
       onChange: (instance) => {
         const offset = instance.scrollOffset ?? 0;
-        if (Math.abs(offset - this.view.scrollOffset) >= ROW_HEIGHT) {
+        if (this.scrollToRestore === undefined && Math.abs(offset - this.view.scrollOffset) >= ROW_HEIGHT) {
           this.view = reduceViewState(this.view, { type: 'scrolled', offset });
           this.host.state = this.view;
         }
@@ -349,8 +355,18 @@ export class DatasetEditorApp extends LitElement {
 
   protected override updated(_changed: PropertyValues): void {
     this.virtualizer?._willUpdate();
+    this.restoreScroll();
     this.ensureRows();
     this.drawCharts();
+  }
+
+  /** Scrolls to the saved offset once the list has rows (rendered at their full height, so it can go there). */
+  private restoreScroll(): void {
+    const virtualizer = this.virtualizer;
+    if (this.scrollToRestore === undefined || virtualizer === undefined || virtualizer.options.count === 0) return;
+    const offset = this.scrollToRestore;
+    this.scrollToRestore = undefined;
+    virtualizer.scrollToOffset(offset);
   }
 
   private onListKey(event: KeyboardEvent): void {
