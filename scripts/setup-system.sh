@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests use, each only when missing: Jupyter's validator, Jinja, PostgreSQL, and for the
+# Installs the Debian packages the tests use, each only when missing: Jupyter's validator, Jinja, Go, PostgreSQL, and for the
 # editor tests (shared TESTING.md) Debian's Chromium, a font for it to render the workbench with, and what
 # code-server's install compiles its native addons with (the kerberos addon builds from source against libkrb5-dev).
 # Idempotent and quiet; needs root or sudo.
@@ -10,6 +10,8 @@ need=()
 /usr/bin/python3 -c 'import jinja2' 2>/dev/null || need+=(python3-jinja2)
 # The TRL notebook runs in a venv made by scripts/setup-trl-venv.sh (python3 -m venv needs ensurepip).
 /usr/bin/python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
+# Ollama TEMPLATEs are rendered by Go's own text/template, as Ollama runs them (test/go/ollamatemplate).
+command -v go >/dev/null 2>&1 || need+=(golang-go)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # Headless Chromium draws text with whatever fontconfig finds; with no font at all, screenshots show empty boxes.

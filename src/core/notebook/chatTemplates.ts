@@ -19,6 +19,34 @@ export interface TemplateParts {
   user: readonly [string, string];
   assistant: readonly [string, string];
   generation: string;
+  /**
+   * Which message texts the template strips of surrounding whitespace (Jinja's `trim`): Llama 3 every message's,
+   * Gemma the user's and the model's but not the system text it puts before the first user turn.
+   */
+  trim: { system: boolean; turns: boolean };
+}
+
+const NO_TRIM = { system: false, turns: false } as const;
+
+/**
+ * The characters Python's `str.strip()` removes, which is what Jinja's `trim` filter removes in the templates as
+ * transformers renders them (`str.isspace`: Unicode's White_Space and the ASCII separators U+001C–U+001F; not U+FEFF).
+ */
+export const PYTHON_WHITESPACE: readonly string[] = [
+  ...'\t\n\u000b\u000c\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680',
+  ...Array.from({ length: 11 }, (_, i) => String.fromCharCode(0x2000 + i)),
+  ...'\u2028\u2029\u202f\u205f\u3000',
+];
+
+const PYTHON_WHITESPACE_SET = new Set(PYTHON_WHITESPACE);
+
+/** Python's `str.strip()` (Jinja's `trim`). */
+export function pythonStrip(text: string): string {
+  let a = 0;
+  let b = text.length;
+  while (a < b && PYTHON_WHITESPACE_SET.has(text[a]!)) a++;
+  while (b > a && PYTHON_WHITESPACE_SET.has(text[b - 1]!)) b--;
+  return text.slice(a, b);
 }
 
 // Llama 3.1+/3.2 templates put a knowledge-cutoff header in the system block; the date is pinned for training.
@@ -36,6 +64,7 @@ export function templateParts(model: ModelEntry): TemplateParts {
         assistant: ['<|im_start|>assistant\n', '<|im_end|>\n'],
         // Qwen3 with enable_thinking=False: an empty think block opens the reply.
         generation: family === 'qwen3' ? '<|im_start|>assistant\n<think>\n\n</think>\n\n' : '<|im_start|>assistant\n',
+        trim: NO_TRIM,
       };
     case 'llama3':
       return {
@@ -43,6 +72,7 @@ export function templateParts(model: ModelEntry): TemplateParts {
         user: ['<|start_header_id|>user<|end_header_id|>\n\n', '<|eot_id|>'],
         assistant: ['<|start_header_id|>assistant<|end_header_id|>\n\n', '<|eot_id|>'],
         generation: '<|start_header_id|>assistant<|end_header_id|>\n\n',
+        trim: { system: true, turns: true },
       };
     case 'gemma':
       return {
@@ -50,6 +80,7 @@ export function templateParts(model: ModelEntry): TemplateParts {
         user: ['<start_of_turn>user\n', '<end_of_turn>\n'],
         assistant: ['<start_of_turn>model\n', '<end_of_turn>\n'],
         generation: '<start_of_turn>model\n',
+        trim: { system: false, turns: true },
       };
     case 'phi3':
       return {
@@ -57,6 +88,7 @@ export function templateParts(model: ModelEntry): TemplateParts {
         user: ['<|user|>\n', '<|end|>\n'],
         assistant: ['<|assistant|>\n', '<|end|>\n'],
         generation: '<|assistant|>\n',
+        trim: NO_TRIM,
       };
     case 'phi4-mini':
       return {
@@ -64,9 +96,10 @@ export function templateParts(model: ModelEntry): TemplateParts {
         user: ['<|user|>', '<|end|>'],
         assistant: ['<|assistant|>', '<|end|>'],
         generation: '<|assistant|>',
+        trim: NO_TRIM,
       };
     case 'mistral':
-      return { system: { mode: 'fold' }, user: ['[INST] ', '[/INST]'], assistant: [' ', '</s>'], generation: '' };
+      return { system: { mode: 'fold' }, user: ['[INST] ', '[/INST]'], assistant: [' ', '</s>'], generation: '', trim: NO_TRIM };
     case 'zephyr': {
       const eos = model.stopTokens[0] ?? '</s>';
       return {
@@ -74,6 +107,7 @@ export function templateParts(model: ModelEntry): TemplateParts {
         user: ['<|user|>\n', `${eos}\n`],
         assistant: ['<|assistant|>\n', `${eos}\n`],
         generation: '<|assistant|>\n',
+        trim: NO_TRIM,
       };
     }
     case 'deepseek-coder':
@@ -82,6 +116,7 @@ export function templateParts(model: ModelEntry): TemplateParts {
         user: ['### Instruction:\n', '\n'],
         assistant: ['### Response:\n', '\n<|EOT|>\n'],
         generation: '### Response:',
+        trim: NO_TRIM,
       };
   }
 }
@@ -98,43 +133,75 @@ export interface TemplateMessage {
  */
 export function renderChat(model: ModelEntry, messages: readonly TemplateMessage[], addGenerationPrompt: boolean): string {
   const p = templateParts(model);
+  const system = (text: string): string => (p.trim.system ? pythonStrip(text) : text);
+  const turn = (text: string): string => (p.trim.turns ? pythonStrip(text) : text);
   let out = '';
   let pendingSystem = '';
   if (p.system.mode === 'header') {
     const sys = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
-    out += p.system.prefix + sys + p.system.suffix;
+    out += p.system.prefix + system(sys) + p.system.suffix;
   }
   for (const m of messages) {
     if (m.role === 'system') {
-      if (p.system.mode === 'block') out += p.system.prefix + m.content + p.system.suffix;
-      else if (p.system.mode === 'fold') pendingSystem = m.content;
+      if (p.system.mode === 'block') out += p.system.prefix + system(m.content) + p.system.suffix;
+      else if (p.system.mode === 'fold') pendingSystem = system(m.content);
     } else if (m.role === 'user') {
-      const text = pendingSystem ? `${pendingSystem}\n\n${m.content}` : m.content;
+      const text = pendingSystem ? `${pendingSystem}\n\n${turn(m.content)}` : turn(m.content);
       pendingSystem = '';
       out += p.user[0] + text + p.user[1];
     } else if (m.role === 'assistant') {
-      out += p.assistant[0] + m.content + p.assistant[1];
+      out += p.assistant[0] + turn(m.content) + p.assistant[1];
     }
   }
   return addGenerationPrompt ? out + p.generation : out;
 }
 
+/** Go string literals of Python's whitespace characters, by their length in UTF-8 bytes (1, 2 or 3). */
+function goWhitespaceByLength(): Map<number, string[]> {
+  const byLength = new Map<number, string[]>();
+  for (const ch of PYTHON_WHITESPACE) {
+    const code = ch.charCodeAt(0);
+    const bytes = code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+    const literal = code < 0x80 ? `"\\x${code.toString(16).padStart(2, '0')}"` : `"\\u${code.toString(16).padStart(4, '0')}"`;
+    byLength.set(bytes, [...(byLength.get(bytes) ?? []), literal]);
+  }
+  return byLength;
+}
+
+/**
+ * Go templates (`define`) that write their argument as Python's `str.strip()` would: Ollama's template functions
+ * have no trim, so leading, then trailing, whitespace characters are cut one at a time by recursion, comparing UTF-8
+ * byte slices (`len (slice . n)` is the length less n: the template language has no arithmetic).
+ */
+function goTrimTemplates(): string {
+  const tests = [...goWhitespaceByLength()].map(([n, literals]) => ({ n, literals }));
+  const anyOf = (piece: string, literals: string[]): string => `(or ${literals.map((l) => `(eq ${piece} ${l})`).join(' ')})`;
+  const left = tests.map(({ n, literals }) => `if and (ge (len .) ${n}) ${anyOf(`(slice . 0 ${n})`, literals)} }}{{ template "${GO_TRIM}" (slice . ${n}) }}`);
+  const right = tests.map(({ n, literals }) => `if and (ge (len .) ${n}) ${anyOf(`(slice . (len (slice . ${n})))`, literals)} }}{{ template "${GO_TRIM_END}" (slice . 0 (len (slice . ${n}))) }}`);
+  const chain = (branches: string[], otherwise: string): string => `{{ ${branches.join('{{ else ')}{{ else }}${otherwise}{{ end }}`;
+  return `{{ define "${GO_TRIM}" }}${chain(left, `{{ template "${GO_TRIM_END}" . }}`)}{{ end }}{{ define "${GO_TRIM_END}" }}${chain(right, '{{ . }}')}{{ end }}`;
+}
+
+const GO_TRIM = 'slmgen_trim';
+const GO_TRIM_END = 'slmgen_trim_end';
+
 /** The Ollama (Go text/template) TEMPLATE equivalent to `renderChat(model, .Messages, true)`. */
 export function ollamaTemplate(model: ModelEntry): string {
   const p = templateParts(model);
-  let t = '';
+  const trimmed = (value: string, trim: boolean): string => (trim ? `{{ template "${GO_TRIM}" ${value} }}` : `{{ ${value} }}`);
+  let t = p.trim.system || p.trim.turns ? goTrimTemplates() : '';
   if (p.system.mode === 'header') {
     t += '{{ $sys := "" }}{{ range .Messages }}{{ if eq .Role "system" }}{{ $sys = .Content }}{{ end }}{{ end }}';
-    t += `${p.system.prefix}{{ $sys }}${p.system.suffix}`;
+    t += `${p.system.prefix}${trimmed('$sys', p.trim.system)}${p.system.suffix}`;
   } else if (p.system.mode === 'fold') {
     t += '{{ $sys := "" }}';
   }
   t += '{{ range .Messages }}{{ if eq .Role "system" }}';
-  if (p.system.mode === 'block') t += `${p.system.prefix}{{ .Content }}${p.system.suffix}`;
+  if (p.system.mode === 'block') t += `${p.system.prefix}${trimmed('.Content', p.trim.system)}${p.system.suffix}`;
   else if (p.system.mode === 'fold') t += '{{ $sys = .Content }}';
   t += `{{ else if eq .Role "user" }}${p.user[0]}`;
-  if (p.system.mode === 'fold') t += '{{ if $sys }}{{ $sys }}\n\n{{ $sys = "" }}{{ end }}';
-  t += `{{ .Content }}${p.user[1]}{{ else if eq .Role "assistant" }}${p.assistant[0]}{{ .Content }}${p.assistant[1]}{{ end }}{{ end }}`;
+  if (p.system.mode === 'fold') t += `{{ if $sys }}${trimmed('$sys', p.trim.system)}\n\n{{ $sys = "" }}{{ end }}`;
+  t += `${trimmed('.Content', p.trim.turns)}${p.user[1]}{{ else if eq .Role "assistant" }}${p.assistant[0]}${trimmed('.Content', p.trim.turns)}${p.assistant[1]}{{ end }}{{ end }}`;
   return t + p.generation;
 }
 

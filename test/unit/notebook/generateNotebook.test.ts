@@ -16,7 +16,7 @@ import { resolveTrainingConfig } from '../../../src/core/recommend/trainingConfi
 import type { TrainingConfig } from '../../../src/core/recommend/trainingConfig';
 import { gzip } from '../../../src/node/gzip';
 import { makeReport } from '../recommend/makeReport';
-import { renderGoTemplate } from './goTemplate';
+import { renderOllamaTemplate, renderOllamaTemplates } from '../../helpers/ollamaTemplate';
 import { EXAMPLES, EXPECTED_OPENAI } from './fixtures';
 
 const PYTHON = '/usr/bin/python3';
@@ -284,7 +284,7 @@ describe('notebook generator', () => {
     assert.ok(body.includes(`SYSTEM """${m.defaultSystem!}"""\n`));
     assert.ok(body.includes('you will refuse to answer\n"""'));
     // Ollama passes SYSTEM as a system message: the TEMPLATE then renders what the HF template renders with none.
-    const rendered = renderGoTemplate(ollamaTemplate(m), [{ role: 'system', content: m.defaultSystem! }, { role: 'user', content: 'U' }]);
+    const rendered = renderOllamaTemplate(ollamaTemplate(m), [{ role: 'system', content: m.defaultSystem! }, { role: 'user', content: 'U' }]);
     assert.equal(rendered, `${m.defaultSystem!}### Instruction:\nU\n### Response:`);
     assert.ok(cell(generated.get('deepseek-coder-1.3b-colab')!, 'exports').includes('SYSTEM'));
   });
@@ -298,10 +298,20 @@ describe('notebook generator', () => {
         { role: 'user', content: 'U2' },
       ],
       [{ role: 'user', content: 'only' }],
+      // Whitespace that Llama 3 and Gemma templates trim (Python's str.strip: U+0085 and U+001C too, U+FEFF not).
+      [
+        { role: 'system', content: '\u3000 S \n' },
+        { role: 'user', content: '\u0085\u001c U1\u00a0\u2028' },
+        { role: 'assistant', content: '\tA1 ' },
+        { role: 'user', content: ' \ufeffU2\ufeff ' },
+      ],
     ];
-    for (const m of MODELS) {
-      for (const msgs of conversations) assert.equal(renderGoTemplate(ollamaTemplate(m), msgs), renderChat(m, msgs, true), m.id);
+    const rendered = renderOllamaTemplates(MODELS.flatMap((m) => conversations.map((messages) => ({ template: ollamaTemplate(m), messages }))));
+    for (const [i, m] of MODELS.entries()) {
+      conversations.forEach((msgs, k) => assert.equal(rendered[i * conversations.length + k], renderChat(m, msgs, true), `${m.id} ${JSON.stringify(msgs)}`));
       const body = ollamaModelfileBody(m);
+      // Ollama's Modelfile parser ends a TEMPLATE at the first """ and drops characters Go does not print.
+      assert.ok(!ollamaTemplate(m).includes('"""') && /^[\n\P{C}]*$/u.test(ollamaTemplate(m)), `${m.id}: the TEMPLATE survives the Modelfile parser`);
       for (const stop of m.stopTokens) assert.ok(body.includes(`PARAMETER stop ${JSON.stringify(stop)}\n`), `${m.id} ${stop}`);
       assert.ok(body.includes(m.responsePart) && body.includes(m.instructionPart), m.id);
       assert.equal(body.includes('SYSTEM """'), m.defaultSystem !== null);

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ollamaTemplate } from '../../../src/core/notebook/chatTemplates';
+import { ollamaTemplate, templateKwargs } from '../../../src/core/notebook/chatTemplates';
 import { generateNotebook } from '../../../src/core/notebook/generateNotebook';
 import { trainedReplies, trainingTokens } from '../../../src/core/notebook/modelTokens';
 import type { GeneratedNotebook, NotebookTarget } from '../../../src/core/notebook/generateNotebook';
@@ -20,7 +20,8 @@ import { resolveTrainingConfig } from '../../../src/core/recommend/trainingConfi
 import { gzip } from '../../../src/node/gzip';
 import { loadModelTokenizer } from '../../../src/node/modelTokenizers';
 import { makeReport } from '../recommend/makeReport';
-import { renderGoTemplate } from './goTemplate';
+import { renderOllamaTemplates } from '../../helpers/ollamaTemplate';
+import { renderWithPythonJinja } from './pythonJinja';
 import { DATASET } from './maskingFixtures';
 
 /** The fixture example whose only reply has weight 0. */
@@ -28,7 +29,26 @@ const CONTEXT_ONLY = DATASET.find((e) => e.messages.every((m) => m.role !== 'ass
 import { maskingProblems } from './maskingCheck';
 import type { MaskingResult, Message } from './maskingCheck';
 import { loadRealTokenizer, pythonStrip, realPackageFor, renderRealTemplate } from './realTokenizers';
-import type { RealPackage } from './realTokenizers';
+import type { RealPackage, RealTokenizer } from './realTokenizers';
+
+/**
+ * Conversations whose messages begin and end with whitespace that only Python counts as such (U+0085, U+001C) or
+ * that JavaScript's `\s` shares with it (U+3000, U+2029, U+00A0, U+2028, U+1680), and a U+FEFF that neither strips
+ * in Python (not whitespace there): what Llama 3's and Gemma's `trim` removes, and Ollama's TEMPLATE must too.
+ */
+const WHITESPACE_CONVERSATIONS: Message[][] = [
+  [
+    { role: 'system', content: ' \u3000Answer tersely.\u2029 ' },
+    { role: 'user', content: '\u0085\u001c Hello there\u00a0\u2028\n' },
+    { role: 'assistant', content: '\t\tHi.\u205f' },
+    { role: 'user', content: '\u1680 And now? \ufeff' },
+  ],
+  [
+    { role: 'user', content: '\n\n  indented question\r\n\u000b' },
+    { role: 'assistant', content: ' \u3000' },
+    { role: 'user', content: '\u2000\u200a' },
+  ],
+];
 
 const PYTHON = '/usr/bin/python3';
 const HARNESS = join(__dirname, '../../python/check_masking.py');
@@ -224,25 +244,31 @@ describe('notebooks against the real chat templates and tokenizers', function ()
     }
   });
 
-  it('the Ollama TEMPLATE renders every prompt of the dataset like the real template with the generation prompt', () => {
+  it("the Ollama TEMPLATE, run by Go's text/template as Ollama runs it, renders every prompt like the real template (Python's Jinja) with the generation prompt, whitespace around messages included", function () {
+    this.timeout(120_000);
+    const cases: { model: ModelEntry; tok: RealTokenizer; prompt: Message[] }[] = [];
     for (const model of covered) {
       const tok = loadRealTokenizer(realPackageFor(model)!);
-      const kwargs = model.family === 'qwen3' ? { enable_thinking: false } : model.family === 'llama3' ? { date_string: '26 Jul 2024' } : {};
-      // Llama 3 and Gemma templates trim each message; Ollama's template language has no trim, so those prompts are
-      // compared for messages without surrounding whitespace.
-      const trims = model.family === 'llama3' || model.family === 'gemma';
-      for (const ex of DATASET) {
-        let msgs: Message[] = ex.messages.map((m) => ({ role: m.role, content: trims ? pythonStrip(m.content) : m.content }));
+      for (const conversation of [...DATASET.map((e) => e.messages), ...WHITESPACE_CONVERSATIONS]) {
+        let msgs: Message[] = conversation.map((m) => ({ role: m.role, content: m.content }));
+        // Ollama sends the Modelfile's SYSTEM as a system message when the request has none.
         if (model.defaultSystem !== null && msgs[0]?.role !== 'system') msgs = [{ role: 'system', content: model.defaultSystem }, ...msgs];
         msgs.forEach((m, k) => {
-          if (m.role !== 'user') return;
-          const prompt = msgs.slice(0, k + 1);
-          const real = renderRealTemplate(tok, prompt, true, kwargs);
-          const ollama = renderGoTemplate(ollamaTemplate(model), prompt);
-          assert.equal(ollama, real.startsWith(tok.specialToken('bos') ?? '\u0000') ? real.slice(tok.specialToken('bos')!.length) : real, `${model.id}: ${JSON.stringify(prompt)}`);
+          if (m.role === 'user') cases.push({ model, tok, prompt: msgs.slice(0, k + 1) });
         });
       }
     }
+    const real = renderWithPythonJinja(cases.map((c) => ({ tok: c.tok, messages: c.prompt, addGenerationPrompt: true, kwargs: templateKwargs(c.model) })));
+    const ollama = renderOllamaTemplates(cases.map((c) => ({ template: ollamaTemplate(c.model), messages: c.prompt })));
+    let trimmed = 0;
+    cases.forEach((c, i) => {
+      // Ollama's tokenizer adds the BOS token itself; the TEMPLATE writes what follows it.
+      const bos = c.tok.specialToken('bos');
+      const expected = bos !== null && real[i]!.startsWith(bos) ? real[i]!.slice(bos.length) : real[i]!;
+      assert.equal(ollama[i], expected, `${c.model.id}: ${JSON.stringify(c.prompt)}`);
+      if (c.prompt.some((m) => m.content !== pythonStrip(m.content)) && (c.model.family === 'llama3' || c.model.family === 'gemma')) trimmed++;
+    });
+    assert.ok(trimmed >= 10, `prompts whose messages the template trims: ${trimmed}`);
   });
 
   it('stop tokens and markers are single tokens / exact token sequences of the real tokenizer', () => {

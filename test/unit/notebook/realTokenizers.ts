@@ -1,3 +1,4 @@
 /** The real tokenizers and chat templates live in src/node/modelTokenizers.ts; the tests import them from here. */
-export { loadRealTokenizer, pythonStrip, realPackageFor, RealTokenizer, renderRealTemplate } from '../../../src/node/modelTokenizers';
+export { loadRealTokenizer, realPackageFor, RealTokenizer, renderRealTemplate } from '../../../src/node/modelTokenizers';
 export type { RealPackage } from '../../../src/node/modelTokenizers';
+export { pythonStrip } from '../../../src/core/notebook/chatTemplates';

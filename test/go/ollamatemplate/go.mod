@@ -1,0 +1,3 @@
+module slmgen.test/ollamatemplate
+
+go 1.19
