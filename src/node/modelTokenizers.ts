@@ -253,6 +253,27 @@ function patchStrip(): void {
   });
 }
 
+/**
+ * Runs `render` with String.prototype.trim stripping Python's whitespace: @huggingface/jinja's `trim` filter (Llama 3
+ * and Gemma templates trim every message) calls JavaScript's trim, which strips U+FEFF and keeps U+0085 and
+ * U+001C–U+001F, unlike the Python Jinja the model was trained through. Rendering is synchronous, so nothing else
+ * runs while it is replaced.
+ */
+function withPythonTrim<T>(render: () => T): T {
+  const original = Object.getOwnPropertyDescriptor(String.prototype, 'trim')!;
+  Object.defineProperty(String.prototype, 'trim', {
+    ...original,
+    value(this: string) {
+      return pyStrip(String(this), null, true, true);
+    },
+  });
+  try {
+    return render();
+  } finally {
+    Object.defineProperty(String.prototype, 'trim', original);
+  }
+}
+
 /** Parsed templates by source (parsing one costs more than rendering it). */
 const templates = new Map<string, InstanceType<JinjaModule['Template']>>();
 
@@ -264,15 +285,18 @@ export function renderRealTemplate(tok: RealTokenizer, messages: unknown[], addG
     template = new (loadJinja().Template)(tok.chatTemplate);
     templates.set(tok.chatTemplate, template);
   }
-  return template.render({
-    messages,
-    add_generation_prompt: addGenerationPrompt,
-    bos_token: tok.specialToken('bos') ?? '',
-    eos_token: tok.specialToken('eos') ?? '',
-    pad_token: tok.specialToken('pad') ?? '',
-    unk_token: tok.specialToken('unk') ?? '',
-    ...kwargs,
-  });
+  const render = template;
+  return withPythonTrim(() =>
+    render.render({
+      messages,
+      add_generation_prompt: addGenerationPrompt,
+      bos_token: tok.specialToken('bos') ?? '',
+      eos_token: tok.specialToken('eos') ?? '',
+      pad_token: tok.specialToken('pad') ?? '',
+      unk_token: tok.specialToken('unk') ?? '',
+      ...kwargs,
+    }),
+  );
 }
 
 /** Display names of the families' tokenizers. */

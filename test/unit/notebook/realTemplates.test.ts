@@ -228,6 +228,16 @@ describe('notebooks against the real chat templates and tokenizers', function ()
     }
   });
 
+  it("@huggingface/jinja, as the model token counter runs it, trims messages with Python's whitespace like Python's Jinja", function () {
+    this.timeout(60_000);
+    const renders = covered.flatMap((model) => {
+      const tok = loadRealTokenizer(realPackageFor(model)!);
+      return WHITESPACE_CONVERSATIONS.map((messages) => ({ model, tok, messages, addGenerationPrompt: false, kwargs: templateKwargs(model) }));
+    });
+    const python = renderWithPythonJinja(renders);
+    renders.forEach((r, i) => assert.equal(renderRealTemplate(r.tok, [...r.messages], false, r.kwargs), python[i], `${r.model.id}: ${JSON.stringify(r.messages)}`));
+  });
+
   it("the model token counter prepares and renders every example exactly as the notebook's own cells do, weights too", () => {
     for (const c of cases.filter((x) => !x.broken && !x.other)) {
       const loaded = loadModelTokenizer(c.model);
