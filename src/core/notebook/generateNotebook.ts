@@ -174,6 +174,10 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
   const quants = ggufQuants(config.export);
   const c = new CellList();
   const warnings: string[] = [];
+  const refused = input.modelTokens?.refused ?? 0;
+  if (refused > 0) {
+    warnings.push(`${model.name}'s chat template refuses ${refused} of the examples (e.g. Gemma: roles must alternate user/assistant from a user turn, so a lone reply fails); the notebook leaves them out (\`slmgen analyze --model ${model.id}\` lists them as no-trainable-tokens)`);
+  }
   const totalSteps = estimates.total_steps;
   const loggingSteps = Math.max(1, Math.min(50, Math.ceil(totalSteps / 25)));
   const targetModules = targetModulesFor(model, target);
@@ -672,6 +676,7 @@ function chatTemplateCode(unsloth: boolean): string {
     'import re',
     '',
     'from datasets import Dataset',
+    'from jinja2.exceptions import TemplateError',
     '',
     '',
     'def parse_tool_call(call):',
@@ -771,6 +776,24 @@ function chatTemplateCode(unsloth: boolean): string {
           '    return text[len(TEMPLATE_BOS):] if TEMPLATE_BOS and text.startswith(TEMPLATE_BOS) else text',
         ]
       : ['# The text keeps the template\'s BOS and is tokenized without special tokens.', 'ADD_SPECIAL_TOKENS = False', 'to_text = render']),
+    '',
+    '',
+    'def template_accepts(example, refusals):',
+    '    """Whether the chat template renders the example; it raises on some conversations (Gemma: roles must alternate',
+    '    user/assistant, so a lone reply or a text record fails), which are then left out with the reason."""',
+    '    try:',
+    '        render(example)',
+    '        return True',
+    '    except TemplateError as err:',
+    '        refusals.append(str(err))',
+    '        return False',
+    '',
+    '',
+    'refusals = []',
+    'train_examples = [e for e in train_examples if template_accepts(e, refusals)]',
+    'eval_examples = [e for e in eval_examples if template_accepts(e, refusals)]',
+    'if refusals:',
+    '    print(f"Left out {len(refusals)} examples the chat template refuses, e.g.: {refusals[0]}")',
     '',
     '',
     'def n_tokens(text):',

@@ -285,18 +285,22 @@ export interface ModelTokenStats {
   p95: number;
   p99: number;
   mean: number;
+  /** Examples the model's chat template refuses (left out of the figures, and by the notebook). */
+  refused?: number;
 }
 
 /** The counts' percentiles and mean (type-7 percentiles, as the report's), examples the template refused left out. */
 export function modelTokenStats(model: ModelEntry, exact: boolean, rows: readonly ExampleModelTokens[]): ModelTokenStats {
   const sorted = rows.filter((r) => r.templateError === undefined).map((r) => r.tokens).sort((a, b) => a - b);
   const total = sorted.reduce((n, t) => n + t, 0);
+  const refused = rows.length - sorted.length;
   return {
     model: model.id,
     exact,
     p95: round(percentileSorted(sorted, 0.95)),
     p99: round(percentileSorted(sorted, 0.99)),
     mean: sorted.length === 0 ? 0 : round(total / sorted.length),
+    ...(refused > 0 ? { refused } : {}),
   };
 }
 

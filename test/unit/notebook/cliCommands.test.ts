@@ -81,6 +81,17 @@ describe('CLI: models, recommend, generate', () => {
     assert.deepEqual(JSON.parse(lines[1]!), JSON.parse(LINES[2]!));
   });
 
+  it("generate --model gemma-3-1b warns that its chat template refuses a lone reply (a text record), which the notebook leaves out", async () => {
+    const file = join(dir, 'with-text.jsonl');
+    writeFileSync(file, `${LINES[0]!}\n{"text": "Just some text, no conversation."}\n${LINES[3]!}\n`);
+    const r = await run(generateCommand, [file, '--model', 'gemma-3-1b', '--out', join(dir, 'gemma.ipynb')]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /warning: Gemma 3 1B's chat template refuses 1 of the examples .*the notebook leaves them out \(`slmgen analyze --model gemma-3-1b` lists them/);
+    const qwen = await run(generateCommand, [file, '--model', 'qwen2.5-0.5b', '--out', join(dir, 'qwen.ipynb')]);
+    assert.equal(qwen.code, 0, qwen.err);
+    assert.doesNotMatch(qwen.err, /refuses/);
+  });
+
   it('generate rejects bad models and configs with usage errors', async () => {
     await assert.rejects(run(generateCommand, [data, '--model', 'gpt-5']), (e: Error) => e instanceof UsageError && e.message.includes('phi-4-mini'));
     await assert.rejects(run(generateCommand, [data, '--model', 'phi4', '--config', '{"lora_rank": 3}', '--estimate']), (e: Error) => e instanceof UsageError && /lora_rank: must be a power of two from 4 to 128/.test(e.message));

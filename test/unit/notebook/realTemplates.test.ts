@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { ollamaTemplate, templateKwargs } from '../../../src/core/notebook/chatTemplates';
 import { generateNotebook } from '../../../src/core/notebook/generateNotebook';
 import { trainedReplies, trainingTokens } from '../../../src/core/notebook/modelTokens';
+import type { ChatExample } from '../../../src/core/formats/chat';
 import type { GeneratedNotebook, NotebookTarget } from '../../../src/core/notebook/generateNotebook';
 import { MODELS } from '../../../src/core/recommend/registry';
 import type { ModelEntry } from '../../../src/core/recommend/registry';
@@ -23,6 +24,9 @@ import { makeReport } from '../recommend/makeReport';
 import { renderOllamaTemplates } from '../../helpers/ollamaTemplate';
 import { renderWithPythonJinja } from './pythonJinja';
 import { DATASET } from './maskingFixtures';
+
+/** A record with a reply and nothing before it (what a `text` record becomes): Gemma's template refuses it. */
+const LONE_REPLY: ChatExample = { messages: [{ role: 'assistant', content: 'A reply with no question before it.' }] };
 
 /** The fixture example whose only reply has weight 0. */
 const CONTEXT_ONLY = DATASET.find((e) => e.messages.every((m) => m.role !== 'assistant' || m.weight === 0))!;
@@ -81,8 +85,8 @@ interface Case {
   pkg: RealPackage;
   target: NotebookTarget;
   file: string;
-  /** A notebook over other examples than DATASET (not a full-dataset case). */
-  other?: boolean;
+  /** A notebook over other examples than DATASET (not a full-dataset case): which. */
+  other?: 'context-first' | 'refused';
   /** The deliberate defect, for broken notebooks, and the problem it must cause. */
   broken?: string;
   expect?: RegExp;
@@ -160,7 +164,13 @@ describe('notebooks against the real chat templates and tokenizers', function ()
           // Its seeded shuffle puts the example whose only reply has weight 0 first.
           const first = `${model.id}-${target}-context-first.ipynb`;
           writeFileSync(join(dir, first), notebookFor(model, target, [DATASET[0]!, CONTEXT_ONLY]).json);
-          cases.push({ model, pkg: realPackageFor(model)!, target, file: first, other: true });
+          cases.push({ model, pkg: realPackageFor(model)!, target, file: first, other: 'context-first' });
+        }
+        if (model.id === 'gemma-3-1b') {
+          // Gemma's template raises on a conversation that does not alternate user/assistant from a user turn.
+          const refused = `${model.id}-${target}-refused.ipynb`;
+          writeFileSync(join(dir, refused), notebookFor(model, target, [...DATASET, LONE_REPLY]).json);
+          cases.push({ model, pkg: realPackageFor(model)!, target, file: refused, other: 'refused' });
         }
         BREAKAGES.forEach((b, k) => {
           if (!b.models.includes(model.id)) return;
@@ -207,12 +217,23 @@ describe('notebooks against the real chat templates and tokenizers', function ()
 
   for (const target of TARGETS) {
     it(`${target}: a first example with nothing to train (its only reply has weight 0) passes the notebook's masking check`, () => {
-      const c = cases.find((x) => x.target === target && x.other)!;
+      const c = cases.find((x) => x.target === target && x.other === 'context-first')!;
       const r = results.get(c.file)!;
       assert.equal(r.error, undefined);
       assert.equal(r.train_messages?.[0]?.at(-1)?.content, CONTEXT_ONLY.messages.at(-1)!.content);
       assert.ok(r.rows![0]!.labels.every((l) => l === -100));
       assert.match(r.log, /Warning: 1 examples have no trained tokens/);
+      assert.deepEqual(maskingProblems(c.model, c.pkg, r), []);
+    });
+  }
+
+  for (const target of TARGETS) {
+    it(`${target}: an example the chat template refuses (Gemma 3: a lone reply) is left out with the template's reason, and the others train exactly their replies`, () => {
+      const c = cases.find((x) => x.target === target && x.other === 'refused')!;
+      const r = results.get(c.file)!;
+      assert.equal(r.error, undefined, r.log);
+      assert.match(r.log, /Left out 1 examples the chat template refuses, e\.g\.: Conversation roles must alternate user\/assistant/);
+      assert.equal(r.train_examples?.length, DATASET.length);
       assert.deepEqual(maskingProblems(c.model, c.pkg, r), []);
     });
   }
