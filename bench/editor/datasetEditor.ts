@@ -6,14 +6,18 @@
 //     (goal ≤ 1 s);
 //   - End in the list → the last line's row shown;
 //   - frame time while the list scrolls (requestAnimationFrame deltas during a scripted scroll; goal ≥ 50 fps);
-//   - the webview's JS heap (CDP Runtime.getHeapUsage on the webview frame, else performance.memory).
-// Same-run baseline: the CLI's `analyze --json` on the same file.
+//   - the webview's JS heap (CDP Runtime.getHeapUsage on the webview frame, else performance.memory);
+//   - the four uPlot charts' drawing (the webview's `slmgen-charts` User Timing measures, uPlot's painting included):
+//     the first drawing in the second open's webview, then redraws on theme changes (Light Modern ⇄ Dark Modern,
+//     chosen as a user does, after the other measures so that they run in the usual theme).
+// Same-run baselines: the CLI's `analyze --json` on the same file; for the charts, the time to first rows.
 import { spawnSync } from 'node:child_process';
 import { statSync, symlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { CHARTS_MEASURE } from '../../src/webview/datasetEditor/chartData';
 import { repoRoot } from '../../test/helpers/codeServer';
-import { openEditorSession, runCommand, webviewFrame } from '../../test/e2e/editorSession';
+import { chooseTheme, openEditorSession, runCommand, webviewFrame } from '../../test/e2e/editorSession';
 
 export interface DatasetEditorBenchResult {
   file: string;
@@ -32,6 +36,12 @@ export interface DatasetEditorBenchResult {
    * the growth is the editor's (garbage collection included).
    */
   heap: { usedMB: number; totalMB: number; via: string; pageBeforeMB?: number; sharedWithWorkbench?: boolean };
+  /**
+   * The four charts' drawing in the second open's webview (its `slmgen-charts` measures): the first drawing, and when
+   * it ended (ms since the webview document started); redraws that came on their own before the theme changes (new
+   * stats); redraws on `themeChanges` theme changes.
+   */
+  charts: { firstMs: number; firstEndsAtMs: number; naturalRedrawsMs: number[]; themeChanges: number; themeRedraw: { medianMs: number; maxMs: number } };
   /** The CLI alone on the same file (`node dist/cli.js analyze --json`). */
   cliAnalyzeMs?: number;
 }
@@ -88,6 +98,13 @@ const SCROLL_SCRIPT = `new Promise((resolve) => {
   requestAnimationFrame(tick);
 })`;
 
+/** The durations of the webview's chart drawings so far, oldest first. */
+const CHART_DURATIONS_SCRIPT = `performance.getEntriesByName(${JSON.stringify(CHARTS_MEASURE)}).map((e) => e.duration)`;
+/** True once the webview has drawn the charts `atLeast` times. */
+const CHART_COUNT_SCRIPT = (atLeast: number) => `performance.getEntriesByName(${JSON.stringify(CHARTS_MEASURE)}).length >= ${atLeast}`;
+/** Themes chosen in turn to redraw the charts (the session starts in Dark Modern and ends in it). */
+const THEME_CHANGES = ['Light Modern', 'Dark Modern', 'Light Modern', 'Dark Modern', 'Light Modern', 'Dark Modern'];
+
 const HEAP_SCRIPT = `(() => { const m = performance.memory; return m ? { used: m.usedJSHeapSize, total: m.totalJSHeapSize } : null; })()`;
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -95,6 +112,16 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 const round1 = (x: number) => Number(x.toFixed(1));
+
+/** The chart redraws on each of THEME_CHANGES, each awaited by its measure (a theme change redraws them all). */
+async function themeRedraws(page: Page, frame: Frame): Promise<number[]> {
+  const before = ((await frame.evaluate(CHART_DURATIONS_SCRIPT)) as number[]).length;
+  for (const [i, theme] of THEME_CHANGES.entries()) {
+    await chooseTheme(page, theme);
+    await frame.waitForFunction(CHART_COUNT_SCRIPT(before + i + 1), undefined, { timeout: 60_000 });
+  }
+  return ((await frame.evaluate(CHART_DURATIONS_SCRIPT)) as number[]).slice(before);
+}
 
 export async function runDatasetEditorBench(options: { file: string; lines: number; baseline: boolean; say: (m: string) => void }): Promise<DatasetEditorBenchResult> {
   const { file, lines, say } = options;
@@ -124,6 +151,12 @@ export async function runDatasetEditorBench(options: { file: string; lines: numb
     say('second open (already indexed)');
     const { ms: indexedOpenMs, frame } = await timeToFirstRows(page, inWorkspace);
     say(`  ${indexedOpenMs} ms`);
+    await frame.waitForFunction(CHART_COUNT_SCRIPT(1), undefined, { timeout: TIMEOUT_MS });
+    const firstChart = (await frame.evaluate(`(() => { const e = performance.getEntriesByName(${JSON.stringify(CHARTS_MEASURE)})[0]; return { ms: e.duration, endsAt: e.startTime + e.duration }; })()`)) as {
+      ms: number;
+      endsAt: number;
+    };
+    say(`  charts first drawn in ${round1(firstChart.ms)} ms (ending ${Math.round(firstChart.endsAt)} ms after the webview started)`);
 
     say('End → the last row');
     await frame.locator('.rows-scroll').focus();
@@ -168,8 +201,20 @@ export async function runDatasetEditorBench(options: { file: string; lines: numb
       };
     }
     say(`  heap ${JSON.stringify(heap)}`);
+
+    say(`charts: redraws on ${THEME_CHANGES.length} theme changes`);
+    const naturalRedrawsMs = ((await frame.evaluate(CHART_DURATIONS_SCRIPT)) as number[]).slice(1).map(round1);
+    const redraws = (await themeRedraws(page, frame)).sort((a, b) => a - b);
+    const charts = {
+      firstMs: round1(firstChart.ms),
+      firstEndsAtMs: Math.round(firstChart.endsAt),
+      naturalRedrawsMs,
+      themeChanges: THEME_CHANGES.length,
+      themeRedraw: { medianMs: round1(quantile(redraws, 0.5)), maxMs: round1(redraws[redraws.length - 1]!) },
+    };
+    say(`  ${JSON.stringify(charts)}`);
     console.log(`  screenshot: ${await session.screenshot('bench-dataset-editor')}`);
-    return { file: basename(file), lines, mb, firstOpenMs: first.ms, indexedOpenMs, jumpToLastMs, scroll, heap, cliAnalyzeMs };
+    return { file: basename(file), lines, mb, firstOpenMs: first.ms, indexedOpenMs, jumpToLastMs, scroll, heap, charts, cliAnalyzeMs };
   } catch (error) {
     console.log(`  screenshot of the failure: ${await session.screenshot('bench-dataset-editor-failed')}`);
     throw error;
@@ -203,6 +248,13 @@ export function datasetEditorTable(r: DatasetEditorBenchResult): [string, string
       r.heap.pageBeforeMB === undefined || !r.heap.sharedWithWorkbench
         ? ''
         : `workbench before the editor opened: ${r.heap.pageBeforeMB} MB (+${round1(r.heap.usedMB - r.heap.pageBeforeMB)} MB)`,
+    ],
+    ['four uPlot charts first drawn (second open; painting included)', ms(r.charts.firstMs), '', `first rows (second open): ${ms(r.indexedOpenMs)}`],
+    [
+      `… redrawn on a theme change (median / max, ${r.charts.themeChanges} changes)`,
+      `${ms(r.charts.themeRedraw.medianMs)} / ${ms(r.charts.themeRedraw.maxMs)}`,
+      '',
+      r.charts.naturalRedrawsMs.length === 0 ? 'no redraw before (no new stats)' : `redraws before (new stats): ${r.charts.naturalRedrawsMs.map(ms).join(', ')}`,
     ],
   ];
 }

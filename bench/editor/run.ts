@@ -10,7 +10,8 @@
 //   npm run bench:editor -- --dataset-editor [--lines N] [--no-baseline]: only the Dataset Editor phase
 //     (bench/editor/datasetEditor.ts): an N-line file (default 1,000,000, the first N lines of a generated short-profile
 //     file; more than 50 MB, so read-only from disk) in the webview: first rows before and after indexing, End → last
-//     row, frame time while scrolling, webview heap; baseline: the CLI on the same file. Needs `npm run build` first.
+//     row, frame time while scrolling, webview heap, chart drawing (first, and on theme changes); baseline: the CLI on
+//     the same file. Needs `npm run build` first.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';

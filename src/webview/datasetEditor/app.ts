@@ -540,8 +540,7 @@ export class DatasetEditorApp extends LitElement {
     const findings = target('findings');
     if (tokens === null || turns === null || roles === null || findings === null) return;
     this.drawnStats = this.stats;
-    const ms = this.charts.render({ tokens, turns, roles, findings }, this.stats);
-    this.querySelector<HTMLElement>('.chart-grid')?.setAttribute('data-render-ms', ms.toFixed(1));
+    void this.charts.render({ tokens, turns, roles, findings }, this.stats).then((ms) => this.querySelector<HTMLElement>('.chart-grid')?.setAttribute('data-render-ms', ms.toFixed(1)));
   }
 
   // ---- clusters ----

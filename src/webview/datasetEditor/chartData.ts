@@ -2,6 +2,12 @@
 // histogram. Plain TS: unit-tested under Node.
 import type { RowStatsResult } from '../../shared/lspProtocol';
 
+/**
+ * The User Timing measure (`performance.measure`) of one drawing of the four charts, one entry per draw; the editor
+ * benchmark reads them from the webview frame with `performance.getEntriesByName`.
+ */
+export const CHARTS_MEASURE = 'slmgen-charts';
+
 export interface ChartBars {
   labels: string[];
   counts: number[];
