@@ -155,7 +155,7 @@ describe('language server: the Dataset Editor requests (slmgen/rows, slmgen/exam
     assert.deepEqual([none.matching, none.rows.length, none.totalRecords], [0, 0, all.length]);
   });
 
-  it('sorts by tokens both ways (records without tokens last) and by findings, worst first', async () => {
+  it('sorts by tokens both ways (records without tokens last) and by quality (findings), worst or best first', async () => {
     const all = await allRows(100);
     const asc = await allRows(9, undefined, { by: 'tokens', direction: 'asc' });
     const desc = await allRows(9, undefined, { by: 'tokens', direction: 'desc' });
@@ -172,6 +172,11 @@ describe('language server: the Dataset Editor requests (slmgen/rows, slmgen/exam
     const findingCount = (r: Row) => report.findings.filter((f) => f.line >= r.line && f.line <= r.endLine).length;
     for (let k = 1; k < byFindings.length; k++) if (rank(byFindings[k - 1]!) === rank(byFindings[k]!)) assert.ok(findingCount(byFindings[k - 1]!) >= findingCount(byFindings[k]!));
     assert.deepEqual(byFindings.slice(0, 2).map((r) => r.line).sort((a, b) => a - b), [13, 26]);
+    // Best quality first: records without findings (line order), the worst last.
+    const bestFirst = await allRows(50, undefined, { by: 'findings', direction: 'asc' });
+    for (let k = 1; k < bestFirst.length; k++) assert.ok(rank(bestFirst[k - 1]!) <= rank(bestFirst[k]!));
+    assert.equal(rank(bestFirst[0]!), 0);
+    assert.deepEqual(bestFirst.slice(-2).map((r) => r.line).sort((a, b) => a - b), [13, 26]);
     const byLineDesc = await allRows(50, { invalid: false }, { by: 'line', direction: 'desc' });
     assert.deepEqual(linesOf(byLineDesc), linesOf(all.filter((r) => r.tokens !== null)).reverse());
   });

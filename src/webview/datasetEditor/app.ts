@@ -38,7 +38,9 @@ const SORTS: { id: string; label: string; sort: ViewState['sort'] }[] = [
   { id: 'line-asc', label: 'Line', sort: { by: 'line', direction: 'asc' } },
   { id: 'tokens-desc', label: 'Most tokens', sort: { by: 'tokens', direction: 'desc' } },
   { id: 'tokens-asc', label: 'Fewest tokens', sort: { by: 'tokens', direction: 'asc' } },
-  { id: 'findings-desc', label: 'Worst findings', sort: { by: 'findings', direction: 'desc' } },
+  // A record's quality: its worst finding's severity, then how many it has.
+  { id: 'findings-desc', label: 'Lowest quality (worst findings first)', sort: { by: 'findings', direction: 'desc' } },
+  { id: 'findings-asc', label: 'Best quality (fewest findings first)', sort: { by: 'findings', direction: 'asc' } },
 ];
 
 type Pending =
