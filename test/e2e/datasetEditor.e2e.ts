@@ -4,18 +4,18 @@
 // record only (the tab dirty until saved), undo both with Ctrl+Z and redo with Ctrl+Shift+Z, open the record in the text
 // editor at its line, run axe-core in the webview, and take screenshots in three themes. Then: change a message's role,
 // go through every control with Tab (each with a visible focus style), reload the window (filter and selection come
-// back), open the editor from "Reopen Editor With…" and from the text editor's title button, see a scrolled list come
+// back; an unsaved edit comes back unsaved, from the workbench's hot-exit backup), open the editor from "Reopen Editor With…" and from the text editor's title button, see a scrolled list come
 // back where it was after hiding it, and open a file over a lowered `slmgen.analysis.largeFileThresholdMB` read-only.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, sep } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { headerFromReport } from '../../src/extension/datasetEditor/headerFromReport';
 import { headerItems } from '../../src/webview/datasetEditor/format';
 import { repoRoot } from '../helpers/codeServer';
 import type { EditorSession } from './editorSession';
-import { axeViolations, openEditorSession, screenshotThemes, quickOpen, runCommand, tabWalk, webviewFrame } from './editorSession';
+import { axeViolations, openEditorSession, screenshotThemes, quickOpen, runCommand, tabWalk, waitFor, webviewFrame } from './editorSession';
 
 const FILE = 'duplicates.jsonl';
 
@@ -23,13 +23,6 @@ const FILE = 'duplicates.jsonl';
 async function listedLines(frame: Frame): Promise<number[]> {
   const lines = await frame.locator('.rows-scroll .row[data-line]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-line'))));
   return lines.sort((a, b) => a - b);
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
 }
 
 /** Answer the workbench's own file dialog (code-server) with a path of the workspace. */
@@ -76,6 +69,15 @@ async function reopenWith(page: Page, editor: string): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
+/** The workbench's hot-exit backups of unsaved workspace files: files under the user data's Backups/<workspace>/vscode-remote/. */
+function backupFiles(session: EditorSession): string[] {
+  const dir = join(session.workspace, '..', 'user-data', 'User', 'Backups');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.parentPath.split(sep).includes('vscode-remote'))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
 /** Lines of a file on disk, split on LF (the fixture's line breaks). */
 function fileLines(path: string): string[] {
   return readFileSync(path, 'utf8').split('\n');
@@ -95,7 +97,9 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
     // A 1 MB large-file threshold from the start (the workbench reads workspace settings written from outside only at
     // start-up; a settings file written mid-session was picked up too late once): every fixture is far below it, and
     // the read-only scenario's large.jsonl (~2.2 MB) is above it.
-    session = await openEditorSession({ extension: repoRoot, workspaceSettings: { 'slmgen.analysis.largeFileThresholdMB': 1 } });
+    // Auto-save off, as in desktop VS Code (the web workbench's default is afterDelay: an edit is written to disk a
+    // second later), so that an edit stays unsaved until Ctrl+S, and over a reload (hot exit).
+    session = await openEditorSession({ extension: repoRoot, workspaceSettings: { 'slmgen.analysis.largeFileThresholdMB': 1, 'files.autoSave': 'off' } });
     path = join(session.workspace, FILE);
     original = readFileSync(path, 'utf8');
   });
@@ -399,6 +403,42 @@ describe('SLMGEN Dataset Editor (code-server + Chromium)', function () {
     console.log(`      after the reload: "${status}", line ${duplicateLine} selected`);
     await frame.locator('vscode-button.clear-filters').click();
     await frame.locator('.list-status', { hasText: '7 records' }).waitFor();
+  });
+
+  it('keeps an unsaved edit over "Developer: Reload Window" (hot exit): the edited text is shown, the tab is dirty, the file is unchanged until reverted', async function () {
+    const { page } = session!;
+    await frame.locator('.rows-scroll .row[data-line="2"]').click();
+    await frame.locator('.detail-pane h2', { hasText: 'Lines 2 ·' }).waitFor();
+    await frame.locator('.bubble[data-index="1"] vscode-button.edit-message').click();
+    await frame.locator('vscode-textarea.edit-content textarea').fill('Explain the tides after a reload.');
+    await frame.locator('vscode-button.save-message').click();
+    await frame.locator('.notice', { hasText: 'Saved to the document' }).waitFor();
+    await dirtyMark(activeTab(page), true);
+    assert.equal(readFileSync(path, 'utf8'), original, 'the edit is in the document only');
+
+    // The workbench writes the backup a moment after the edit; a reload before that would be held up by the browser.
+    await waitFor("the unsaved document's backup", async () => backupFiles(session!).length === 1);
+    // Reload from the side bar (keys pressed in the webview do not reach the workbench); the page navigates once.
+    await page.locator('.part.sidebar .composite.title').click();
+    const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    frame = await webviewFrame(page);
+    await frame.locator('.list-status', { hasText: '7 records' }).waitFor({ timeout: 60_000 });
+    await frame.locator('.rows-scroll .row[data-line="2"]').click();
+    await frame.locator('.bubble[data-index="1"] .content', { hasText: 'Explain the tides after a reload.' }).waitFor({ timeout: 30_000 });
+    await dirtyMark(activeTab(page), true);
+    assert.equal(readFileSync(path, 'utf8'), original, 'the file on disk is unchanged after the reload');
+    console.log(`      screenshot: ${await session!.screenshot('e2e-dataset-editor-hot-exit')}`);
+
+    // "File: Revert File" drops the restored edit: the original text, a clean tab, the same file.
+    await page.locator('.part.sidebar .composite.title').click();
+    await runCommand(page, 'File: Revert File');
+    await frame.locator('.bubble[data-index="1"] .content', { hasText: 'Explain the tides in a few sentences.' }).waitFor({ timeout: 30_000 });
+    await dirtyMark(activeTab(page), false);
+    assert.equal(readFileSync(path, 'utf8'), original);
+    await waitFor('the backup discarded', async () => backupFiles(session!).length === 0);
   });
 
   it('opens from "Reopen Editor With…" (SLMGEN Dataset Editor) and from the editor title button of a .jsonl text editor; "Open in text editor" puts the cursor on the record', async function () {

@@ -76,6 +76,14 @@ export async function openEditorSession(options: EditorSessionOptions): Promise<
   }
 }
 
+/** Polls `check` every 150 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
 /** Opens a workspace file through quick open, waiting until the list's first row is that file (TESTING.md §6). */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
   await page.keyboard.press('Control+P');

@@ -6,7 +6,10 @@
 // themes, generate the notebook (written next to the dataset, nbformat 4) and go through every control with Tab. Then
 // choose a sidecar data file (by keyboard) and generate again, "Open in Colab": the consent in the workbench's dialog
 // says what travels, a local stand-in for the GitHub API receives the secret gist, and the Colab URL opens (routed: no
-// network); and a panel on a 2,000-example dataset shows the language server's minutes per GPU.
+// network); and a panel on a 2,000-example dataset shows the language server's minutes per GPU, and its config's
+// estimates follow the typed epochs and max_seq_length as the language server computes them. Each card's context
+// length is shown against the dataset's p95 / p99 tokens of the language server's report (on clean.jsonl, and on a
+// dataset whose p99 is longer than TinyLlama's context).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,12 +19,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Frame, Page } from 'playwright-core';
-import { RECOMMEND_METHOD, RecommendResult } from '../../src/shared/lspProtocol';
-import { formatMinutes } from '../../src/webview/recommendPanel/cards';
+import { RECOMMEND_METHOD, RecommendResult, REPORT_METHOD, ReportResult, TRAINING_PLAN_METHOD, TrainingPlanResult } from '../../src/shared/lspProtocol';
+import { DEFAULT_PRESET } from '../../src/shared/notebookChoices';
+import { contextFit, formatInt, formatMinutes } from '../../src/webview/recommendPanel/cards';
 import { repoRoot } from '../helpers/codeServer';
 import { LspTestClient } from '../lsp/lspClient';
 import type { EditorSession } from './editorSession';
-import { axeViolations, openEditorSession, screenshotThemes, quickOpen, runCommand, tabWalk, webviewFrame } from './editorSession';
+import { axeViolations, openEditorSession, screenshotThemes, quickOpen, runCommand, tabWalk, waitFor, webviewFrame } from './editorSession';
 
 const FILE = 'clean.jsonl';
 const TASK = { id: 'qa', label: 'Question answering' };
@@ -45,17 +49,72 @@ async function panelFrame(page: Page, fileName?: string): Promise<Frame> {
   throw new Error(`no frame shows the Recommendation panel${fileName === undefined ? '' : ` of ${fileName}`}`);
 }
 
-/** The language server's ranking of a dataset for TASK on DEPLOYMENT: the same request to the same bundle, on the file's text. */
-async function hostRecommendations(path: string): Promise<RecommendResult> {
+/** Runs `ask` against a language server of the same bundle with the file open (its text, version 1), then stops it. */
+async function askLanguageServer<T>(path: string, ask: (client: LspTestClient, uri: string) => Promise<T>): Promise<T> {
   const client = new LspTestClient([join(repoRoot, 'dist/lsp.js'), '--stdio']);
   try {
     await client.initialize();
     const uri = pathToFileURL(path).href;
     await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'jsonl', version: 1, text: readFileSync(path, 'utf8') } });
-    return RecommendResult.parse(await client.request(RECOMMEND_METHOD, { uri, task: TASK.id, deployment: DEPLOYMENT.id }));
+    return await ask(client, uri);
   } finally {
     client.kill();
   }
+}
+
+/** The language server's ranking of a dataset for TASK on DEPLOYMENT: the same request to the same bundle, on the file's text. */
+async function hostRecommendations(path: string): Promise<RecommendResult> {
+  return askLanguageServer(path, async (client, uri) => RecommendResult.parse(await client.request(RECOMMEND_METHOD, { uri, task: TASK.id, deployment: DEPLOYMENT.id })));
+}
+
+/** The dataset's figures the panel compares context lengths with, as the language server's `slmgen/report` has them. */
+async function hostTokenFigures(path: string): Promise<{ examples: number; encoding: string; p95: number; p99: number; max: number }> {
+  const { report } = ReportResult.parse(await askLanguageServer(path, (client, uri) => client.request(REPORT_METHOD, { uri })));
+  const { total_examples, encoding, token_stats } = report as { total_examples: number; encoding: string; token_stats: { total: { p95: number; p99: number; max: number } } };
+  return { examples: total_examples, encoding, ...token_stats.total };
+}
+
+/**
+ * The language server's `slmgen/trainingPlan` for `model` on the balanced preset (the panel's default) with each of
+ * `configs`, once the model's own token counts are in (the panel asks again until then too).
+ */
+async function hostPlans(path: string, model: string, configs: Record<string, number>[]): Promise<TrainingPlanResult[]> {
+  return askLanguageServer(path, async (client, uri) => {
+    const plans: TrainingPlanResult[] = [];
+    for (const config of configs) {
+      let plan: TrainingPlanResult | undefined;
+      await waitFor(`the plan of ${model} with ${JSON.stringify(config)}`, async () => {
+        plan = TrainingPlanResult.parse(await client.request(TRAINING_PLAN_METHOD, { uri, model, preset: DEFAULT_PRESET, target: 'colab', config }));
+        return plan.countsPending !== true;
+      }, 120_000);
+      plans.push(plan!);
+    }
+    return plans;
+  });
+}
+
+/** The rows of the config's live estimates as the panel shows a plan's estimate: label and value. */
+function liveEstimateRows(plan: TrainingPlanResult): [string, string][] {
+  const e = plan.estimate;
+  assert.ok(e !== undefined, `the plan has estimates (errors: ${JSON.stringify(plan.errors)})`);
+  return [
+    ['Train / eval examples', `${formatInt(e.train_examples)} / ${formatInt(e.eval_examples)}`],
+    ['Steps', formatInt(e.total_steps)],
+    ['Time on T4', formatMinutes(e.minutes.t4)],
+    ['Time on L4', formatMinutes(e.minutes.l4)],
+    ['Time on A100', formatMinutes(e.minutes.a100)],
+    ['Peak VRAM', `${e.peak_vram_gb} GB ${e.fits_t4 ? '(fits a T4)' : '(more than a T4)'}`],
+  ];
+}
+
+/** Waits until the panel's live estimates are those of `plan`. */
+async function waitForLiveEstimates(frame: Frame, plan: TrainingPlanResult, what: string): Promise<void> {
+  const expected = JSON.stringify(liveEstimateRows(plan));
+  const shown = () => frame.locator('dl.live-estimates > div').evaluateAll((rows) => rows.map((row) => [row.querySelector('dt')?.textContent?.trim(), row.querySelector('dd')?.textContent?.trim()]));
+  await waitFor(what, async () => JSON.stringify(await shown()) === expected, 120_000).catch(async (error: unknown) => {
+    console.log(`      shown: ${JSON.stringify(await shown())}, expected: ${expected}`);
+    throw error;
+  });
 }
 
 /** Each card, in order, shows the host's memory figures, its minutes on T4, L4 and A100, a gated badge when gated, and the licence. */
@@ -188,6 +247,21 @@ describe('SLMGEN Recommendation panel (code-server + Chromium)', function () {
     assert.ok(gated.length > 0, 'some ranked models are gated (Llama, Gemma)');
     console.log(`      gated: ${gated.map((r) => `${r.model_id} (${r.license})`).join(', ')}`);
     assert.equal((await frame.locator(`.cards .card[data-model="${gated[0]!.model_id}"] .badge.gated`).innerText()).trim(), 'Gated');
+  });
+
+  it("shows each card's context length against the dataset's p95 / p99 tokens per example of the language server's report", async function () {
+    const tokens = await hostTokenFigures(path);
+    const host = await hostRecommendations(path);
+    const header = (await frame.locator('.dataset-tokens').innerText()).replace(/\s+/g, ' ').trim();
+    assert.equal(header, `${formatInt(tokens.examples)} examples · tokens per example (${tokens.encoding}): p95 ${formatInt(tokens.p95)}, p99 ${formatInt(tokens.p99)}, max ${formatInt(tokens.max)}`);
+    const of = `p95 ${formatInt(tokens.p95)} / p99 ${formatInt(tokens.p99)} (${tokens.encoding})`;
+    const shown = await frame.locator('.cards .card').evaluateAll((cards) => cards.map((c) => [c.getAttribute('data-model'), c.querySelector('.context')?.textContent?.trim()]));
+    assert.deepEqual(
+      shown,
+      host.recommendations.map((r) => [r.model_id, `${formatInt(r.context_length)} tokens of context: fits ${of}`]),
+      "each model's context (from slmgen/recommend) fits the dataset's p99",
+    );
+    console.log(`      ${header}; ${shown[0]![0]}: ${shown[0]![1]}`);
   });
 
   it('compares two models side by side', async function () {
@@ -424,5 +498,73 @@ describe('SLMGEN Recommendation panel (code-server + Chromium)', function () {
     const first = host.recommendations[0]!;
     console.log(`      ${first.model_id}: T4 ${first.estimate!.minutes.t4} min, L4 ${first.estimate!.minutes.l4} min, A100 ${first.estimate!.minutes.a100} min, ${first.estimate!.peak_vram_gb} GB peak`);
     console.log(`      screenshot: ${await session!.screenshot('e2e-recommend-panel-estimates')}`);
+  });
+
+  it("updates the config's estimates as fields change (epochs, then max_seq_length) to the language server's slmgen/trainingPlan of the typed config", async function () {
+    const { page, workspace } = session!;
+    const big = join(workspace, 'big.jsonl');
+    const bigFrame = await panelFrame(page, 'big.jsonl');
+    const card = bigFrame.locator('.cards .card').first();
+    const model = (await card.getAttribute('data-model'))!;
+    await card.locator('vscode-button.select-model').click();
+    await bigFrame.locator('.config h2', { hasText: 'Training config for' }).waitFor({ timeout: 30_000 });
+    const [defaults, epochs, longer] = await hostPlans(big, model, [{}, { num_epochs: 6 }, { num_epochs: 6, max_seq_length: 1024 }]);
+    // Each step changes what it should: more epochs, more time; longer sequences, more memory.
+    assert.ok(epochs!.estimate!.minutes.t4 > defaults!.estimate!.minutes.t4 && epochs!.estimate!.total_steps > defaults!.estimate!.total_steps, 'more epochs take longer');
+    assert.ok(longer!.estimate!.peak_vram_gb > epochs!.estimate!.peak_vram_gb, 'longer sequences need more memory');
+    assert.notEqual(defaults!.config!['num_epochs'], 6);
+    assert.notEqual(defaults!.config!['max_seq_length'], 1024);
+    await waitForLiveEstimates(bigFrame, defaults!, `the estimates of ${model} with the defaults`);
+    const field = (name: string) => bigFrame.locator(`.form-field[data-field="${name}"] vscode-textfield input`);
+    await field('num_epochs').fill('6');
+    await waitForLiveEstimates(bigFrame, epochs!, 'the estimates with 6 epochs');
+    await field('max_seq_length').fill('1024');
+    await waitForLiveEstimates(bigFrame, longer!, 'the estimates with 6 epochs and max_seq_length 1024');
+    const t4 = (plan: TrainingPlanResult) => formatMinutes(plan.estimate!.minutes.t4);
+    console.log(`      ${model}: T4 ${t4(defaults!)} → ${t4(epochs!)} (6 epochs); peak VRAM ${epochs!.estimate!.peak_vram_gb} → ${longer!.estimate!.peak_vram_gb} GB (max_seq_length 1024)`);
+    await bigFrame.locator('dl.live-estimates').scrollIntoViewIfNeeded();
+    console.log(`      screenshot: ${await session!.screenshot('e2e-recommend-panel-live-estimates')}`);
+  });
+
+  it("on a dataset with a few long examples shows a short-context model's context against p95 / p99 of the language server's report: fits p95 but not p99", async function () {
+    const { page, workspace } = session!;
+    // 97 examples of ~50 tokens and 3 of ~3,000: p95 is short, p99 is longer than TinyLlama's 2,048 tokens of context.
+    const words = ['river', 'model', 'orbit', 'garden', 'signal', 'copper', 'lantern', 'harbor'];
+    const text = (n: number, i: number) => Array.from({ length: n }, (_, k) => words[(k * 5 + i) % words.length]).join(' ');
+    const long = join(workspace, 'long.jsonl');
+    const records = Array.from({ length: 100 }, (_, i) =>
+      JSON.stringify({ messages: [{ role: 'user', content: `Question ${i}: ${text(20, i)}?` }, { role: 'assistant', content: text(i < 97 ? 30 : 3000, i) }] }),
+    );
+    writeFileSync(long, `${records.join('\n')}\n`);
+    await page.locator('.part.sidebar .composite.title').click();
+    await quickOpen(page, 'long.jsonl');
+    await runCommand(page, 'SLMGEN: Open Recommendation Panel');
+    const longFrame = await panelFrame(page, 'long.jsonl');
+    await longFrame.locator('.cards .card').first().waitFor({ timeout: 60_000 });
+    await longFrame.locator('.dataset-tokens', { hasText: 'p99' }).waitFor({ timeout: 60_000 });
+    await choose(longFrame, 'task', TASK.label);
+    await longFrame.locator('.ranked-status', { hasText: `for ${TASK.id} on` }).waitFor();
+    await choose(longFrame, 'deployment', DEPLOYMENT.label);
+    await longFrame.locator('.ranked-status', { hasText: `for ${TASK.id} on ${DEPLOYMENT.id}` }).waitFor();
+    const tokens = await hostTokenFigures(long);
+    const host = await hostRecommendations(long);
+    const expected = host.recommendations.map((r) => {
+      const fit = contextFit(r.context_length, tokens);
+      return [r.model_id, `context ${fit.level}`, fit.text];
+    });
+    // The cards re-render when the panel's ranking and the report's figures arrive: read them until they settle.
+    const cardsShown = () => longFrame.locator('.cards .card').evaluateAll((cards) => cards.map((c) => [c.getAttribute('data-model'), c.querySelector('.context')?.className, c.querySelector('.context')?.textContent?.trim()]));
+    await waitFor("the cards' context lines for long.jsonl", async () => JSON.stringify(await cardsShown()) === JSON.stringify(expected), 30_000).catch(() => undefined);
+    assert.deepEqual(await cardsShown(), expected, "each card's context against the report's p95 / p99");
+    const tight = host.recommendations.find((r) => r.model_id === 'tinyllama-1.1b');
+    assert.ok(tight !== undefined && tokens.p95 <= tight.context_length && tight.context_length < tokens.p99, `p95 ${tokens.p95} ≤ ${tight?.context_length} < p99 ${tokens.p99}`);
+    const card = longFrame.locator('.cards .card[data-model="tinyllama-1.1b"] .context');
+    assert.equal(
+      (await card.innerText()).trim(),
+      `2,048 tokens of context: fits p95 ${formatInt(tokens.p95)} but not p99 ${formatInt(tokens.p99)} (${tokens.encoding})`,
+    );
+    console.log(`      ${(await card.innerText()).trim()}`);
+    await card.scrollIntoViewIfNeeded();
+    console.log(`      screenshot: ${await session!.screenshot('e2e-recommend-panel-context-tight')}`);
   });
 });

@@ -32,10 +32,12 @@ export function reasonsWithPoints(r: Recommendation): { points?: string; text: s
 export function contextFit(contextLength: number, tokens: DatasetTokens | null): { level: 'fits' | 'tight' | 'over' | 'unknown'; text: string } {
   const context = `${formatInt(contextLength)} tokens of context`;
   if (tokens === null) return { level: 'unknown', text: context };
-  const of = `p95 ${formatInt(tokens.p95)} / p99 ${formatInt(tokens.p99)} (${tokens.encoding})`;
-  if (tokens.p99 <= contextLength) return { level: 'fits', text: `${context}: fits ${of}` };
-  if (tokens.p95 <= contextLength) return { level: 'tight', text: `${context}: fits p95 but not p99 of ${of}` };
-  return { level: 'over', text: `${context}: shorter than ${of}` };
+  const p95 = `p95 ${formatInt(tokens.p95)}`;
+  const p99 = `p99 ${formatInt(tokens.p99)}`;
+  const tokenizer = `(${tokens.encoding})`;
+  if (tokens.p99 <= contextLength) return { level: 'fits', text: `${context}: fits ${p95} / ${p99} ${tokenizer}` };
+  if (tokens.p95 <= contextLength) return { level: 'tight', text: `${context}: fits ${p95} but not ${p99} ${tokenizer}` };
+  return { level: 'over', text: `${context}: shorter than ${p95} / ${p99} ${tokenizer}` };
 }
 
 /** Training time per GPU and memory of the default config, as lines for a card. */

@@ -124,10 +124,10 @@ describe('Recommendation panel: view state and cards', () => {
     assert.deepEqual(reasonsWithPoints(a), [{ points: '+50', text: 'task (+50/50)' }, { points: '-5', text: 'long examples (-5)' }]);
     assert.deepEqual(reasonsWithPoints(card({})), [{ text: 'task (+50/50)' }]);
     const tokens = { examples: 10, encoding: 'o200k_base', p95: 3000, p99: 5000, max: 9000 };
-    assert.equal(contextFit(8192, tokens).level, 'fits');
-    assert.equal(contextFit(4096, tokens).level, 'tight');
-    assert.equal(contextFit(2048, tokens).level, 'over');
-    assert.equal(contextFit(2048, null).level, 'unknown');
+    assert.deepEqual(contextFit(8192, tokens), { level: 'fits', text: '8,192 tokens of context: fits p95 3,000 / p99 5,000 (o200k_base)' });
+    assert.deepEqual(contextFit(4096, tokens), { level: 'tight', text: '4,096 tokens of context: fits p95 3,000 but not p99 5,000 (o200k_base)' });
+    assert.deepEqual(contextFit(2048, tokens), { level: 'over', text: '2,048 tokens of context: shorter than p95 3,000 / p99 5,000 (o200k_base)' });
+    assert.deepEqual(contextFit(2048, null), { level: 'unknown', text: '2,048 tokens of context' });
     const b = card({ model_id: 'b', model_name: 'B', rank: 2, is_gated: true, estimate: { minutes: { t4: 75, l4: 30, a100: 0.4 }, peak_vram_gb: 6.1, fits_t4: true, total_steps: 10, train_examples: 9, eval_examples: 1 } });
     const rows = comparisonRows(a, b, tokens);
     assert.deepEqual(rows.find((r) => r.label === 'License')!.values, ['apache-2.0', '—']);
