@@ -7,7 +7,7 @@ test/unit/notebook/tokenizerServer.ts, that answers one JSON request per line).
 The chat template is rendered with Jinja as transformers' apply_chat_template does (sandboxed environment,
 trim_blocks, lstrip_blocks, loopcontrols, tojson, raise_exception, strftime_now). The notebook's GPU-only steps
 are replaced by small stand-ins:
-- datasets.Dataset: from_list, map (batched, with_indices, fn_kwargs), iteration, column and row access;
+- datasets.Dataset: from_list, map (batched, with_indices, fn_kwargs), filter, iteration, column and row access;
 - trl.SFTTrainer: the TRL target passes tokenized data with skip_prepare_dataset, which is kept as is; on the Colab
   target, Unsloth's patched dataset preparation is simulated (pinned unsloth-zoo sft_prepare_dataset: it tokenizes
   with special tokens unless the first row's first character starts with the BOS text or the template contains the
@@ -153,6 +153,20 @@ class Dataset:
                 r.pop(c, None)
         return Dataset(rows)
 
+    def filter(self, fn, with_indices=False, input_columns=None, batched=False, fn_kwargs=None, **_):
+        """The rows for which `fn` is true, in order, as datasets.Dataset.filter: `fn` gets a row (or the whole batch,
+        then returns one bool per row), or only `input_columns` as positional arguments, then the index if asked."""
+        kwargs = fn_kwargs or {}
+        columns = [input_columns] if isinstance(input_columns, str) else input_columns
+        indices = list(range(len(self.rows)))
+        if batched:
+            batch = {k: [r[k] for r in self.rows] for k in self.column_names}
+            args = [batch[c] for c in columns] if columns else [batch]
+            keep = list(fn(*args, *([indices] if with_indices else []), **kwargs))
+        else:
+            keep = [fn(*([r[c] for c in columns] if columns else [r]), *([i] if with_indices else []), **kwargs) for i, r in enumerate(self.rows)]
+        return Dataset([r for r, k in zip(self.rows, keep) if k])
+
 
 def simulate_train_on_responses_only(trainer, instruction_part, response_part, **_):
     tok = trainer.processing_class
@@ -259,6 +273,8 @@ def check(path, tokenizer):
     trainer = ns.get("trainer")
     if trainer is not None:
         result["rows"] = [{"input_ids": list(r["input_ids"]), "labels": list(r["labels"])} for r in trainer.train_dataset.rows]
+        result["eval_rows"] = None if trainer.eval_dataset is None else [{"input_ids": list(r["input_ids"]), "labels": list(r["labels"])} for r in trainer.eval_dataset.rows]
+        result["eval_strategy"] = trainer.args.eval_strategy
     if "prepare_messages" in ns:
         messages = [ns["prepare_messages"](e["messages"]) for e in ns["train_examples"]]
         result["train_messages"] = messages

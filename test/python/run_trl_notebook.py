@@ -4,7 +4,8 @@ Usage: python run_trl_notebook.py NOTEBOOK MODEL_DIR WORK_DIR MAX_STEPS
 The notebook's `parameters` cell is replaced (no installs, MODEL_PATH = MODEL_DIR, CPU, no 4-bit, MAX_STEPS steps,
 no llama.cpp build). Probe cells are added after the trainer, train and save-adapter cells; they record what the test
 asserts: every batch the trainer's loss receives (input ids and labels, padding removed), the rows of the notebook's
-own labelled dataset, the text of each trained span (the replies without weight 0), the logged losses, and whether the saved adapter reloads with
+own labelled dataset, the token ids of each training example and whether it has a reply to train, the validation
+rows, the text of each trained span (the replies without weight 0), the logged losses, and whether the saved adapter reloads with
 the trained weights. The last line of stdout is the JSON record; on a cell error it has "error".
 """
 import json
@@ -61,7 +62,19 @@ def _trained_replies(example):
     return [r for r, w in zip(replies, weights) if w != 0]
 
 
-PROBE["replies"] = [_trained_replies(e) for e in train_examples]
+def _trains(example):
+    """Whether the example has a reply to train by its source weights (else the trainer must never receive it)."""
+    return any(m["role"] == "assistant" and m.get("weight", 1) != 0 for m in example["messages"])
+
+
+PROBE["replies"] = [_trained_replies(e) for e in train_examples if _trains(e)]
+# Each training example's token ids (as the notebook tokenizes its text) and whether it has a reply to train.
+PROBE["examples"] = [
+    {"input_ids": text_tokenizer(to_text(e), add_special_tokens=ADD_SPECIAL_TOKENS)["input_ids"], "trains": _trains(e)}
+    for e in train_examples
+]
+PROBE["eval_rows"] = [{"input_ids": list(r["input_ids"]), "labels": list(r["labels"])} for r in trainer.eval_dataset or []]
+PROBE["eval_examples"] = [_trains(e) for e in eval_examples]
 PROBE["context_only"] = sum(1 for e in train_examples for m in e["messages"] if m.get("weight") == 0)
 PROBE["bos_token_id"] = text_tokenizer.bos_token_id
 PROBE["logged_losses"] = [h["loss"] for h in trainer.state.log_history if "loss" in h]

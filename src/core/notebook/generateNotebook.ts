@@ -499,7 +499,7 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
   c.code('chat-template', chatTemplateCode(unsloth));
 
   // 11. Trainer with response-only loss.
-  c.markdown('trainer', `## 9. Set up the trainer\n\nLoss is computed on each assistant reply and its end-of-turn token ${inlineCode(JSON.stringify(model.stopTokens[0] ?? ''))} only: everything up to and including ${inlineCode(JSON.stringify(model.responsePart))}${replyPrefix(model) ? ` and ${inlineCode(JSON.stringify(replyPrefix(model)))}` : ''}, and what follows the end-of-turn token, is masked out. A reply with \`"weight": 0\` (OpenAI format) is context only: it stays in the text and is not trained.`);
+  c.markdown('trainer', `## 9. Set up the trainer\n\nLoss is computed on each assistant reply and its end-of-turn token ${inlineCode(JSON.stringify(model.stopTokens[0] ?? ''))} only: everything up to and including ${inlineCode(JSON.stringify(model.responsePart))}${replyPrefix(model) ? ` and ${inlineCode(JSON.stringify(replyPrefix(model)))}` : ''}, and what follows the end-of-turn token, is masked out. A reply with \`"weight": 0\` (OpenAI format) is context only: it stays in the text and is not trained. Examples left with nothing to train (every reply has weight 0) are left out of training and validation: a batch of only such rows has no token to average the loss over (NaN), which would corrupt the adapter.`);
   c.code('trainer', unsloth ? unslothTrainerCode(loader) : trlTrainerCode());
 
   // 12. Masking check.
@@ -507,8 +507,8 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
   c.code(
     'masking-check',
     [
-      '# An example may have nothing to train (no reply, or only replies with weight 0): check the first one that has.',
-      'sample = next((r for r in trainer.train_dataset if any(t != -100 for t in r["labels"])), None)',
+      '# The trainer cell left out the rows with nothing to train: check the first row that trains a token.',
+      'sample = next((r for r in trainer.train_dataset if has_trained_token(r)), None)',
       'if sample is None:',
       '    raise RuntimeError(f"Masking check failed: no token of any example is trained. Is {RESPONSE_PART!r} in the text?")',
       'trained = [t for t in sample["labels"] if t != -100]',
@@ -518,9 +518,6 @@ export function generateNotebook(input: GenerateNotebookInput): GeneratedNoteboo
       '    raise RuntimeError(f"Masking check failed: the example checked should start with one {TEMPLATE_BOS}, it starts {ids[:3]}")',
       'print("Full text:\\n" + text_tokenizer.decode(sample["input_ids"]))',
       'print("\\nTrained on:\\n" + text_tokenizer.decode(trained))',
-      'untrained = sum(1 for row in trainer.train_dataset["labels"] if all(t == -100 for t in row))',
-      'if untrained:',
-      '    print(f"Warning: {untrained} examples have no trained tokens (no assistant reply, or only replies with weight 0).")',
     ].join('\n'),
   );
 
@@ -867,7 +864,8 @@ function sftConfigLines(extra: string[], trl: boolean): string[] {
 
 /** The trainer cells' reply weights (both targets): OpenAI's `"weight": 0` on an assistant message keeps that reply as
  * context only. `prepare_messages` carries it (a merged reply is context only when all of its parts are), and each
- * dataset row gets the weight of each of its replies, in the order of their response markers in the text. */
+ * dataset row gets the weight of each of its replies, in the order of their response markers in the text. Once the
+ * rows are labelled, `without_untrained` leaves out those with no trained label. */
 const REPLY_WEIGHTS_CODE = [
   'def reply_weights(example):',
   '    """0 or 1 for each assistant reply of the prepared messages, in order: 0 is OpenAI\'s "weight": 0 (context only)."""',
@@ -895,6 +893,24 @@ const REPLY_WEIGHTS_CODE = [
   'context_only = sum(w.count(0) for w in TRAIN_REPLY_WEIGHTS + EVAL_REPLY_WEIGHTS)',
   'if context_only:',
   '    print(f"{context_only} replies have weight 0: they stay in the text as context and are not trained.")',
+  '',
+  '',
+  'def has_trained_token(row):',
+  '    return any(t != -100 for t in row["labels"])',
+  '',
+  '',
+  'def without_untrained(dataset, split):',
+  '    """The labelled dataset without its rows that train no token (no assistant reply, or every reply has weight 0):',
+  '    a batch of only such rows has a loss of 0/0 (NaN), which would corrupt the weights. Called after labelling, which',
+  '    matches the rows with their reply weights by index. None when no row is left; stops when no training row is."""',
+  '    if dataset is None:',
+  '        return None',
+  '    kept = dataset.filter(has_trained_token)',
+  '    if len(kept) < len(dataset):',
+  '        print(f"Left out {len(dataset) - len(kept)} {split} examples with nothing to train (no assistant reply, or every reply has weight 0).")',
+  '    if len(kept) == 0 and split == "training":',
+  '        raise RuntimeError(f"No training example has a token to train: every reply has weight 0, or {RESPONSE_PART!r} is not in the text.")',
+  '    return kept if len(kept) else None',
 ];
 
 function unslothTrainerCode(loader: string): string {
@@ -963,6 +979,12 @@ function unslothTrainerCode(loader: string): string {
     'trainer.train_dataset = trainer.train_dataset.map(keep_reply_tokens, batched=True, with_indices=True, fn_kwargs={"weights_by_row": TRAIN_REPLY_WEIGHTS})',
     'if trainer.eval_dataset is not None:',
     '    trainer.eval_dataset = trainer.eval_dataset.map(keep_reply_tokens, batched=True, with_indices=True, fn_kwargs={"weights_by_row": EVAL_REPLY_WEIGHTS})',
+    '# Only now, with every row labelled through its index, the rows with nothing to train are left out.',
+    'trainer.train_dataset = without_untrained(trainer.train_dataset, "training")',
+    'if trainer.eval_dataset is not None:',
+    '    trainer.eval_dataset = eval_dataset = without_untrained(trainer.eval_dataset, "validation")',
+    '    if eval_dataset is None:  # the trainer was set up to evaluate every epoch on rows now all left out',
+    '        trainer.args.eval_strategy = "no"',
   ].join('\n');
 }
 
@@ -1022,6 +1044,9 @@ function trlTrainerCode(): string {
     'train_dataset = train_dataset.map(tokenize_with_labels, batched=True, with_indices=True, fn_kwargs={"weights_by_row": TRAIN_REPLY_WEIGHTS}, remove_columns=["text"])',
     'if eval_dataset is not None:',
     '    eval_dataset = eval_dataset.map(tokenize_with_labels, batched=True, with_indices=True, fn_kwargs={"weights_by_row": EVAL_REPLY_WEIGHTS}, remove_columns=["text"])',
+    '# Only now, with every row labelled through its index, the rows with nothing to train are left out.',
+    'train_dataset = without_untrained(train_dataset, "training")',
+    'eval_dataset = without_untrained(eval_dataset, "validation")',
     'trainer = SFTTrainer(',
     '    model=model,',
     '    processing_class=tokenizer,',

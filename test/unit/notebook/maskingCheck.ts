@@ -22,16 +22,22 @@ export interface SourceExample {
   messages: { role: string; weight?: number }[];
 }
 
-/** What the Python harness reports for one notebook (rows: each example's token ids and labels). */
+/**
+ * What the Python harness reports for one notebook: rows, the token ids and labels the trainer receives (one per
+ * example that has a trained reply, in order); the training examples, all of them, with their prepared messages.
+ */
 export interface MaskingResult {
   path: string;
   target: NotebookTarget;
   error?: string;
   log: string;
   rows?: { input_ids: number[]; labels: number[] }[];
+  /** The validation rows the trainer receives (null: none), and the trainer's evaluation strategy. */
+  eval_rows?: { input_ids: number[]; labels: number[] }[] | null;
+  eval_strategy?: string;
   train_messages?: Message[][];
   train_renders?: string[];
-  /** The examples the rows were made from, in row order, as given (before `prepare_messages`). */
+  /** The training examples, in order, as given (before `prepare_messages`): the rows are those with a trained reply. */
   train_examples?: SourceExample[];
 }
 
@@ -69,7 +75,19 @@ function trainedReplies(prepared: readonly Message[], source: SourceExample | un
   return weights.map((w) => w !== 0);
 }
 
-/** Every way the masking can be wrong, as readable lines (empty when right). */
+/**
+ * The indices of the training examples the trainer must receive, in order: those with a reply to train, by the source
+ * weights (an example whose replies all have weight 0, or that has none, trains nothing and must be left out). An
+ * example whose weights do not match its replies is kept, so that its row reports the mismatch.
+ */
+function examplesToTrain(r: MaskingResult): number[] {
+  return (r.train_messages ?? []).flatMap((msgs, i) => {
+    const trains = trainedReplies(msgs, r.train_examples?.[i]);
+    return typeof trains === 'string' || trains.includes(true) ? [i] : [];
+  });
+}
+
+/** Every way the masking can be wrong, as readable lines (empty when right). Row k is the k-th example to train. */
 export function maskingProblems(model: ModelEntry, pkg: RealPackage, r: MaskingResult): string[] {
   const problems: string[] = [];
   if (r.error) return [`notebook raised ${r.error}`];
@@ -79,8 +97,10 @@ export function maskingProblems(model: ModelEntry, pkg: RealPackage, r: MaskingR
   const bosId = bos === null ? undefined : tok.idOf(bos);
   const rows = r.rows ?? [];
   const messages = r.train_messages ?? [];
-  if (rows.length !== messages.length || rows.length === 0) problems.push(`${rows.length} tokenized rows for ${messages.length} examples`);
-  rows.forEach((row, i) => {
+  const toTrain = examplesToTrain(r);
+  if (rows.length !== toTrain.length || rows.length === 0) problems.push(`${rows.length} tokenized rows for ${toTrain.length} examples with a reply to train`);
+  rows.forEach((row, k) => {
+    const i = toTrain[k] ?? -1;
     const msgs = messages[i] ?? [];
     const ids = row.input_ids;
     if (bosId !== undefined) {

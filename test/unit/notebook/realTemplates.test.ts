@@ -61,8 +61,8 @@ const TARGETS: NotebookTarget[] = ['colab', 'trl'];
 
 const report = makeReport({ total_examples: DATASET.length });
 
-function notebookFor(model: ModelEntry, target: NotebookTarget, examples = DATASET): GeneratedNotebook {
-  const r = resolveTrainingConfig({ eval_split: 0, export: ['lora', 'ollama'] }, report, model);
+function notebookFor(model: ModelEntry, target: NotebookTarget, examples = DATASET, evalSplit = 0): GeneratedNotebook {
+  const r = resolveTrainingConfig({ eval_split: evalSplit, export: ['lora', 'ollama'] }, report, model);
   assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));
   return generateNotebook({ report, examples, model, config: r.config, target, embed: true, gzip, now: new Date('2026-01-02T03:04:05Z') });
 }
@@ -86,7 +86,7 @@ interface Case {
   target: NotebookTarget;
   file: string;
   /** A notebook over other examples than DATASET (not a full-dataset case): which. */
-  other?: 'context-first' | 'refused';
+  other?: 'context-first' | 'refused' | 'nothing-to-train' | 'context-validation';
   /** The deliberate defect, for broken notebooks, and the problem it must cause. */
   broken?: string;
   expect?: RegExp;
@@ -141,6 +141,12 @@ const BREAKAGES: { name: string; models: string[]; expect: RegExp; apply: (json:
         ? mutate(json, '        spans = reply_spans(text, weights_by_row[row])', '        spans = reply_spans(text, [])')
         : mutate(json, '            ended = not trains_reply(weights_by_row[row], bisect.bisect_right(starts, i) - 1)', '            ended = False'),
   },
+  {
+    name: 'rows with nothing to train kept',
+    models: ['llama-3.2-1b', 'qwen2.5-0.5b', 'qwen3-0.6b', 'gemma-3-1b'],
+    expect: /^\d+ tokenized rows for \d+ examples with a reply to train$/,
+    apply: (json) => mutate(json, '    kept = dataset.filter(has_trained_token)', '    kept = dataset'),
+  },
 ];
 
 describe('notebooks against the real chat templates and tokenizers', function () {
@@ -165,6 +171,13 @@ describe('notebooks against the real chat templates and tokenizers', function ()
           const first = `${model.id}-${target}-context-first.ipynb`;
           writeFileSync(join(dir, first), notebookFor(model, target, [DATASET[0]!, CONTEXT_ONLY]).json);
           cases.push({ model, pkg: realPackageFor(model)!, target, file: first, other: 'context-first' });
+          const nothing = `${model.id}-${target}-nothing-to-train.ipynb`;
+          writeFileSync(join(dir, nothing), notebookFor(model, target, [CONTEXT_ONLY]).json);
+          cases.push({ model, pkg: realPackageFor(model)!, target, file: nothing, other: 'nothing-to-train' });
+          // The same shuffle with half held out: the validation split is the example with nothing to train.
+          const validation = `${model.id}-${target}-context-validation.ipynb`;
+          writeFileSync(join(dir, validation), notebookFor(model, target, [DATASET[0]!, CONTEXT_ONLY], 0.5).json);
+          cases.push({ model, pkg: realPackageFor(model)!, target, file: validation, other: 'context-validation' });
         }
         if (model.id === 'gemma-3-1b') {
           // Gemma's template raises on a conversation that does not alternate user/assistant from a user turn.
@@ -205,7 +218,22 @@ describe('notebooks against the real chat templates and tokenizers', function ()
   }
 
   for (const target of TARGETS) {
-    it(`${target}: deliberately broken notebooks (wrong marker, missing stop, extra BOS, weight ignored) fail the check`, () => {
+    it(`${target}: every model's trainer receives a row for each example but the one with nothing to train, and no row without a trained token`, () => {
+      const contextOnly = DATASET.indexOf(CONTEXT_ONLY);
+      for (const c of cases.filter((x) => x.target === target && !x.broken && !x.other)) {
+        const r = results.get(c.file)!;
+        assert.equal(r.error, undefined, `${c.file}: ${r.log}`);
+        assert.equal(r.train_examples?.length, DATASET.length, c.file);
+        assert.equal(r.rows?.length, DATASET.length - 1, c.file);
+        assert.ok(r.rows!.every((row) => row.labels.some((l) => l !== -100)), c.file);
+        assert.ok(DATASET.filter((e, i) => i !== contextOnly).every((e) => e.messages.some((m) => m.role === 'assistant' && m.weight !== 0)));
+        assert.match(r.log, /Left out 1 training examples with nothing to train/, c.file);
+      }
+    });
+  }
+
+  for (const target of TARGETS) {
+    it(`${target}: deliberately broken notebooks (wrong marker, missing stop, extra BOS, weight ignored, rows with nothing to train kept) fail the check`, () => {
       const broken = cases.filter((x) => x.target === target && x.broken);
       assert.ok(broken.length >= 14);
       for (const c of broken) {
@@ -216,13 +244,40 @@ describe('notebooks against the real chat templates and tokenizers', function ()
   }
 
   for (const target of TARGETS) {
-    it(`${target}: a first example with nothing to train (its only reply has weight 0) passes the notebook's masking check`, () => {
+    it(`${target}: a first example with nothing to train (its only reply has weight 0) is left out of what the trainer receives, and the other trains exactly its replies`, () => {
       const c = cases.find((x) => x.target === target && x.other === 'context-first')!;
       const r = results.get(c.file)!;
-      assert.equal(r.error, undefined);
+      assert.equal(r.error, undefined, r.log);
       assert.equal(r.train_messages?.[0]?.at(-1)?.content, CONTEXT_ONLY.messages.at(-1)!.content);
-      assert.ok(r.rows![0]!.labels.every((l) => l === -100));
-      assert.match(r.log, /Warning: 1 examples have no trained tokens/);
+      assert.equal(r.train_messages?.[1]?.at(-1)?.content, DATASET[0]!.messages.at(-1)!.content);
+      assert.match(r.log, /Left out 1 training examples with nothing to train \(no assistant reply, or every reply has weight 0\)\./);
+      // One row, the second example's: every label of it is its reply's (maskingProblems pairs it with that example).
+      assert.equal(r.rows?.length, 1);
+      assert.ok(r.rows![0]!.labels.some((l) => l !== -100));
+      assert.deepEqual(maskingProblems(c.model, c.pkg, r), []);
+    });
+  }
+
+  for (const target of TARGETS) {
+    it(`${target}: a dataset with nothing to train (its only example's only reply has weight 0) stops with a clear error`, () => {
+      const c = cases.find((x) => x.target === target && x.other === 'nothing-to-train')!;
+      const r = results.get(c.file)!;
+      assert.equal(r.error, `RuntimeError: No training example has a token to train: every reply has weight 0, or ${JSON.stringify(c.model.responsePart).replace(/"/g, "'")} is not in the text.`);
+      assert.match(r.log, /Left out 1 training examples with nothing to train/);
+    });
+  }
+
+  for (const target of TARGETS) {
+    it(`${target}: a validation split with nothing to train (its only example's only reply has weight 0) is left out, and the trainer does not evaluate`, () => {
+      const c = cases.find((x) => x.target === target && x.other === 'context-validation')!;
+      const r = results.get(c.file)!;
+      assert.equal(r.error, undefined, r.log);
+      assert.match(r.log, /1 training, 1 validation examples/);
+      assert.match(r.log, /Left out 1 validation examples with nothing to train \(no assistant reply, or every reply has weight 0\)\./);
+      assert.doesNotMatch(r.log, /training examples with nothing to train/);
+      assert.equal(r.eval_rows, null);
+      assert.equal(r.eval_strategy, 'no');
+      assert.equal(r.train_messages?.[0]?.at(-1)?.content, DATASET[0]!.messages.at(-1)!.content);
       assert.deepEqual(maskingProblems(c.model, c.pkg, r), []);
     });
   }

