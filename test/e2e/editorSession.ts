@@ -84,13 +84,27 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   }
 }
 
-/** Opens a workspace file through quick open, waiting until the list's first row is that file (TESTING.md §6). */
+/**
+ * Opens a workspace file through quick open, waiting until the list's first row is that file (TESTING.md §6). A file
+ * the test has just written may be missing from the file search for a while (a fresh-clone run waited 30 s in vain
+ * once): the search is asked again, a fresh quick open each time, for up to a minute.
+ */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
-  await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(fileName);
-  await firstQuickInputRow(page).filter({ hasText: fileName }).waitFor();
+  const row = firstQuickInputRow(page).filter({ hasText: fileName });
+  for (const deadline = Date.now() + 60_000; ; ) {
+    await page.keyboard.press('Control+P');
+    await input.waitFor();
+    await input.fill(fileName);
+    const found = await row.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (found) break;
+    if (Date.now() > deadline) throw new Error(`quick open never listed ${fileName}`);
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden' });
+  }
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: fileName }).waitFor();
 }
