@@ -67,11 +67,17 @@ describe("the chosen model's own token counts", function () {
       const m = model(id);
       const { tokenizer, render } = exactTools(m);
       const rows = DATASET.map((ex) => trainingTokens(m, tokenizer, render, ex));
+      // As the notebooks do, the trainer gets only the rows with a reply to train; the others must train nothing.
+      const trains = DATASET.map((ex) => ex.messages.some((x) => x.role === 'assistant' && x.weight !== 0));
+      assert.ok(trains.includes(false), 'the fixtures have an example whose replies all have weight 0');
+      rows.forEach((t, i) => {
+        if (!trains[i]) assert.ok(!t.trained.includes(true), `${id}: example ${i} (every reply weight 0) trains nothing`);
+      });
       const problems = maskingProblems(m, realPackageFor(m)!, {
         path: id,
         target: 'trl',
         log: '',
-        rows: rows.map((t) => ({ input_ids: [...t.ids], labels: t.ids.map((x, i) => (t.trained[i] ? x : -100)) })),
+        rows: rows.filter((_, i) => trains[i]).map((t) => ({ input_ids: [...t.ids], labels: t.ids.map((x, i) => (t.trained[i] ? x : -100)) })),
         train_messages: rows.map((t) => t.messages),
         train_renders: rows.map((t) => t.text),
         train_examples: DATASET,
