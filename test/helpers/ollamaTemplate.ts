@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { renderJsonLines } from './jsonLinesRenderer';
 
 const SOURCE = join(__dirname, '../go/ollamatemplate');
 
@@ -38,16 +39,7 @@ function build(): string {
 
 /** Each template rendered with its messages by Go's text/template as Ollama runs it; a template error throws. */
 export function renderOllamaTemplates(requests: readonly { template: string; messages: readonly OllamaMessage[] }[]): string[] {
-  if (requests.length === 0) return [];
-  const run = spawnSync(build(), [], { input: requests.map((r) => JSON.stringify(r)).join('\n') + '\n', encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`ollamatemplate exited with ${String(run.status)}: ${run.stderr}`);
-  const lines = run.stdout.trim().split('\n');
-  if (lines.length !== requests.length) throw new Error(`ollamatemplate answered ${lines.length} of ${requests.length} requests`);
-  return lines.map((line, i) => {
-    const answer = JSON.parse(line) as { text?: string; error?: string };
-    if (answer.text === undefined) throw new Error(`Go template error for request ${i}: ${answer.error ?? line}`);
-    return answer.text;
-  });
+  return renderJsonLines(build(), [], requests, (i) => `Go template request ${i}`);
 }
 
 /** One template rendered with its messages (see renderOllamaTemplates). */
