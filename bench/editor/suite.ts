@@ -13,12 +13,15 @@ import { join } from 'node:path';
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import type { SlmgenApi } from '../../src/extension/api';
 
 /** What bench/editor/run.ts writes into options.json. */
 export interface EditorBenchOptions {
   extensionId: string;
   small: string;
   lines100k: string;
+  /** The same 100,000 lines as plain text (`.txt`), for VS Code's own cost of the edits. */
+  plain100k: string;
   mb200: string;
   gb1: string | undefined;
   edits: number;
@@ -262,14 +265,17 @@ async function edits100k(options: EditorBenchOptions, results: Record<string, un
   log(`100,000-line file: ${JSON.stringify(results.open100k)}`);
 
   // 5. Edits, as a person makes them (a pause between edits): one line broken then repaired, each until the
-  // diagnostics show it; then a duplicate line inserted, until the whole-file refresh reports it.
-  results.edit100k = await lineEdits(big, options, 'host-edits');
+  // diagnostics show it; typed in the editor (a keystroke: `type` / `deleteLeft`), then the same as WorkspaceEdits
+  // from this host (the earlier runs' measure); then a duplicate line inserted, until the whole-file refresh shows it.
+  results.edit100k = await lineEdits(big, options, 'host-edits', 'typed');
   save();
-  // The same edits with VS Code's own per-edit scans of the whole document turned off: the merge-conflict extension
-  // (reads the whole text on every change to look for conflict markers) and link detection (every line, for URIs of
-  // registered file systems; already off for jsonl through the extension's configurationDefaults). CPU profiles of the
-  // host (--profile) put most of its time after a change there on a 100,000-line file; this second pass shows the
-  // extension + language server's own share.
+  results.edit100kApplyEdit = await lineEdits(big, options, 'host-edits-applyedit', 'applyEdit');
+  save();
+  // The same typed edits with VS Code's own per-edit scans of the whole document turned off: the merge-conflict
+  // extension (reads the whole text on every change to look for conflict markers) and link detection (every line,
+  // for URIs of registered file systems; already off for jsonl through the extension's configurationDefaults). CPU
+  // profiles of the host (--profile) put most of its time after a change there on a 100,000-line file; this pass
+  // shows the extension + language server's own share.
   const quiet: [string, string, unknown][] = [
     ['merge-conflict', 'decorators.enabled', false],
     ['merge-conflict', 'codeLens.enabled', false],
@@ -277,10 +283,21 @@ async function edits100k(options: EditorBenchOptions, results: Record<string, un
   ];
   for (const [section, key, value] of quiet) await vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Global);
   await sleep(2_000);
-  results.edit100kBuiltinScansOff = await lineEdits(big, options, 'host-edits-quiet');
+  results.edit100kBuiltinScansOff = await lineEdits(big, options, 'host-edits-quiet', 'typed');
+  save();
+  // The cost left scales with the diagnostics per publication (VS Code serializes every marker of the file to the
+  // workbench, and from there to its other extension host, per change): the same keystrokes with at most 1,000 (the
+  // default before it became 250, and as many as VS Code shows per file).
+  const slmgen = vscode.workspace.getConfiguration('slmgen');
+  await slmgen.update('analysis.maxDiagnosticsPerFile', 1000, vscode.ConfigurationTarget.Global);
+  await whenDiagnostics(big, (d) => d.length === 1001, 180_000, 'at most 1,000 diagnostics of the 100,000-line file');
+  await sleep(2_000);
+  results.edit100kCap1000 = await lineEdits(big, options, 'host-edits-cap1000', 'typed');
+  await slmgen.update('analysis.maxDiagnosticsPerFile', undefined, vscode.ConfigurationTarget.Global);
+  await whenDiagnostics(big, (d) => d.length === 251, 180_000, 'the default 250 diagnostics of the 100,000-line file again');
   for (const [section, key] of quiet) await vscode.workspace.getConfiguration(section).update(key, undefined, vscode.ConfigurationTarget.Global);
   save();
-  // The inserted duplicates are warnings, which the default slmgen.analysis.maxDiagnosticsPerFile (1000: errors
+  // The inserted duplicates are warnings, which the default slmgen.analysis.maxDiagnosticsPerFile (250: errors
   // first) may leave out on a file with thousands of findings: for this step every diagnostic is published (the
   // setting applied, the file analysed again and published whole before the first insert).
   const settings = vscode.workspace.getConfiguration('slmgen');
@@ -309,19 +326,47 @@ async function edits100k(options: EditorBenchOptions, results: Record<string, un
     wholeFileDelayMs: vscode.workspace.getConfiguration('slmgen').get('analysis.wholeFileDelayMs'),
   };
   log(`edits: ${JSON.stringify(results.edit100k)}`);
+  log(`edits as WorkspaceEdits: ${JSON.stringify(results.edit100kApplyEdit)}`);
+  log(`edits, merge-conflict scans off: ${JSON.stringify(results.edit100kBuiltinScansOff)}`);
+  log(`edits, merge-conflict scans off, at most 1,000 diagnostics: ${JSON.stringify(results.edit100kCap1000)}`);
   await closeEverything();
+  save();
+  // 6. VS Code's own share: the same edits to the same text as plain text (no SLMGEN involved).
+  const plain = vscode.Uri.file(options.plain100k);
+  results.plainText100k = { typed: await plainTextEdits(plain, options, 'typed'), applyEdit: await plainTextEdits(plain, options, 'applyEdit') };
+  log(`plain text, the same edits: ${JSON.stringify(results.plainText100k)}`);
   save();
 }
 
-/** One line of `big` broken (`#` inserted) and repaired, `options.edits` times, each until the diagnostics show it. */
-async function lineEdits(big: vscode.Uri, options: EditorBenchOptions, profileName: string): Promise<Record<string, unknown>> {
-  const broke: number[] = [];
-  const repairs: number[] = [];
-  // The extension's share: from the change event in this host (the workbench has applied the edit) to the diagnostics.
-  const brokeFromChange: number[] = [];
-  const repairsFromChange: number[] = [];
-  const applyEdits: number[] = [];
+/** How an edit is made: as a keystroke in the editor (`type` / `deleteLeft`), or as a WorkspaceEdit from this host. */
+type EditWay = 'typed' | 'applyEdit';
+
+/** The extension's API (what `activate` returned), for the moment diagnostics are handed to VS Code. */
+function slmgenApi(options: EditorBenchOptions): SlmgenApi {
+  const api = vscode.extensions.getExtension<SlmgenApi>(options.extensionId)?.exports;
+  if (!api) throw new Error(`extension ${options.extensionId} exports no API`);
+  return api;
+}
+
+/**
+ * One line of `big` broken (`#` inserted) and repaired, `options.edits` times, each until the diagnostics show it.
+ * Timed from the edit's start to: the change event in this host; the diagnostics handed to VS Code by the client
+ * (api.onDidHandOverDiagnostics); the workbench having them (a `setContext` round trip started then: the workbench
+ * handles this host's messages in order, so it answers after it has taken the diagnostics); and VS Code's
+ * `onDidChangeDiagnostics` (debounced by 50 ms in the host, so never what a person waits for).
+ */
+async function lineEdits(big: vscode.Uri, options: EditorBenchOptions, profileName: string, way: EditWay = 'applyEdit'): Promise<Record<string, unknown>> {
+  const api = slmgenApi(options);
+  const series = {
+    toWorkbench: [] as number[],
+    toHandedOver: [] as number[],
+    changeToHandedOver: [] as number[],
+    toChangeEvent: [] as number[],
+    toDiagnosticsEvent: [] as number[],
+    editCall: [] as number[],
+  };
   let changedAt = 0;
+  let ping = 0;
   const profiler = options.profileDir ? await startProfile() : undefined;
   // Marks on the profile's clock (microseconds of the monotonic clock), to slice the profile by edit.
   const marks: { t0: number; changed: number; done: number }[] = [];
@@ -331,32 +376,52 @@ async function lineEdits(big: vscode.Uri, options: EditorBenchOptions, profileNa
   const changes = vscode.workspace.onDidChangeTextDocument((e) => {
     if (e.document.uri.toString() === big.toString() && changedAt === 0) changedAt = performance.now();
   });
-  /** Applies `edit` and waits until the diagnostics satisfy `done`; returns [from the call, from the change event]. */
-  const timed = async (edit: vscode.WorkspaceEdit, done: (d: readonly vscode.Diagnostic[]) => boolean, what: string) => {
-    const waiting = whenDiagnostics(big, done, 30_000, what);
+  const editor = await vscode.window.showTextDocument(big, { preview: false });
+  /** Makes the edit, waits until the diagnostics satisfy `done`, and records the times. */
+  const timed = async (edit: () => Thenable<unknown>, done: (d: readonly vscode.Diagnostic[]) => boolean, what: string) => {
+    const event = whenDiagnostics(big, done, 30_000, what);
+    const handed = new Promise<{ at: number; inWorkbench: Promise<number> }>((resolve) => {
+      const subscription = api.onDidHandOverDiagnostics((e) => {
+        if (e.uri.toString() !== big.toString() || !done(e.diagnostics)) return;
+        subscription.dispose();
+        const at = performance.now();
+        const inWorkbench = Promise.resolve(vscode.commands.executeCommand('setContext', 'slmgen.benchPing', ++ping)).then(() => performance.now());
+        resolve({ at, inWorkbench });
+      });
+    });
     changedAt = 0;
     const t0 = performance.now();
-    await vscode.workspace.applyEdit(edit);
-    applyEdits.push(performance.now() - t0);
-    const doneAt = await waiting;
-    mark(t0, changedAt, doneAt);
+    await edit();
+    series.editCall.push(performance.now() - t0);
+    const { at, inWorkbench } = await handed;
+    const workbenchAt = await inWorkbench;
+    const eventAt = await event;
+    mark(t0, changedAt, workbenchAt);
+    series.toWorkbench.push(workbenchAt - t0);
+    series.toHandedOver.push(at - t0);
+    series.changeToHandedOver.push(at - changedAt);
+    series.toChangeEvent.push(changedAt - t0);
+    series.toDiagnosticsEvent.push(eventAt - t0);
     await sleep(400);
-    return [doneAt - t0, doneAt - changedAt] as const;
   };
   try {
     for (let k = 0; k < options.edits; k++) {
       const line = Math.floor(((k + 0.5) * 99_000) / options.edits) + 500;
       const broken = (d: readonly vscode.Diagnostic[]) => d.some((x) => codeOf(x) === 'invalid-json' && x.range.start.line === line);
-      const insert = new vscode.WorkspaceEdit();
-      insert.insert(big, new vscode.Position(line, 0), '#');
-      const [a, b] = await timed(insert, broken, `invalid-json on line ${line + 1}`);
-      broke.push(a);
-      brokeFromChange.push(b);
-      const remove = new vscode.WorkspaceEdit();
-      remove.delete(big, new vscode.Range(line, 0, line, 1));
-      const [c, d] = await timed(remove, (x) => !broken(x), `line ${line + 1} repaired`);
-      repairs.push(c);
-      repairsFromChange.push(d);
+      if (way === 'typed') {
+        editor.selection = new vscode.Selection(line, 0, line, 0);
+        await sleep(50);
+        await timed(() => vscode.commands.executeCommand('type', { text: '#' }), broken, `invalid-json on line ${line + 1}`);
+        await timed(() => vscode.commands.executeCommand('deleteLeft'), (x) => !broken(x), `line ${line + 1} repaired`);
+        if (editor.document.lineAt(line).text.startsWith('#')) throw new Error(`line ${line + 1} still starts with # after deleteLeft`);
+      } else {
+        const insert = new vscode.WorkspaceEdit();
+        insert.insert(big, new vscode.Position(line, 0), '#');
+        await timed(() => vscode.workspace.applyEdit(insert), broken, `invalid-json on line ${line + 1}`);
+        const remove = new vscode.WorkspaceEdit();
+        remove.delete(big, new vscode.Range(line, 0, line, 1));
+        await timed(() => vscode.workspace.applyEdit(remove), (x) => !broken(x), `line ${line + 1} repaired`);
+      }
     }
   } finally {
     changes.dispose();
@@ -368,13 +433,65 @@ async function lineEdits(big: vscode.Uri, options: EditorBenchOptions, profileNa
     }
   }
   return {
-    lineBroken: summarize(broke),
-    lineRepaired: summarize(repairs),
-    lineBrokenFromChangeEvent: summarize(brokeFromChange),
-    lineRepairedFromChangeEvent: summarize(repairsFromChange),
-    workbenchApplyEdit: summarize(applyEdits),
+    way,
+    // Each series covers the edits that break a line and those that repair it.
+    editToWorkbench: summarize(series.toWorkbench),
+    editToHandedOver: summarize(series.toHandedOver),
+    changeEventToHandedOver: summarize(series.changeToHandedOver),
+    editToChangeEvent: summarize(series.toChangeEvent),
+    editToDiagnosticsEvent: summarize(series.toDiagnosticsEvent),
+    editCall: summarize(series.editCall),
     diagnosticsPublished: vscode.languages.getDiagnostics(big).length,
   };
+}
+
+/**
+ * VS Code's own cost of the same edits without SLMGEN: the same text as a plain-text file (no language server, no
+ * diagnostics), each edit timed until this host's change event.
+ */
+async function plainTextEdits(file: vscode.Uri, options: EditorBenchOptions, way: EditWay): Promise<Record<string, unknown>> {
+  const document = await vscode.workspace.openTextDocument(file);
+  const editor = await vscode.window.showTextDocument(document, { preview: false });
+  await sleep(2_000);
+  const toChange: number[] = [];
+  const toIdle: number[] = [];
+  const calls: number[] = [];
+  const once = async (edit: () => Thenable<unknown>) => {
+    const changed = new Promise<number>((resolve) => {
+      const subscription = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document !== document) return;
+        subscription.dispose();
+        resolve(performance.now());
+      });
+    });
+    const t0 = performance.now();
+    await edit();
+    calls.push(performance.now() - t0);
+    toChange.push((await changed) - t0);
+    // The workbench answering a round trip started at the change event: how long the edit keeps it busy.
+    await vscode.commands.executeCommand('setContext', 'slmgen.benchPing', -toChange.length);
+    toIdle.push(performance.now() - t0);
+    await sleep(400);
+  };
+  for (let k = 0; k < options.edits; k++) {
+    const line = Math.floor(((k + 0.5) * 99_000) / options.edits) + 500;
+    if (way === 'typed') {
+      editor.selection = new vscode.Selection(line, 0, line, 0);
+      await sleep(50);
+      await once(() => vscode.commands.executeCommand('type', { text: '#' }));
+      await once(() => vscode.commands.executeCommand('deleteLeft'));
+    } else {
+      const insert = new vscode.WorkspaceEdit();
+      insert.insert(file, new vscode.Position(line, 0), '#');
+      await once(() => vscode.workspace.applyEdit(insert));
+      const remove = new vscode.WorkspaceEdit();
+      remove.delete(file, new vscode.Range(line, 0, line, 1));
+      await once(() => vscode.workspace.applyEdit(remove));
+    }
+  }
+  const result = { way, editToChangeEvent: summarize(toChange), editToWorkbenchRoundTrip: summarize(toIdle), editCall: summarize(calls), lines: document.lineCount };
+  await closeEverything();
+  return result;
 }
 
 /** Starts the V8 CPU profiler of this process (the extension host); the returned function stops it. */

@@ -22,6 +22,12 @@ const MAX_CONNECTION_ERRORS = 3;
 /** One step of the server's work-done progress (`$/progress`), as the client shows it. */
 export type ServerProgress = { token: ProgressToken } & (WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd);
 
+/** A document's diagnostics as the client handed them to VS Code. */
+export interface HandedDiagnostics {
+  uri: vscode.Uri;
+  diagnostics: readonly vscode.Diagnostic[];
+}
+
 /** The document selector from the current settings. */
 export function currentDocumentSelector(): DatasetFilter[] {
   const glob = vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>(SETTINGS.jsonArrayGlob, DEFAULT_JSON_ARRAY_GLOB);
@@ -39,6 +45,7 @@ export class SlmgenClient implements vscode.Disposable {
   private readonly statusEmitter = new vscode.EventEmitter<StatusParams>();
   private readonly restartEmitter = new vscode.EventEmitter<void>();
   private readonly progressEmitter = new vscode.EventEmitter<ServerProgress>();
+  private readonly diagnosticsEmitter = new vscode.EventEmitter<HandedDiagnostics>();
   private stoppedAfterCrashes = false;
   private disposed = false;
 
@@ -48,6 +55,11 @@ export class SlmgenClient implements vscode.Disposable {
   readonly onDidRestart = this.restartEmitter.event;
   /** The server's work-done progress (analyses of files from disk), as it is shown. */
   readonly onProgress = this.progressEmitter.event;
+  /**
+   * A document's diagnostics, right after the client handed them to VS Code (which sends them to the workbench at
+   * once; its own `languages.onDidChangeDiagnostics` follows up to 50 ms later, debounced).
+   */
+  readonly onDidHandOverDiagnostics = this.diagnosticsEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -126,6 +138,10 @@ export class SlmgenClient implements vscode.Disposable {
           next(token, params);
           this.progressEmitter.fire({ token, ...params });
         },
+        handleDiagnostics: (uri, diagnostics, next) => {
+          next(uri, diagnostics);
+          this.diagnosticsEmitter.fire({ uri, diagnostics });
+        },
       },
       initializationFailedHandler: (error: unknown) => {
         this.log.error('The SLMGEN language server failed to initialize', error);
@@ -186,6 +202,7 @@ export class SlmgenClient implements vscode.Disposable {
     this.statusEmitter.dispose();
     this.restartEmitter.dispose();
     this.progressEmitter.dispose();
+    this.diagnosticsEmitter.dispose();
     this.trace.dispose();
   }
 }

@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): SlmgenApi {
   activeServer = server;
   client.start();
   log.info(`SLMGEN ${String(context.extension.packageJSON.version)} activated`);
-  return { statusOf: (uri) => status.statusOf(uri), onProgress: client.onProgress, jobs: { items: () => jobs.items(), refresh: () => jobs.refresh() } };
+  return { statusOf: (uri) => status.statusOf(uri), onProgress: client.onProgress, onDidHandOverDiagnostics: client.onDidHandOverDiagnostics, jobs: { items: () => jobs.items(), refresh: () => jobs.refresh() } };
 }
 
 export async function deactivate(): Promise<void> {
