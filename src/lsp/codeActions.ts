@@ -49,10 +49,14 @@ function currentTargets(doc: ServerDocument, diagnostics: readonly Diagnostic[])
   for (const diagnostic of diagnostics) {
     const { code, range } = diagnostic;
     if (diagnostic.source !== DIAGNOSTIC_SOURCE || typeof code !== 'string' || !isCodeName(code)) continue;
+    // A diagnostic stamped with an older version is still current when this version has the same finding: the
+    // server leaves out a publication that would show exactly what the editor shows already (see server.ts), so the
+    // editor keeps the older stamps of unchanged diagnostics.
     const data = DiagnosticData.safeParse(diagnostic.data);
-    const current = data.success
-      ? data.data.version === version
-      : currentFindings(doc).some((f) => f.code === code && sameRange(f.range, range));
+    const current =
+      (data.success && data.data.version === version) ||
+      ((!data.success || (data.data.version !== null && data.data.version < version)) &&
+        currentFindings(doc).some((f) => f.code === code && sameRange(f.range, range) && f.message === diagnostic.message));
     if (current) out.push({ diagnostic, code, range });
   }
   return out;

@@ -37,6 +37,26 @@ export function toDiagnostic(finding: Finding, uri: string, version: number | nu
   return diagnostic;
 }
 
+/** A diagnostic as an editor shows it: everything but the `data` it carries for the server. */
+function shownJson(d: Diagnostic): string {
+  return JSON.stringify({ ...d, data: undefined });
+}
+
+/**
+ * Whether two publications look the same in an editor, whatever versions their diagnostics were computed for (their
+ * `data`). Diagnostics the server reuses from one publication to the next are the same objects: only the others
+ * are compared field by field.
+ */
+export function sameShown(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y && (x.message !== y.message || shownJson(x) !== shownJson(y))) return false;
+  }
+  return true;
+}
+
 /** Languages whose editors already report JSON syntax errors themselves (VS Code's JSON language features). */
 const JSON_LANGUAGES = new Set(['json', 'jsonc']);
 
@@ -52,24 +72,34 @@ export function withoutEditorDuplicates(diagnostics: Diagnostic[], languageId: s
 const SEVERITY_ORDER: readonly DiagnosticSeverity[] = [DiagnosticSeverity.Error, DiagnosticSeverity.Warning, DiagnosticSeverity.Information, DiagnosticSeverity.Hint];
 
 /**
- * At most `max` of a document's diagnostics (0: all): errors first, then warnings, then infos, each in the order
- * given, and one more, an information on the first line, saying how many were left out and where to see them all.
+ * At most `max` of a document's diagnostics (0: all): errors first, then warnings, then infos; within a severity,
+ * those nearest `focusLine` (the line of the document's last edit: the squiggles follow the user's work) or, without
+ * one, those first in the order given; each severity's kept ones in the order given. Then one more, an information
+ * on the first line, saying how many were left out and where to see them all.
  */
-export function limitDiagnostics(diagnostics: readonly Diagnostic[], max: number): Diagnostic[] {
+export function limitDiagnostics(diagnostics: readonly Diagnostic[], max: number, focusLine?: number): Diagnostic[] {
   if (max <= 0 || diagnostics.length <= max) return [...diagnostics];
   const kept: Diagnostic[] = [];
   for (const severity of SEVERITY_ORDER) {
-    for (const d of diagnostics) {
-      if (kept.length === max) break;
-      if ((d.severity ?? DiagnosticSeverity.Error) === severity) kept.push(d);
+    const room = max - kept.length;
+    if (room === 0) break;
+    const ofSeverity = diagnostics.filter((d) => (d.severity ?? DiagnosticSeverity.Error) === severity);
+    if (ofSeverity.length <= room || focusLine === undefined) {
+      kept.push(...ofSeverity.slice(0, room));
+      continue;
     }
+    const distance = (d: Diagnostic) => (d.range.end.line < focusLine ? focusLine - d.range.end.line : Math.max(0, d.range.start.line - focusLine));
+    const order = ofSeverity.map((d, i) => ({ i, away: distance(d) })).sort((x, y) => x.away - y.away || x.i - y.i);
+    const chosen = new Set(order.slice(0, room).map((x) => x.i));
+    kept.push(...ofSeverity.filter((_, i) => chosen.has(i)));
   }
   const left = diagnostics.length - kept.length;
+  const which = focusLine === undefined ? '' : ' (those nearest the last edit are)';
   kept.push({
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Information,
     source: DIAGNOSTIC_SOURCE,
-    message: `${left.toLocaleString('en-US')} more findings are not shown here (${SETTING_NAME} is ${max}); SLMGEN: Analyze Dataset or \`slmgen lint\` lists all ${diagnostics.length.toLocaleString('en-US')}.`,
+    message: `${left.toLocaleString('en-US')} more findings are not shown here${which} (${SETTING_NAME} is ${max}); SLMGEN: Analyze Dataset or \`slmgen lint\` lists all ${diagnostics.length.toLocaleString('en-US')}.`,
   });
   return kept;
 }
@@ -127,6 +157,7 @@ function lineEditOf(change: DocumentChange & { range: Range }): LineEdit {
 function moveRange(range: Range, edit: LineEdit): Range | null {
   if (range.end.line < edit.from) return range;
   if (range.start.line > edit.to) {
+    if (edit.delta === 0) return range;
     return { start: { line: range.start.line + edit.delta, character: range.start.character }, end: { line: range.end.line + edit.delta, character: range.end.character } };
   }
   return null;
@@ -146,15 +177,18 @@ export function moveFindings(findings: readonly Finding[], changes: readonly Doc
     for (const f of out) {
       const range = moveRange(f.range, edit);
       if (range === null) continue;
-      const next: Finding = { ...f, range };
-      if (f.related) {
-        next.related = [];
-        for (const r of f.related) {
+      let related = f.related;
+      if (related) {
+        const kept: NonNullable<Finding['related']> = [];
+        for (const r of related) {
           const at = moveRange(r.range, edit);
-          if (at !== null) next.related.push({ ...r, range: at });
+          if (at !== null) kept.push(at === r.range ? r : { ...r, range: at });
         }
+        if (kept.length !== related.length || kept.some((r, i) => r !== related![i])) related = kept;
       }
-      moved.push(next);
+      // A finding the edit neither moved nor touched is kept as it is (no copy per edit of thousands of findings).
+      if (range === f.range && related === f.related) moved.push(f);
+      else moved.push(related === undefined ? { ...f, range } : { ...f, range, related });
     }
     out = moved;
   }

@@ -34,18 +34,23 @@ export interface ServerDocument {
   record: { version: number; findings: Finding[] } | undefined;
   /** Whole-file findings of the last snapshot, moved along with later edits. */
   wholeFile: { version: number; findings: Finding[] } | undefined;
+  /** The diagnostics of the whole-file findings of a snapshot version, by finding (see publish). */
+  wholeFileDiagnostics?: { version: number; of: WeakMap<Finding, Diagnostic> };
   /** The last snapshot published (its version may be older than the text's). */
   snapshot: DocumentSnapshot | undefined;
   /** The chosen model's findings of the last version counted, moved along with later edits. */
   model: { version: number; findings: Finding[] } | undefined;
   status: StatusParams['state'] | undefined;
+  /** The line (in the current text) of the last edit: diagnostics nearest it are kept when they are limited. */
+  focusLine?: number;
   /** The last status sent (sent again when the model's counts of its version are ready). */
   lastStatus: StatusParams | undefined;
 }
 
 /** Where the documents' results go (the connection, in the server). */
 export interface DocumentSink {
-  publish(uri: string, diagnostics: Diagnostic[], version?: number): void;
+  /** `focusLine`: the line of the document's last edit (where a limited number of diagnostics is taken from). */
+  publish(uri: string, diagnostics: Diagnostic[], version?: number, focusLine?: number): void;
   status(params: StatusParams): void;
   /** A document's snapshot changed (e.g. to refresh code lenses). */
   snapshotChanged(uri: string): void;
@@ -122,6 +127,8 @@ export class OpenDocuments {
     }
     const changes: DocumentChange[] = params.contentChanges.map((c) => ('range' in c && c.range ? { range: c.range, text: c.text } : { text: c.text }));
     doc.text.update(params.contentChanges, version);
+    const last = changes.at(-1);
+    doc.focusLine = last?.range ? last.range.start.line : undefined;
     if (!doc.analysed) return;
     if (doc.wholeFile) doc.wholeFile = { version: doc.wholeFile.version, findings: moveFindings(doc.wholeFile.findings, changes) };
     if (doc.model) doc.model = { version: doc.model.version, findings: moveFindings(doc.model.findings, changes) };
@@ -316,12 +323,22 @@ export class OpenDocuments {
     } else {
       diagnostics = record.findings.map((f) => toDiagnostic(f, uri, version));
       const whole = doc.wholeFile;
-      if (whole) for (const f of whole.findings) diagnostics.push(toDiagnostic(f, uri, whole.version));
+      if (whole) {
+        // Whole-file findings an edit did not move stay the same objects from edit to edit (moveFindings), and so
+        // do their diagnostics: thousands of them are not made again per keystroke.
+        if (doc.wholeFileDiagnostics?.version !== whole.version) doc.wholeFileDiagnostics = { version: whole.version, of: new WeakMap() };
+        const cache = doc.wholeFileDiagnostics.of;
+        for (const f of whole.findings) {
+          let d = cache.get(f);
+          if (d === undefined) cache.set(f, (d = toDiagnostic(f, uri, whole.version)));
+          diagnostics.push(d);
+        }
+      }
     }
     const model = doc.model;
     if (model) for (const f of model.findings) diagnostics.push(toDiagnostic(f, uri, model.version));
     doc.lastPublished = version;
-    this.sink.publish(uri, withoutEditorDuplicates(diagnostics, doc.languageId), version);
+    this.sink.publish(uri, withoutEditorDuplicates(diagnostics, doc.languageId), version, doc.focusLine);
   }
 
   /** `analyzing` is sent once per run of edits (not per keystroke); `ready` and `failed` every time. */

@@ -4,7 +4,7 @@
  * record's token counts, a code lens the dataset's figures, and the custom requests of `src/shared/lspProtocol.ts`
  * give reports, recommendations, notebooks and analyses of files too large for the editor to sync.
  */
-import type { ClientCapabilities, CodeLens, Connection, Hover, InitializeResult, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import type { ClientCapabilities, CodeLens, Connection, Diagnostic, Hover, InitializeResult, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import {
   CancellationToken,
   CodeLensRefreshRequest,
@@ -50,7 +50,7 @@ import {
 import { version as PACKAGE_VERSION } from '../../package.json';
 import { CODE_ACTION_KINDS, codeActions, resolveCodeAction } from './codeActions';
 import { DatasetRequests } from './datasetRequests';
-import { limitDiagnostics } from './diagnostics';
+import { limitDiagnostics, sameShown } from './diagnostics';
 import { modelList } from './modelList';
 import { OpenDocuments } from './openDocuments';
 import type { RecordModelTokens } from './recordHover';
@@ -103,6 +103,8 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   let transformsValue: TransformRequests | undefined;
   let rowsValue: RowRequests | undefined;
   let lensTimer: NodeJS.Timeout | undefined;
+  /** Per document, the last diagnostics published. */
+  const shown = new Map<string, Diagnostic[]>();
   const docs = (): OpenDocuments => {
     if (!docsValue) throw new Error('the server is not initialized');
     return docsValue;
@@ -173,8 +175,17 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     // Clients without workspace/configuration (or before it answers) may pass the settings as initializationOptions.
     settings = parseServerSettings(params.initializationOptions, log.warn);
     docsValue = new OpenDocuments(settings, {
-      publish: (uri, all, version) => {
-        const diagnostics = limitDiagnostics(all, settings.analysis.maxDiagnosticsPerFile);
+      publish: (uri, all, version, focusLine) => {
+        const diagnostics = limitDiagnostics(all, settings.analysis.maxDiagnosticsPerFile, focusLine);
+        // An edit is published twice (its records at once, then the whole-file refresh), and the refresh usually
+        // shows what the first publication showed. VS Code turns every publication into a marker change that it
+        // serializes to the workbench and from there, every marker of the file, to each other extension host: on a
+        // file with 1,000 diagnostics that costs the workbench far more than the server's work, so a publication
+        // that would show nothing new is left out (the editor keeps the older version stamps of those diagnostics,
+        // which code actions accept while this version has the same findings).
+        const last = shown.get(uri);
+        if (version !== undefined && last !== undefined && sameShown(last, diagnostics)) return;
+        shown.set(uri, diagnostics);
         void connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, diagnostics, version });
       },
       status,
@@ -186,7 +197,11 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
       settings: () => settings,
       // A client that refuses a progress token gets the work done without progress.
       createProgress: () => connection.window.createWorkDoneProgress().catch((): WorkDoneProgressServerReporter => silentProgress()),
-      publish: (uri, all) => void connection.sendDiagnostics({ uri, diagnostics: limitDiagnostics(all, settings.analysis.maxDiagnosticsPerFile) }),
+      publish: (uri, all) => {
+        const diagnostics = limitDiagnostics(all, settings.analysis.maxDiagnosticsPerFile);
+        shown.set(uri, diagnostics);
+        void connection.sendDiagnostics({ uri, diagnostics });
+      },
       status,
       info: log.info,
       warn: log.warn,

@@ -39,7 +39,7 @@ export const ServerSettings = z.object({
        * many more there are (0: all). VS Code shows at most 1,000 per file whatever it is sent, and sending thousands
        * costs every editor time on every edit.
        */
-      maxDiagnosticsPerFile: z.number().int().min(0).max(1_000_000).default(1000),
+      maxDiagnosticsPerFile: z.number().int().min(0).max(1_000_000).default(250),
       /**
        * The model the dataset is for (a registry id, Hugging Face repo id or SLMGEN key; empty: none). When set,
        * every usable example is also counted with that model's own tokenizer over its real chat template (exact where

@@ -3,7 +3,7 @@ import { makeFinding } from '../../src/core/checks/codes';
 import type { Fix, TextEdit } from '../../src/core/types';
 import { makeRange } from '../../src/core/types';
 import { combineFixes, editsConflict } from '../../src/lsp/combineFixes';
-import { limitDiagnostics, moveFindings, wholeFileFindings } from '../../src/lsp/diagnostics';
+import { limitDiagnostics, moveFindings, sameShown, wholeFileFindings } from '../../src/lsp/diagnostics';
 import { globToRegExp, isDatasetDocument } from '../../src/lsp/documentSelection';
 import { analysisDiffers, parseServerSettings } from '../../src/lsp/serverSettings';
 import { DEFAULT_JSON_ARRAY_GLOB } from '../../src/shared/lspProtocol';
@@ -23,6 +23,28 @@ describe('language server parts', () => {
     assert.equal(three[3]!.severity, 3);
     assert.match(String(three[3]!.message), /^3 more findings are not shown here \(slmgen\.analysis\.maxDiagnosticsPerFile is 3\).* all 6\.$/);
     assert.deepEqual(limitDiagnostics(all, 5).slice(0, 5).map((d) => d.message), ['m2', 'm4', 'm1', 'm3', 'm0']);
+    // With the line of the last edit: errors still first, then within a severity the nearest to it.
+    const near5 = limitDiagnostics(all, 3, 5);
+    assert.deepEqual(near5.slice(0, 3).map((d) => d.message), ['m2', 'm4', 'm3']);
+    assert.match(String(near5[3]!.message), /^3 more findings are not shown here \(those nearest the last edit are\) \(slmgen\.analysis\.maxDiagnosticsPerFile is 3\)/);
+    const warnings = Array.from({ length: 10 }, (_, line) => at(line, 2));
+    assert.deepEqual(limitDiagnostics(warnings, 3, 7).slice(0, 3).map((d) => d.message), ['m6', 'm7', 'm8']);
+    assert.deepEqual(limitDiagnostics(warnings, 2, 0).slice(0, 2).map((d) => d.message), ['m0', 'm1']);
+    assert.deepEqual(limitDiagnostics(warnings, 2, 100).slice(0, 2).map((d) => d.message), ['m8', 'm9']);
+    const spanning = { range: { start: { line: 0, character: 0 }, end: { line: 20, character: 1 } }, severity: 2 as const, message: 'span' };
+    assert.deepEqual(limitDiagnostics([...warnings, spanning], 1, 15).slice(0, 1).map((d) => d.message), ['span'], 'a range over the line is nearest');
+  });
+
+  it('tells publications apart by what an editor shows of them, not by the versions in their data', () => {
+    const d = (line: number, message: string, version: number) => ({ range: makeRange(line, 0, line, 3), severity: 2 as const, code: 'exact-duplicate', source: 'SLMGEN', message, data: { version } });
+    const shared = d(9, 'kept', 1);
+    assert.equal(sameShown([shared, d(1, 'a', 1)], [shared, d(1, 'a', 2)]), true, 'only the version differs');
+    assert.equal(sameShown([d(1, 'a', 1)], [d(1, 'b', 1)]), false, 'message');
+    assert.equal(sameShown([d(1, 'a', 1)], [d(2, 'a', 1)]), false, 'range');
+    assert.equal(sameShown([d(1, 'a', 1)], [{ ...d(1, 'a', 1), severity: 1 as const }]), false, 'severity');
+    assert.equal(sameShown([d(1, 'a', 1)], [{ ...d(1, 'a', 1), relatedInformation: [{ location: { uri: 'file:///x', range: makeRange(0, 0, 0, 1) }, message: 'First copy' }] }]), false, 'related');
+    assert.equal(sameShown([d(1, 'a', 1)], [d(1, 'a', 1), d(2, 'a', 1)]), false, 'count');
+    assert.equal(sameShown([], []), true);
   });
 
   it('selects datasets: JSONL by language or extension, .json only through the glob', () => {
@@ -81,6 +103,18 @@ describe('language server parts', () => {
     // A line break typed inside line 4: lines after it move down one.
     assert.deepEqual(lines(moveFindings(findings, [{ range: makeRange(4, 2, 4, 2), text: '\n' }])), [[3, 3, [1]], [7, 7, [1]], [9, 10, undefined]]);
     assert.deepEqual(moveFindings(findings, [{ text: 'everything replaced' }]), []);
+    // Findings an edit neither moved nor touched stay the same objects (their diagnostics are reused per edit); the
+    // moved ones are copies, the input is never changed.
+    const typed = moveFindings(findings, [{ range: makeRange(6, 4, 6, 4), text: 'x' }]);
+    assert.equal(typed[0], findings[0]);
+    assert.equal(typed[1], findings[2]);
+    const shifted = moveFindings(findings, [{ range: makeRange(4, 2, 4, 2), text: '\n' }]);
+    assert.equal(shifted[0], findings[0], 'above the edit');
+    assert.notEqual(shifted[1], findings[1]);
+    assert.equal(findings[1]!.range.start.line, 6, 'the input keeps its ranges');
+    const relatedMoved = moveFindings(findings, [{ range: makeRange(0, 0, 0, 0), text: 'a\n' }]);
+    assert.equal(findings[0]!.related![0]!.range.start.line, 1);
+    assert.equal(relatedMoved[0]!.related![0]!.range.start.line, 2);
     // The whole-file part of a snapshot: what per-record analysis does not give, counted as a multiset.
     const alias = makeFinding('role-alias', 'r', makeRange(2, 3, 2, 9));
     assert.deepEqual(wholeFileFindings([alias, findings[0]!, alias], [alias]), [findings[0], alias]);

@@ -206,13 +206,46 @@ describe('language server (the real server over stdio, a plain JSON-RPC client)'
     // A client that drops a diagnostic's data: the diagnostic is matched against the findings of this version.
     const withoutData = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: alias.range, context: { diagnostics: [{ ...alias, data: undefined }], only: ['quickfix'] } });
     assert.deepEqual(withoutData.map((a) => a.title), actions.map((a) => a.title));
-    // A diagnostic of an older version gets no fix.
+    // An action offered for an older version is refused on resolve.
     await change(uri, [{ range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, text: '\n' }]);
     const stale = await client.request<CodeAction>('codeAction/resolve', rename);
     assert.equal(stale.edit, undefined);
     assert.match(stale.disabled?.reason ?? '', /changed since .*version 1, now 2/);
+    await complete(uri, 2);
+    // A diagnostic of an older version whose finding this version still has (same code, range and message: the
+    // server leaves out publications that would show nothing new) gets the fix, offered and computed for this version.
+    const still = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: alias.range, context: { diagnostics: [alias], only: ['quickfix'] } });
+    assert.deepEqual(still.map((a) => a.title), ['Rename role to "user"']);
+    assert.equal((still[0]!.data as { version: number }).version, 2);
+    const resolvedNow = await client.request<CodeAction>('codeAction/resolve', still[0]!);
+    assert.deepEqual(resolvedNow.edit, { documentChanges: [{ textDocument: { uri, version: 2 }, edits: [{ range: alias.range, newText: '"user"' }] }] });
+    // Once the finding is gone from this version (the record's role changed), the older diagnostic gets no fix.
+    await change(uri, [{ range: alias.range, text: '"Person"' }]);
     const none = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: alias.range, context: { diagnostics: [alias], only: ['quickfix'] } });
     assert.deepEqual(none, []);
+  });
+
+  it('leaves out a publication that would show nothing new; the fixes of what stays shown are still offered', async () => {
+    const other = JSON.stringify({ messages: [{ role: 'user', content: 'Name a primary colour.' }, { role: 'assistant', content: 'Red is one.' }] });
+    const uri = await openDoc('unchanged.jsonl', [RECORDS.paris, other, RECORDS.paris, ''].join('\n'));
+    const first = await complete(uri, 1);
+    const duplicate = first.diagnostics.find((d) => d.code === 'exact-duplicate')!;
+    assert.equal(versionOf(duplicate), 1);
+    const published = client.published(uri).length;
+    // JSON layout only, in a record without findings: the same findings as before, at the same places.
+    const v2 = await change(uri, [{ range: { start: { line: 1, character: 1 }, end: { line: 1, character: 1 } }, text: ' ' }]);
+    const shown = await complete(uri, v2);
+    assert.equal(client.published(uri).length, published, 'nothing new to show: nothing published');
+    assert.equal(shown, first);
+    // The duplicate's diagnostic (stamped with version 1) gets its fix, offered and computed for version 2.
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: duplicate.range, context: { diagnostics: [duplicate], only: ['quickfix'] } });
+    assert.ok(actions.length > 0, 'a fix is offered');
+    assert.deepEqual(actions.map((a) => (a.data as { version: number }).version), actions.map(() => v2));
+    // An edit that changes what is shown is published: line 2 becomes a second copy.
+    const v3 = await change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: other.length + 1 } }, text: RECORDS.paris }]);
+    const after = await complete(uri, v3);
+    assert.equal(after.version, v3);
+    assert.deepEqual(after.diagnostics.filter((d) => d.code === 'exact-duplicate').map((d) => d.range.start.line), [1, 2]);
   });
 
   it('"remove all exact duplicates" and "fix all" are one versioned edit each, and their findings are gone after applying them', async () => {
@@ -380,6 +413,26 @@ describe('language server (the real server over stdio, a plain JSON-RPC client)'
     seen = client.received.status.length;
     await client.notify('workspace/didChangeConfiguration', { settings: null });
     assert.ok(!codes(await client.wholeFile(uri, 1, seen)).includes('too-long'));
+  });
+
+  it('a limited number of diagnostics follows the last edit: those nearest it are published', async () => {
+    client.settings = { analysis: { maxDiagnosticsPerFile: 3 } };
+    await client.notify('workspace/didChangeConfiguration', { settings: null });
+    try {
+      // Twelve records with the role "User": twelve role-alias errors (and one more finding), of which three are published.
+      const uri = await openDoc('limited.jsonl', `${Array.from({ length: 12 }, () => RECORDS.colour).join('\n')}\n`);
+      const aliasLines = (p: PublishDiagnosticsParams) => p.diagnostics.filter((d) => d.code === 'role-alias').map((d) => d.range.start.line);
+      const opened = await client.waitForDiagnostics(uri, (p) => aliasLines(p).length === 3);
+      assert.deepEqual(aliasLines(opened), [0, 1, 2], 'no edit yet: the first ones');
+      const v2 = await change(uri, [{ range: { start: { line: 9, character: 1 }, end: { line: 9, character: 1 } }, text: ' ' }]);
+      const after = await complete(uri, v2);
+      assert.deepEqual(aliasLines(after), [8, 9, 10]);
+      const note = after.diagnostics.find((d) => d.code === undefined);
+      assert.match(note?.message ?? '', /^10 more findings are not shown here \(those nearest the last edit are\)/);
+    } finally {
+      client.settings = {};
+      await client.notify('workspace/didChangeConfiguration', { settings: null });
+    }
   });
 
   it('didClose clears the document\'s diagnostics', async () => {
