@@ -428,7 +428,7 @@ describe('language server (the real server over stdio, a plain JSON-RPC client)'
       const after = await complete(uri, v2);
       assert.deepEqual(aliasLines(after), [8, 9, 10]);
       const note = after.diagnostics.find((d) => d.code === undefined);
-      assert.match(note?.message ?? '', /^10 more findings are not shown here \(those nearest the last edit are\)/);
+      assert.match(String(note?.message ?? ''), /^10 more findings are not shown here \(those nearest the last edit are\)/);
     } finally {
       client.settings = {};
       await client.notify('workspace/didChangeConfiguration', { settings: null });
