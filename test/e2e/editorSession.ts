@@ -109,13 +109,28 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
   await page.locator('.tab.active', { hasText: fileName }).waitFor();
 }
 
-/** Runs a command from the palette by its exact title. */
+/**
+ * Runs a command from the palette by its exact title. The palette is opened again when something closed it before
+ * the command was listed (an editor or a webview that opens just then takes the focus, and the palette closes with
+ * it: seen in a fresh-clone run, "element is not visible" while filling it).
+ */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await firstQuickInputRow(page).filter({ hasText: title }).waitFor();
+  const row = firstQuickInputRow(page).filter({ hasText: title });
+  for (const deadline = Date.now() + 60_000; ; ) {
+    await page.keyboard.press('F1');
+    const listed = await input
+      .waitFor({ timeout: 5_000 })
+      .then(() => input.fill(`>${title}`, { timeout: 5_000 }))
+      .then(() => row.waitFor({ timeout: 5_000 }))
+      .then(
+        () => true,
+        () => false,
+      );
+    if (listed) break;
+    if (Date.now() > deadline) throw new Error(`the command palette never listed "${title}"`);
+    await page.keyboard.press('Escape');
+  }
   await page.keyboard.press('Enter');
 }
 
